@@ -1,0 +1,183 @@
+// Implementation of dispatchkit/graph/road_graph.hpp. Internal.
+#pragma once
+
+#include <cmath>
+#include <cstring>
+
+#include "dispatchkit/detail/hash.hpp"
+#include "dispatchkit/graph/detail/scc.hpp"
+
+DISPATCHKIT_NAMESPACE_BEGIN
+
+inline std::optional<ArcId> RoadGraph::find_arc(NodeId tail, NodeId head) const noexcept {
+  const auto first = head_.begin() + first_out_[tail.value()];
+  const auto last = head_.begin() + first_out_[tail.value() + 1];
+  const auto it = std::lower_bound(first, last, head.value());  // rows are head-sorted
+  if (it == last || *it != head.value()) return std::nullopt;
+  return ArcId(static_cast<std::uint32_t>(it - head_.begin()));
+}
+
+inline std::optional<NodeId> RoadGraph::find_node(std::int64_t external_id) const noexcept {
+  const auto it =
+      std::lower_bound(by_external_id_.begin(), by_external_id_.end(), external_id,
+                       [this](std::uint32_t n, std::int64_t id) { return external_id_[n] < id; });
+  if (it == by_external_id_.end() || external_id_[*it] != external_id) return std::nullopt;
+  return NodeId(*it);
+}
+
+inline NodeId RoadGraphBuilder::add_node(std::int64_t external_id,
+                                         std::optional<LatLon> coordinate) {
+  const NodeId id(static_cast<std::uint32_t>(external_id_.size()));
+  external_id_.push_back(external_id);
+  if (coordinate) {
+    coordinate_.resize(external_id_.size());
+    coordinate_.back() = *coordinate;
+  } else {
+    ++nodes_without_coordinate_;
+  }
+  return id;
+}
+
+inline void RoadGraphBuilder::add_nodes(std::uint32_t count, std::int64_t first_external_id) {
+  for (std::uint32_t i = 0; i < count; ++i) add_node(first_external_id + i);
+}
+
+inline void RoadGraphBuilder::add_arc(NodeId from, NodeId to, Deciseconds time, Meters length,
+                                      std::uint32_t line) {
+  arcs_.push_back(
+      PendingArc{from.value(), to.value(), time.count(), static_cast<float>(length.value()), line});
+}
+
+inline absl::StatusOr<RoadGraph> RoadGraphBuilder::build(const RoadGraphBuildOptions& options) && {
+  const std::uint32_t n = node_count();
+  auto where = [this](const PendingArc& a, std::size_t index) {
+    return a.line ? absl::StrCat(source_, ":", a.line) : absl::StrCat(source_, ": arc #", index);
+  };
+  if (nodes_without_coordinate_ != 0 && nodes_without_coordinate_ != n) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(source_, ": ", nodes_without_coordinate_, " of ", n,
+                     " nodes have no coordinate; give every node a coordinate or none"));
+  }
+  if (coordinate_.size() < n) coordinate_.clear();  // no coordinates at all
+  for (std::uint32_t v = 0; v < coordinate_.size(); ++v) {
+    if (!coordinate_[v].is_valid()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(source_, ": node ", external_id_[v], " has an invalid coordinate (",
+                       coordinate_[v].lat, ", ", coordinate_[v].lon, ")"));
+    }
+  }
+  for (std::size_t i = 0; i < arcs_.size(); ++i) {
+    const PendingArc& a = arcs_[i];
+    if (a.from >= n || a.to >= n) {
+      return absl::OutOfRangeError(absl::StrCat(where(a, i), ": arc names node ",
+                                                a.from >= n ? a.from : a.to, " but the graph has ",
+                                                n, " nodes"));
+    }
+    if (a.weight == kInfWeight) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where(a, i), ": arc has an infinite travel time"));
+    }
+    if (!(a.length >= 0.0f) || std::isinf(a.length)) {
+      return absl::InvalidArgumentError(absl::StrCat(where(a, i), ": arc length ", a.length,
+                                                     " is not a finite, non-negative number"));
+    }
+  }
+
+  // Self-loops never lie on a shortest path; drop them.
+  std::erase_if(arcs_, [](const PendingArc& a) { return a.from == a.to; });
+
+  // Optionally restrict to the largest SCC and renumber densely, keeping input order.
+  std::vector<std::int64_t> external = std::move(external_id_);
+  std::vector<LatLon> coordinate = std::move(coordinate_);
+  if (options.keep_largest_scc && n > 0) {
+    std::vector<std::uint32_t> tails(arcs_.size()), heads(arcs_.size());
+    for (std::size_t i = 0; i < arcs_.size(); ++i) {
+      tails[i] = arcs_[i].from;
+      heads[i] = arcs_[i].to;
+    }
+    const std::vector<bool> keep = detail::largest_scc(n, tails, heads);
+    std::vector<std::uint32_t> new_id(n, UINT32_MAX);
+    std::uint32_t next = 0;
+    for (std::uint32_t v = 0; v < n; ++v) {
+      if (!keep[v]) continue;
+      new_id[v] = next;
+      external[next] = external[v];
+      if (!coordinate.empty()) coordinate[next] = coordinate[v];
+      ++next;
+    }
+    external.resize(next);
+    if (!coordinate.empty()) coordinate.resize(next);
+    std::erase_if(arcs_, [&](const PendingArc& a) {
+      return new_id[a.from] == UINT32_MAX || new_id[a.to] == UINT32_MAX;
+    });
+    for (PendingArc& a : arcs_) {
+      a.from = new_id[a.from];
+      a.to = new_id[a.to];
+    }
+  }
+  const auto node_total = static_cast<std::uint32_t>(external.size());
+
+  // Sort by (tail, head, weight) and keep the first of each parallel group: the fastest.
+  std::sort(arcs_.begin(), arcs_.end(), [](const PendingArc& a, const PendingArc& b) {
+    return std::tie(a.from, a.to, a.weight, a.length) < std::tie(b.from, b.to, b.weight, b.length);
+  });
+  arcs_.erase(std::unique(arcs_.begin(), arcs_.end(),
+                          [](const PendingArc& a, const PendingArc& b) {
+                            return a.from == b.from && a.to == b.to;
+                          }),
+              arcs_.end());
+
+  RoadGraph g;
+  g.source_ = std::move(source_);
+  const std::size_t m = arcs_.size();
+  if (m >= UINT32_MAX) return absl::OutOfRangeError(absl::StrCat(g.source_, ": too many arcs"));
+  g.first_out_.assign(node_total + 1, 0);
+  g.head_.resize(m);
+  g.tail_.resize(m);
+  g.weight_.resize(m);
+  g.length_.resize(m);
+  for (std::size_t i = 0; i < m; ++i) {
+    ++g.first_out_[arcs_[i].from + 1];
+    g.head_[i] = arcs_[i].to;
+    g.tail_[i] = arcs_[i].from;
+    g.weight_[i] = arcs_[i].weight;
+    g.length_[i] = arcs_[i].length;
+  }
+  std::partial_sum(g.first_out_.begin(), g.first_out_.end(), g.first_out_.begin());
+  std::vector<PendingArc>().swap(arcs_);
+
+  // Backward CSR: arcs grouped by head, each group in tail order (counting sort is stable).
+  g.first_in_.assign(node_total + 1, 0);
+  for (std::uint32_t h : g.head_) ++g.first_in_[h + 1];
+  std::partial_sum(g.first_in_.begin(), g.first_in_.end(), g.first_in_.begin());
+  g.in_arc_.resize(m);
+  {
+    std::vector<std::uint32_t> fill(g.first_in_.begin(), g.first_in_.end() - 1);
+    for (std::uint32_t a = 0; a < m; ++a) g.in_arc_[fill[g.head_[a]]++] = ArcId(a);
+  }
+
+  g.external_id_ = std::move(external);
+  g.coordinate_ = std::move(coordinate);
+  g.by_external_id_.resize(node_total);
+  std::iota(g.by_external_id_.begin(), g.by_external_id_.end(), 0u);
+  std::sort(
+      g.by_external_id_.begin(), g.by_external_id_.end(),
+      [&](std::uint32_t a, std::uint32_t b) { return g.external_id_[a] < g.external_id_[b]; });
+  for (std::uint32_t i = 1; i < node_total; ++i) {
+    if (g.external_id_[g.by_external_id_[i]] == g.external_id_[g.by_external_id_[i - 1]]) {
+      return absl::InvalidArgumentError(absl::StrCat(g.source_, ": node id ",
+                                                     g.external_id_[g.by_external_id_[i]],
+                                                     " appears more than once"));
+    }
+  }
+
+  detail::Fnv64 h;
+  h.add_span(std::span<const std::uint32_t>(g.first_out_));
+  h.add_span(std::span<const std::uint32_t>(g.head_));
+  h.add_span(std::span<const Weight>(g.weight_));
+  h.add_span(std::span<const std::int64_t>(g.external_id_));
+  g.fingerprint_ = h.value();
+  return g;
+}
+
+DISPATCHKIT_NAMESPACE_END

@@ -1,0 +1,161 @@
+// dispatchkit/graph/road_graph.hpp: the immutable road graph every capability routes on.
+//
+//   RoadGraphBuilder b("my-city");
+//   NodeId a = b.add_node(/*external id*/ 1001, LatLon{37.77, -122.42});
+//   NodeId c = b.add_node(1002, LatLon{37.78, -122.42});
+//   b.add_arc(a, c, Deciseconds{120}, Meters{400});      // one-way street a -> c
+//   absl::StatusOr<RoadGraph> g = std::move(b).build();
+//   for (ArcId e : g->out_arcs(a)) use(g->head(e), g->travel_time(e));
+//
+// A `RoadGraph` is a compressed sparse row (CSR) graph with forward and backward
+// adjacency, per-arc travel time (deciseconds) and length (metres), WGS84 node
+// coordinates and the input file's own node ids. It never changes after `build()`:
+// share it as `const RoadGraph&` or `std::shared_ptr<const RoadGraph>` across threads.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <numeric>
+#include <optional>
+#include <ranges>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "dispatchkit/config.hpp"
+#include "dispatchkit/graph/types.hpp"
+
+DISPATCHKIT_NAMESPACE_BEGIN
+
+class RoadGraphBuilder;
+
+class RoadGraph {
+ public:
+  RoadGraph() = default;
+
+  [[nodiscard]] std::uint32_t node_count() const noexcept {
+    return static_cast<std::uint32_t>(external_id_.size());
+  }
+  [[nodiscard]] std::uint32_t arc_count() const noexcept {
+    return static_cast<std::uint32_t>(head_.size());
+  }
+  // Where the graph came from (a file path or a builder name), for error messages.
+  [[nodiscard]] const std::string& source() const noexcept { return source_; }
+
+  // Arcs leaving `n`: a contiguous range of ArcIds. O(1), no allocation.
+  [[nodiscard]] auto out_arcs(NodeId n) const noexcept {
+    return std::views::iota(first_out_[n.value()], first_out_[n.value() + 1]) |
+           std::views::transform([](std::uint32_t a) { return ArcId(a); });
+  }
+  // Arcs entering `n` (their ids index the same per-arc arrays). O(1), no allocation.
+  [[nodiscard]] std::span<const ArcId> in_arcs(NodeId n) const noexcept {
+    return {in_arc_.data() + first_in_[n.value()], in_arc_.data() + first_in_[n.value() + 1]};
+  }
+  [[nodiscard]] std::uint32_t out_degree(NodeId n) const noexcept {
+    return first_out_[n.value() + 1] - first_out_[n.value()];
+  }
+  [[nodiscard]] NodeId tail(ArcId a) const noexcept { return NodeId(tail_[a.value()]); }
+  [[nodiscard]] NodeId head(ArcId a) const noexcept { return NodeId(head_[a.value()]); }
+  [[nodiscard]] Deciseconds travel_time(ArcId a) const noexcept {
+    return Deciseconds(weight_[a.value()]);
+  }
+  [[nodiscard]] Meters length(ArcId a) const noexcept { return Meters(length_[a.value()]); }
+  // The arc tail -> head, if the graph has one (binary search in tail's CSR row).
+  [[nodiscard]] std::optional<ArcId> find_arc(NodeId tail, NodeId head) const noexcept;
+
+  [[nodiscard]] bool has_coordinates() const noexcept { return !coordinate_.empty(); }
+  // WGS84 position of `n`; {0,0} when the graph has no coordinates.
+  [[nodiscard]] LatLon coordinate(NodeId n) const noexcept {
+    return coordinate_.empty() ? LatLon{} : coordinate_[n.value()];
+  }
+  // The node's id in the file it was loaded from (DIMACS 1-based id, OSM id, ...).
+  [[nodiscard]] std::int64_t external_id(NodeId n) const noexcept {
+    return external_id_[n.value()];
+  }
+  // The node whose input-file id is `external_id`. O(log n).
+  [[nodiscard]] std::optional<NodeId> find_node(std::int64_t external_id) const noexcept;
+
+  // Raw CSR arrays, for search loops and for building hierarchies. Arc ids index
+  // `heads()`, `tails()`, `weights()` and `lengths()`; `first_out()` has n + 1 entries.
+  [[nodiscard]] std::span<const std::uint32_t> first_out() const noexcept { return first_out_; }
+  [[nodiscard]] std::span<const std::uint32_t> heads() const noexcept { return head_; }
+  [[nodiscard]] std::span<const std::uint32_t> tails() const noexcept { return tail_; }
+  [[nodiscard]] std::span<const Weight> weights() const noexcept { return weight_; }
+  [[nodiscard]] std::span<const float> lengths() const noexcept { return length_; }
+  [[nodiscard]] std::span<const std::uint32_t> first_in() const noexcept { return first_in_; }
+  [[nodiscard]] std::span<const ArcId> in_arc_ids() const noexcept { return in_arc_; }
+  [[nodiscard]] std::span<const LatLon> coordinates() const noexcept { return coordinate_; }
+
+  // A 64-bit digest of topology, weights and ids: saved indexes record it so that a
+  // hierarchy is never used with a different graph.
+  [[nodiscard]] std::uint64_t fingerprint() const noexcept { return fingerprint_; }
+
+ private:
+  friend class RoadGraphBuilder;
+  std::string source_;
+  std::vector<std::uint32_t> first_out_{0};
+  std::vector<std::uint32_t> head_, tail_;
+  std::vector<Weight> weight_;
+  std::vector<float> length_;
+  std::vector<std::uint32_t> first_in_{0};
+  std::vector<ArcId> in_arc_;
+  std::vector<LatLon> coordinate_;
+  std::vector<std::int64_t> external_id_;
+  std::vector<std::uint32_t> by_external_id_;  // node ids sorted by external id
+  std::uint64_t fingerprint_ = 0;
+};
+
+struct RoadGraphBuildOptions {
+  // Keep only the largest strongly connected component, so that every node can reach
+  // every other (a dispatch graph with dead ends strands units). Node ids are renumbered
+  // densely; external ids are kept.
+  bool keep_largest_scc = false;
+};
+
+// Collects nodes and arcs, then validates them into a RoadGraph. Not thread-safe.
+class RoadGraphBuilder {
+ public:
+  explicit RoadGraphBuilder(std::string source = "graph") : source_(std::move(source)) {}
+
+  void reserve(std::size_t nodes, std::size_t arcs) {
+    external_id_.reserve(nodes);
+    arcs_.reserve(arcs);
+  }
+  // Adds a node and returns its dense id. Either every node has a coordinate or none.
+  NodeId add_node(std::int64_t external_id, std::optional<LatLon> coordinate = std::nullopt);
+  // Adds `count` nodes with external ids first_external_id, first_external_id + 1, ...
+  void add_nodes(std::uint32_t count, std::int64_t first_external_id = 0);
+  [[nodiscard]] std::uint32_t node_count() const noexcept {
+    return static_cast<std::uint32_t>(external_id_.size());
+  }
+  // Records a directed arc; ids and values are validated in build(), whose errors name
+  // `source:line` when the loader passed the arc's line in its file (0: unknown).
+  void add_arc(NodeId from, NodeId to, Deciseconds time, Meters length, std::uint32_t line = 0);
+
+  // Validates ids and values, drops self-loops, merges parallel arcs (keeping the
+  // fastest, and its length), optionally keeps the largest SCC, and lays out the CSR.
+  // Errors: OutOfRange for an arc naming a missing node, InvalidArgument for an infinite
+  // travel time, NaN/negative length, duplicate external ids or partial coordinates.
+  [[nodiscard]] absl::StatusOr<RoadGraph> build(const RoadGraphBuildOptions& options = {}) &&;
+
+ private:
+  struct PendingArc {
+    std::uint32_t from, to;
+    Weight weight;
+    float length;
+    std::uint32_t line;  // line in source_, 0 if unknown
+  };
+  std::string source_;
+  std::vector<std::int64_t> external_id_;
+  std::vector<LatLon> coordinate_;
+  std::size_t nodes_without_coordinate_ = 0;
+  std::vector<PendingArc> arcs_;
+};
+
+DISPATCHKIT_NAMESPACE_END
+
+#include "dispatchkit/graph/detail/road_graph_impl.hpp"

@@ -1,0 +1,142 @@
+// dispatchkit/graph/road_position.hpp: where an incident or a unit is on the road network.
+//
+//   RoadPosition house = RoadPosition::on_arc(arc, 0.4f, reverse);  // 40% along a street
+//   RoadPosition crossing = RoadPosition::at_node(n);
+//
+// A point rarely sits on an intersection: an ambulance is somewhere along a street, an
+// incident at a house between two corners. A RoadPosition is an arc plus the fraction
+// along it (0 at the tail, 1 at the head); for a two-way street it also names the arc
+// of the opposite direction, so that the position can be left and reached either way.
+// One-way streets have no reverse arc and are respected. Snapping
+// (graph/snap.hpp) turns WGS84 points into RoadPositions.
+//
+// Every search (Dijkstra, CH, CCH) turns positions into at most two "seeds" with the
+// helpers below, so all of them agree on rounding to the decisecond.
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <span>
+
+#include "dispatchkit/config.hpp"
+#include "dispatchkit/graph/road_graph.hpp"
+#include "dispatchkit/graph/types.hpp"
+
+DISPATCHKIT_NAMESPACE_BEGIN
+
+class RoadPosition {
+ public:
+  constexpr RoadPosition() noexcept = default;  // invalid
+  [[nodiscard]] static constexpr RoadPosition at_node(NodeId n) noexcept {
+    RoadPosition p;
+    p.node_ = n;
+    return p;
+  }
+  // `fraction` is clamped to [0, 1]; NaN becomes 0.
+  [[nodiscard]] static constexpr RoadPosition on_arc(
+      ArcId arc, float fraction, ArcId reverse_arc = ArcId::invalid()) noexcept {
+    RoadPosition p;
+    p.arc_ = arc;
+    p.fraction_ = fraction > 1.0f ? 1.0f : (fraction > 0.0f ? fraction : 0.0f);
+    p.reverse_arc_ = reverse_arc;
+    return p;
+  }
+  [[nodiscard]] constexpr bool valid() const noexcept { return node_.valid() || arc_.valid(); }
+  [[nodiscard]] constexpr bool is_node() const noexcept { return node_.valid(); }
+  [[nodiscard]] constexpr NodeId node() const noexcept { return node_; }
+  [[nodiscard]] constexpr ArcId arc() const noexcept { return arc_; }
+  [[nodiscard]] constexpr ArcId reverse_arc() const noexcept { return reverse_arc_; }
+  [[nodiscard]] constexpr float fraction() const noexcept { return fraction_; }
+  friend constexpr bool operator==(const RoadPosition&, const RoadPosition&) noexcept = default;
+
+ private:
+  NodeId node_;
+  ArcId arc_;
+  ArcId reverse_arc_;
+  float fraction_ = 0.0f;
+};
+
+// A node where a search starts (or ends) with an initial offset of `offset` weight units.
+struct SearchSeed {
+  NodeId node;
+  Weight offset = 0;
+};
+
+// Up to two seeds; `count` of them are used.
+struct SeedPair {
+  std::array<SearchSeed, 2> seeds{};
+  std::uint32_t count = 0;
+  [[nodiscard]] std::span<const SearchSeed> view() const noexcept { return {seeds.data(), count}; }
+};
+
+// Weight of driving `fraction` of an arc of weight `w`, rounded to the nearest unit.
+[[nodiscard]] inline Weight partial_weight(Weight w, float fraction) noexcept {
+  return static_cast<Weight>(std::lround(static_cast<double>(w) * fraction));
+}
+
+// Where a search leaving `p` starts: the head of its arc after the rest of the arc, and
+// for a two-way street also the tail after driving back along the reverse arc.
+[[nodiscard]] inline SeedPair source_seeds(const RoadGraph& g, std::span<const Weight> weights,
+                                           const RoadPosition& p) noexcept {
+  SeedPair s;
+  if (p.is_node()) {
+    s.seeds[s.count++] = {p.node(), 0};
+    return s;
+  }
+  const Weight w = weights[p.arc().value()];
+  s.seeds[s.count++] = {g.head(p.arc()), w - partial_weight(w, p.fraction())};
+  if (p.reverse_arc().valid()) {
+    const Weight r = weights[p.reverse_arc().value()];
+    s.seeds[s.count++] = {g.head(p.reverse_arc()), partial_weight(r, p.fraction())};
+  }
+  return s;
+}
+
+// Where a search reaching `p` ends: its arc's tail plus the part of the arc up to `p`,
+// and for a two-way street also the head plus the part of the reverse arc.
+[[nodiscard]] inline SeedPair target_seeds(const RoadGraph& g, std::span<const Weight> weights,
+                                           const RoadPosition& p) noexcept {
+  SeedPair s;
+  if (p.is_node()) {
+    s.seeds[s.count++] = {p.node(), 0};
+    return s;
+  }
+  const Weight w = weights[p.arc().value()];
+  s.seeds[s.count++] = {g.tail(p.arc()), partial_weight(w, p.fraction())};
+  if (p.reverse_arc().valid()) {
+    const Weight r = weights[p.reverse_arc().value()];
+    s.seeds[s.count++] = {g.tail(p.reverse_arc()), r - partial_weight(r, p.fraction())};
+  }
+  return s;
+}
+
+// Travel weight from `s` to `t` without passing an intersection (both on the same street,
+// `t` ahead of `s` in a permitted direction); kInfWeight if there is no such drive.
+[[nodiscard]] inline Weight same_street_weight(std::span<const Weight> weights,
+                                               const RoadPosition& s,
+                                               const RoadPosition& t) noexcept {
+  if (s.is_node() || t.is_node()) return kInfWeight;
+  Weight best = kInfWeight;
+  auto consider = [&](ArcId arc, bool reversed) {
+    if (!arc.valid()) return;
+    const Weight w = weights[arc.value()];
+    // Fractions are measured along s.arc(); on the reverse arc they run the other way.
+    const Weight from =
+        reversed ? w - partial_weight(w, s.fraction()) : partial_weight(w, s.fraction());
+    const Weight to =
+        reversed ? w - partial_weight(w, t.fraction()) : partial_weight(w, t.fraction());
+    if (to >= from) best = std::min(best, to - from);
+  };
+  if (t.arc() == s.arc()) {
+    consider(s.arc(), false);
+    consider(s.reverse_arc(), true);
+  } else if (t.arc() == s.reverse_arc() && t.reverse_arc() == s.arc()) {
+    // Same street seen from the other direction: express t on s's arc.
+    const RoadPosition t_on_s = RoadPosition::on_arc(s.arc(), 1.0f - t.fraction(), s.reverse_arc());
+    return same_street_weight(weights, s, t_on_s);
+  }
+  return best;
+}
+
+DISPATCHKIT_NAMESPACE_END

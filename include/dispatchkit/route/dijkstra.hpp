@@ -1,0 +1,165 @@
+// dispatchkit/route/dijkstra.hpp: the reference shortest-path search.
+//
+//   Dijkstra dijkstra(graph);                         // one workspace per thread
+//   Deciseconds t = dijkstra.distance(from, to);      // early-stopping one-to-one
+//   dijkstra.run_forward(station);                    // one-to-all
+//   Deciseconds eta = dijkstra.distance_to(incident);
+//   std::vector<ArcId> route = dijkstra.path_to(incident);
+//   dijkstra.run_backward(incident);                  // every node's time *to* incident
+//
+// This is the correctness oracle for every faster path (CH, CCH, many-to-one): it is
+// kept plain, with no pruning beyond the early stop. Its speed comes from the layout
+// alone: a 4-ary indexed heap and timestamped distance labels, so a reset is O(1) and a
+// query touches only the nodes it settles.
+//
+// Thread safety: thread-compatible. The graph (and weight array) is shared read-only;
+// each thread owns its Dijkstra. No allocation after construction except in path_to().
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "dispatchkit/config.hpp"
+#include "dispatchkit/detail/indexed_heap.hpp"
+#include "dispatchkit/graph/road_graph.hpp"
+#include "dispatchkit/graph/road_position.hpp"
+#include "dispatchkit/graph/types.hpp"
+
+DISPATCHKIT_NAMESPACE_BEGIN
+
+class Dijkstra {
+ public:
+  enum class Direction { kForward, kBackward };
+
+  // Searches on the graph's own travel times.
+  explicit Dijkstra(const RoadGraph& graph) : Dijkstra(graph, graph.weights()) {}
+  // Searches on `arc_weights` (one per arc of `graph`, e.g. a traffic metric). Both must
+  // outlive the workspace.
+  Dijkstra(const RoadGraph& graph, std::span<const Weight> arc_weights)
+      : graph_(&graph),
+        weights_(arc_weights),
+        heap_(graph.node_count()),
+        dist_(graph.node_count(), kInfWeight),
+        parent_arc_(graph.node_count(), UINT32_MAX) {}
+
+  // Travel time from `source` to `target`, stopping as soon as `target` is settled;
+  // infinite() if unreachable. O((n + m) log n) worst case.
+  Deciseconds distance(NodeId source, NodeId target) noexcept {
+    const SearchSeed seed{source, 0};
+    run({&seed, 1}, Direction::kForward, target);
+    return distance_to(target);
+  }
+
+  // Travel time between two road positions (mid-arc allowed), one-way streets respected.
+  Deciseconds distance(const RoadPosition& source, const RoadPosition& target) noexcept {
+    const SeedPair s = source_seeds(*graph_, weights_, source);
+    const SeedPair t = target_seeds(*graph_, weights_, target);
+    // Run to completion of both target seeds: settle until both are popped.
+    run(s.view(), Direction::kForward, NodeId::invalid());
+    Weight best = same_street_weight(weights_, source, target);
+    for (const SearchSeed& seed : t.view())
+      best = std::min(best, add_weights(dist_.get(seed.node.value()), seed.offset));
+    return Deciseconds(best);
+  }
+
+  // One-to-all from `source`: afterwards distance_to(v) is the time source -> v.
+  void run_forward(NodeId source) noexcept {
+    const SearchSeed seed{source, 0};
+    run({&seed, 1}, Direction::kForward, NodeId::invalid());
+  }
+  // Reverse one-to-all towards `target`: afterwards distance_to(v) is the time v -> target.
+  void run_backward(NodeId target) noexcept {
+    const SearchSeed seed{target, 0};
+    run({&seed, 1}, Direction::kBackward, NodeId::invalid());
+  }
+
+  // General search from several seeds (multi-source), in either direction, stopping
+  // when `stop_at` is settled (pass NodeId::invalid() to settle everything reachable).
+  void run(std::span<const SearchSeed> seeds, Direction direction, NodeId stop_at) noexcept;
+
+  // After a search: the settled distance to `v` (infinite() if not reached). With an
+  // early stop, only nodes settled before the stop are final.
+  [[nodiscard]] Deciseconds distance_to(NodeId v) const noexcept {
+    return Deciseconds(dist_.get(v.value()));
+  }
+  [[nodiscard]] bool reached(NodeId v) const noexcept { return dist_.get(v.value()) != kInfWeight; }
+  // The arcs of a shortest path, in driving order: from the seed to `v` after a forward
+  // search, from `v` to the seed after a backward one. Empty if `v` is a seed or unreached.
+  [[nodiscard]] std::vector<ArcId> path_to(NodeId v) const;
+
+  // Nodes settled by the last search (a measure of its work).
+  [[nodiscard]] std::uint32_t settled_count() const noexcept { return settled_; }
+  [[nodiscard]] const RoadGraph& graph() const noexcept { return *graph_; }
+  [[nodiscard]] std::span<const Weight> weights() const noexcept { return weights_; }
+
+ private:
+  const RoadGraph* graph_;
+  std::span<const Weight> weights_;
+  detail::IndexedMinHeap<Weight> heap_;
+  detail::TimestampedArray<Weight> dist_;
+  std::vector<std::uint32_t> parent_arc_;  // valid where dist_ is set; UINT32_MAX at seeds
+  Direction direction_ = Direction::kForward;
+  std::uint32_t settled_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------
+// Implementation.
+
+inline void Dijkstra::run(std::span<const SearchSeed> seeds, Direction direction,
+                          NodeId stop_at) noexcept {
+  heap_.clear();
+  dist_.reset();
+  direction_ = direction;
+  settled_ = 0;
+  for (const SearchSeed& s : seeds) {
+    if (!dist_.is_set(s.node.value()) || s.offset < dist_.get(s.node.value())) {
+      dist_.set(s.node.value(), s.offset);
+      parent_arc_[s.node.value()] = UINT32_MAX;
+      heap_.push_or_decrease(s.node.value(), s.offset);
+    }
+  }
+  const auto first_out = graph_->first_out();
+  const auto heads = graph_->heads();
+  const auto first_in = graph_->first_in();
+  const auto in_arcs = graph_->in_arc_ids();
+  const auto tails = graph_->tails();
+  // Invariant: a popped node's label is final (weights are non-negative).
+  while (!heap_.empty()) {
+    const auto [v, d] = heap_.pop();
+    ++settled_;
+    if (v == stop_at.value()) break;
+    auto relax = [&](std::uint32_t arc, std::uint32_t w) {
+      const Weight nd = add_weights(d, weights_[arc]);
+      if (nd < dist_.get(w)) {
+        dist_.set(w, nd);
+        parent_arc_[w] = arc;
+        heap_.push_or_decrease(w, nd);
+      }
+    };
+    if (direction == Direction::kForward) {
+      for (std::uint32_t a = first_out[v]; a < first_out[v + 1]; ++a) relax(a, heads[a]);
+    } else {
+      for (std::uint32_t i = first_in[v]; i < first_in[v + 1]; ++i) {
+        const std::uint32_t a = in_arcs[i].value();
+        relax(a, tails[a]);
+      }
+    }
+  }
+}
+
+inline std::vector<ArcId> Dijkstra::path_to(NodeId v) const {
+  std::vector<ArcId> path;
+  if (!reached(v)) return path;
+  std::uint32_t at = v.value();
+  while (parent_arc_[at] != UINT32_MAX) {
+    const std::uint32_t arc = parent_arc_[at];
+    path.push_back(ArcId(arc));
+    at = direction_ == Direction::kForward ? graph_->tails()[arc] : graph_->heads()[arc];
+  }
+  if (direction_ == Direction::kForward) std::reverse(path.begin(), path.end());
+  return path;
+}
+
+DISPATCHKIT_NAMESPACE_END

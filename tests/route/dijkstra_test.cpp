@@ -1,0 +1,85 @@
+// Tests for route/dijkstra.hpp on hand-drawn graphs.
+#include <catch2/catch.hpp>
+
+#include "dispatchkit/route/dijkstra.hpp"
+
+using namespace dispatchkit;
+
+namespace {
+// Node ids 0..5 (external ids 1..6). Arc weights in deciseconds:
+//
+//   0 --10--> 1 --10--> 2
+//   |  <--10-/          |
+//   50                  5 (one-way 2 -> 3)
+//   v                   v
+//   4 <--------3------- 3        5 (isolated)
+RoadGraph drawn_city() {
+  RoadGraphBuilder b("drawn");
+  b.add_nodes(6, 1);
+  auto arc = [&](std::uint32_t u, std::uint32_t v, std::uint32_t w) {
+    b.add_arc(NodeId(u), NodeId(v), Deciseconds{w}, Meters{w * 10.0});
+  };
+  arc(0, 1, 10);
+  arc(1, 0, 10);
+  arc(1, 2, 10);
+  arc(2, 3, 5);
+  arc(3, 4, 3);
+  arc(0, 4, 50);
+  return *std::move(b).build();
+}
+}  // namespace
+
+TEST_CASE("one-to-one distances and paths", "[route][dijkstra]") {
+  const RoadGraph g = drawn_city();
+  Dijkstra d(g);
+  CHECK(d.distance(NodeId(0), NodeId(4)) == Deciseconds{28});
+  const auto path = d.path_to(NodeId(4));
+  REQUIRE(path.size() == 4);
+  CHECK(g.tail(path.front()) == NodeId(0));
+  CHECK(g.head(path.back()) == NodeId(4));
+  CHECK(d.distance(NodeId(2), NodeId(2)) == Deciseconds{0});
+  CHECK(d.path_to(NodeId(2)).empty());
+  CHECK(d.distance(NodeId(4), NodeId(0)).is_infinite());  // one-way streets
+  CHECK(d.distance(NodeId(0), NodeId(5)).is_infinite());  // isolated
+  // The workspace is reusable: the same query gives the same answer.
+  CHECK(d.distance(NodeId(0), NodeId(4)) == Deciseconds{28});
+}
+
+TEST_CASE("forward and backward one-to-all agree", "[route][dijkstra]") {
+  const RoadGraph g = drawn_city();
+  Dijkstra fwd(g), bwd(g);
+  for (std::uint32_t s = 0; s < g.node_count(); ++s) {
+    fwd.run_forward(NodeId(s));
+    for (std::uint32_t t = 0; t < g.node_count(); ++t) {
+      bwd.run_backward(NodeId(t));
+      CHECK(fwd.distance_to(NodeId(t)) == bwd.distance_to(NodeId(s)));
+    }
+  }
+  bwd.run_backward(NodeId(4));
+  const auto path = bwd.path_to(NodeId(1));  // 1 -> 2 -> 3 -> 4
+  REQUIRE(path.size() == 3);
+  CHECK(g.tail(path.front()) == NodeId(1));
+  CHECK(g.head(path.back()) == NodeId(4));
+}
+
+TEST_CASE("mid-arc positions respect one-way streets", "[route][dijkstra]") {
+  const RoadGraph g = drawn_city();
+  Dijkstra d(g);
+  const ArcId a01 = *g.find_arc(NodeId(0), NodeId(1));
+  const ArcId a10 = *g.find_arc(NodeId(1), NodeId(0));
+  const ArcId a23 = *g.find_arc(NodeId(2), NodeId(3));
+  // A unit 30% along the two-way street 0-1, an incident 40% along one-way 2 -> 3.
+  const auto unit = RoadPosition::on_arc(a01, 0.3f, a10);
+  const auto incident = RoadPosition::on_arc(a23, 0.4f);
+  // Forward along 0->1: 7 ds to node 1, 10 to node 2, then 2 of the 5 ds.
+  CHECK(d.distance(unit, incident) == Deciseconds{19});
+  // From the incident, the one-way street leads to 3 and 4 only.
+  CHECK(d.distance(incident, unit).is_infinite());
+  CHECK(d.distance(incident, RoadPosition::at_node(NodeId(4))) == Deciseconds{6});
+  // Same street, ahead and behind (the reverse arc lets the unit turn around).
+  CHECK(d.distance(unit, RoadPosition::on_arc(a01, 0.8f, a10)) == Deciseconds{5});
+  CHECK(d.distance(RoadPosition::on_arc(a01, 0.8f, a10), unit) == Deciseconds{5});
+  // On a one-way street the position behind is reached only around the block (never here).
+  CHECK(d.distance(RoadPosition::on_arc(a23, 0.9f), incident).is_infinite());
+  CHECK(d.distance(incident, RoadPosition::on_arc(a23, 0.9f)) == Deciseconds{2});
+}
