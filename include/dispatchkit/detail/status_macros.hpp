@@ -4,8 +4,22 @@
 
 #include <utility>
 
+#include <string_view>
+
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "dispatchkit/config.hpp"
+
+DISPATCHKIT_NAMESPACE_BEGIN
+namespace detail {
+// Debian's Abseil is built without std::string_view aliasing: absl::StrCat and friends
+// do not take a std::string_view. Wrap one with as_absl(sv) when formatting messages.
+[[nodiscard]] inline absl::string_view as_absl(std::string_view s) noexcept {
+  return absl::string_view(s.data(), s.size());
+}
+}  // namespace detail
+DISPATCHKIT_NAMESPACE_END
 
 #define DK_DETAIL_CONCAT_INNER(a, b) a##b
 #define DK_DETAIL_CONCAT(a, b) DK_DETAIL_CONCAT_INNER(a, b)
