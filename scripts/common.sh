@@ -2,7 +2,7 @@
 # Sourced, not run.
 
 DK_PACKAGES=(cmake g++ make libboost-graph-dev libabsl-dev libbenchmark-dev catch2 zlib1g-dev
-             liblzma-dev xz-utils)
+             liblzma-dev libmetis-dev xz-utils)
 
 dk_ensure_packages() {
   local missing=()
