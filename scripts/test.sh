@@ -20,3 +20,17 @@ cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDISPATCHKIT_SANITIZ
 cmake --build build/asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build/asan --output-on-failure -j"$jobs"
+
+# Concurrency stress tests (tagged [stress]: metric swaps under live queries) once more
+# under ThreadSanitizer; only the suites that have such tests are built.
+stress_suites=$(grep -l '\[stress\]' tests/*/*_test.cpp 2>/dev/null | xargs -r -n1 dirname | xargs -r -n1 basename | sort -u)
+if [ -n "$stress_suites" ]; then
+  echo "== ThreadSanitizer build: [stress] tests of: $stress_suites"
+  cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDISPATCHKIT_SANITIZE_THREAD=ON \
+    -DDISPATCHKIT_BUILD_BENCHMARKS=OFF -DDISPATCHKIT_BUILD_EXAMPLES=OFF \
+    -DDISPATCHKIT_BUILD_TOOLS=OFF -DDISPATCHKIT_INSTALL=OFF >/dev/null
+  for suite in $stress_suites; do
+    cmake --build build/tsan -j"$jobs" --target "dk_test_$suite"
+    TSAN_OPTIONS=halt_on_error=1 "build/tsan/tests/dk_test_$suite" "[stress]"
+  done
+fi
