@@ -1,0 +1,170 @@
+// dispatchkit/graph/io.hpp: load a road graph from any supported file, or write one as DIMACS.
+//
+//   #include "dispatchkit/graph/io.hpp"
+//   absl::StatusOr<RoadGraph> g = load_graph("data/sf/sf_osm_edges.csv.xz");
+//   if (!g.ok()) { std::cerr << g.status() << "\n"; return 1; }   // "PATH:LINE: ..."
+//   absl::Status s = write_dimacs(*g, "/tmp/sf");                  // /tmp/sf.gr, /tmp/sf.co
+//
+// `load_graph` recognises the format by content first, then by name:
+//   | input                                   | format            | loader           |
+//   |-----------------------------------------|-------------------|------------------|
+//   | file whose first non-comment line is    | DIMACS shortest   | load_dimacs      |
+//   |   "p sp N M" (.gr, + .co beside it)     |   path            |                  |
+//   | file starting "p tw N M"                | PACE 2016         | load_pace16      |
+//   | CSV with header u,v,length,speed_mph    | OSMnx edges       | load_osm_csv     |
+//   | CSV with header from,to,length_m,time_s | integrator CSV    | load_csv_graph   |
+//   | directory with nodes.csv + arcs.csv     | JEMSS city model  | load_jemss_graph |
+//   |   (JEMSS tables, "nodes,..." first row) |   or integrator   |   or             |
+//   |   (header "id,lat,lon")                 |   CSV             |   load_csv_graph |
+//   | a JEMSS arcs.csv / nodes.csv file       | JEMSS (its dir)   | load_jemss_graph |
+// Every file may be plain, gzip or xz (recognised by magic bytes). Formats and units are
+// documented in docs/graph.md and in each loader's header under graph/io/.
+//
+// Errors: NotFound (missing path), InvalidArgument (format not recognised, or malformed
+// content), DataLoss (truncated file), OutOfRange (bad node id); messages name
+// "PATH:LINE" and what was expected. Thread safety: the loaders share no state; load
+// different files from different threads freely.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "dispatchkit/config.hpp"
+#include "dispatchkit/detail/status_macros.hpp"
+#include "dispatchkit/graph/io/csv.hpp"
+#include "dispatchkit/graph/io/dimacs.hpp"
+#include "dispatchkit/graph/io/jemss.hpp"
+#include "dispatchkit/graph/io/options.hpp"
+#include "dispatchkit/graph/io/osm_csv.hpp"
+#include "dispatchkit/graph/io/pace16.hpp"
+#include "dispatchkit/graph/road_graph.hpp"
+#include "dispatchkit/io/file.hpp"
+#include "dispatchkit/io/text.hpp"
+
+DISPATCHKIT_NAMESPACE_BEGIN
+
+// The formats load_graph() understands.
+enum class GraphFormat { kDimacs, kPace16, kOsmCsv, kCsv, kJemss };
+
+[[nodiscard]] constexpr std::string_view to_string(GraphFormat f) noexcept {
+  switch (f) {
+    case GraphFormat::kDimacs:
+      return "dimacs";
+    case GraphFormat::kPace16:
+      return "pace16";
+    case GraphFormat::kOsmCsv:
+      return "osm_csv";
+    case GraphFormat::kCsv:
+      return "csv";
+    case GraphFormat::kJemss:
+      return "jemss";
+  }
+  return "?";
+}
+
+// Loads a road graph in any supported format (table above). Reads the file once.
+[[nodiscard]] absl::StatusOr<RoadGraph> load_graph(const std::string& path,
+                                                   const GraphLoadOptions& options = {});
+
+// The format load_graph() would choose for `path` (reads the file or directory listing).
+[[nodiscard]] absl::StatusOr<GraphFormat> detect_graph_format(const std::string& path);
+
+namespace detail {
+
+// The first line of `text` that is neither blank nor a DIMACS comment ("c ...").
+[[nodiscard]] inline std::string_view first_content_line(std::string_view text) {
+  LineReader lines("", text);
+  while (auto raw = lines.next()) {
+    const std::string_view line = trim(*raw);
+    if (line.empty()) continue;
+    if (line.front() == 'c' && (line.size() == 1 || line[1] == ' ' || line[1] == '\t')) continue;
+    return line;
+  }
+  return {};
+}
+
+// Recognises a file's format from its decompressed text, or InvalidArgument.
+[[nodiscard]] inline absl::StatusOr<GraphFormat> detect_text_format(const std::string& path,
+                                                                    std::string_view text) {
+  const std::string_view first = first_content_line(text);
+  std::vector<std::string_view> f;
+  split_whitespace(first, f);
+  if (f.size() >= 2 && f[0] == "p" && f[1] == "sp") return GraphFormat::kDimacs;
+  if (f.size() >= 2 && f[0] == "p" && f[1] == "tw") return GraphFormat::kPace16;
+  split_csv(first, f);
+  if (column_index(f, "u") >= 0 && column_index(f, "v") >= 0 && column_index(f, "speed_mph") >= 0)
+    return GraphFormat::kOsmCsv;
+  if (column_index(f, "from") >= 0 && column_index(f, "to") >= 0 && column_index(f, "time_s") >= 0)
+    return GraphFormat::kCsv;
+  if (!f.empty() && (trim(f[0]) == "nodes" || trim(f[0]) == "miscData" || trim(f[0]) == "arcs"))
+    return GraphFormat::kJemss;
+  return absl::InvalidArgumentError(
+      absl::StrCat(path,
+                   ":1: unrecognised graph format; expected a DIMACS 'p sp' or PACE 'p tw' header, "
+                   "an OSM edges CSV (u,v,length,speed_mph), an integrator arcs CSV "
+                   "(from,to,length_m,time_s) or a JEMSS table (see docs/graph.md)"));
+}
+
+[[nodiscard]] inline absl::StatusOr<GraphFormat> detect_directory_format(const std::string& dir) {
+  const std::string nodes = existing_variant((std::filesystem::path(dir) / "nodes.csv").string());
+  const std::string arcs = existing_variant((std::filesystem::path(dir) / "arcs.csv").string());
+  if (nodes.empty() || arcs.empty())
+    return absl::InvalidArgumentError(
+        absl::StrCat(dir,
+                     ": directory without nodes.csv and arcs.csv (plain, .xz or .gz); expected a "
+                     "JEMSS city model or an integrator CSV graph"));
+  DK_ASSIGN_OR_RETURN(const std::string text, read_file(nodes));
+  std::vector<std::string_view> f;
+  LineReader lines(nodes, text);
+  const auto first = lines.next();
+  split_csv(first.value_or(std::string_view()), f);
+  if (!f.empty() && trim(f[0]) == "nodes") return GraphFormat::kJemss;
+  if (column_index(f, "id") >= 0 && column_index(f, "lat") >= 0) return GraphFormat::kCsv;
+  return absl::InvalidArgumentError(
+      absl::StrCat(nodes, ":1: expected a JEMSS 'nodes,...' table or the header 'id,lat,lon'"));
+}
+
+}  // namespace detail
+
+inline absl::StatusOr<GraphFormat> detect_graph_format(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return detail::detect_directory_format(path);
+  DK_ASSIGN_OR_RETURN(const std::string text, read_file(path));
+  return detail::detect_text_format(path, text);
+}
+
+inline absl::StatusOr<RoadGraph> load_graph(const std::string& path,
+                                            const GraphLoadOptions& options) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    DK_ASSIGN_OR_RETURN(const GraphFormat format, detail::detect_directory_format(path));
+    if (format == GraphFormat::kJemss) return load_jemss_graph(path, options);
+    return load_csv_graph(path, options);
+  }
+  DK_ASSIGN_OR_RETURN(const std::string text, read_file(path));
+  DK_ASSIGN_OR_RETURN(const GraphFormat format, detail::detect_text_format(path, text));
+  switch (format) {
+    case GraphFormat::kDimacs:
+      return detail::load_dimacs_text(path, text, options);
+    case GraphFormat::kPace16:
+      return detail::load_pace16_text(path, text, options);
+    case GraphFormat::kOsmCsv:
+      return detail::load_osm_csv_text(path, text, options);
+    case GraphFormat::kCsv:
+      return detail::load_csv_graph_text(path, text, options);
+    case GraphFormat::kJemss: {
+      // A JEMSS nodes.csv or arcs.csv: load the model directory that holds it.
+      const std::string dir = std::filesystem::path(path).parent_path().string();
+      return load_jemss_graph(dir.empty() ? std::string(".") : dir, options);
+    }
+  }
+  return absl::InternalError("unreachable");
+}
+
+DISPATCHKIT_NAMESPACE_END

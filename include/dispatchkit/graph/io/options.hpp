@@ -1,0 +1,134 @@
+// dispatchkit/graph/io/options.hpp: the options every graph loader takes, and the
+// documented default weight function for the unweighted PACE 2016 road topologies.
+//
+//   GraphLoadOptions opt;
+//   opt.keep_largest_scc = true;                     // drop dead ends and islands
+//   opt.jemss_mode = TravelMode::kNormal;            // JEMSS "mode_2" travel times
+//   opt.pace_weight = [](std::uint32_t u, std::uint32_t v) { return Weight{10}; };
+//   absl::StatusOr<RoadGraph> g = load_graph("NY.gr.xz", opt);
+//
+// Kept in its own header so that every per-format loader (graph/io/*.hpp) and the
+// umbrella graph/io.hpp agree on one options type.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "dispatchkit/config.hpp"
+#include "dispatchkit/detail/hash.hpp"
+#include "dispatchkit/detail/status_macros.hpp"
+#include "dispatchkit/ems/vocabulary.hpp"
+#include "dispatchkit/graph/types.hpp"
+#include "dispatchkit/io/text.hpp"
+
+DISPATCHKIT_NAMESPACE_BEGIN
+
+// Weight of the undirected PACE edge {u, v}, given its 1-based file ids with u < v.
+using PaceWeightFunction = std::function<Weight(std::uint32_t u, std::uint32_t v)>;
+
+// The project's documented default PACE16 weight (docs/graph.md), used by every benchmark:
+//   w({u, v}) = 1 + splitmix64((uint64(min(u, v)) << 32) | max(u, v)) % 1000
+// with the 1-based DIMACS ids, so a weight in 1..1000, the same in both directions. The
+// PACE topologies carry no weights; a fixed hash gives reproducible, varied weights whose
+// spread (three orders of magnitude) keeps CH orderings as hard as on real travel times.
+// constexpr, noexcept.
+[[nodiscard]] constexpr Weight pace16_default_weight(std::uint32_t u, std::uint32_t v) noexcept {
+  const std::uint64_t lo = std::min(u, v), hi = std::max(u, v);
+  return static_cast<Weight>(1 + detail::splitmix64((lo << 32) | hi) % 1000);
+}
+
+struct GraphLoadOptions {
+  // Keep only the largest strongly connected component (node ids renumbered densely,
+  // external ids kept). Off by default: the bundled graphs are already strongly connected.
+  bool keep_largest_scc = false;
+  // Which JEMSS travel-time column to use: mode_1 (lights and sirens) or mode_2 (normal).
+  TravelMode jemss_mode = TravelMode::kLightsAndSirens;
+  // Weight of each PACE16 edge (both arcs get the same weight). Called with u < v.
+  PaceWeightFunction pace_weight = pace16_default_weight;
+};
+
+namespace detail {
+
+// Index of the CSV column called `name` (exact match after trimming), or -1.
+[[nodiscard]] inline int column_index(const std::vector<std::string_view>& header,
+                                      std::string_view name) noexcept {
+  for (std::size_t i = 0; i < header.size(); ++i)
+    if (trim(header[i]) == name) return static_cast<int>(i);
+  return -1;
+}
+
+// Column positions of a CSV header; fails with "PATH:LINE: expected a header with columns
+// a, b, c" when one is missing.
+[[nodiscard]] inline absl::Status find_columns(const LineReader& lines,
+                                               const std::vector<std::string_view>& header,
+                                               std::initializer_list<std::string_view> names,
+                                               std::vector<int>& out) {
+  out.clear();
+  for (std::string_view name : names) {
+    const int c = column_index(header, name);
+    if (c < 0) {
+      std::string all;
+      for (std::string_view n : names) absl::StrAppend(&all, all.empty() ? "" : ", ", as_absl(n));
+      return lines.error(absl::StrCat("expected a header line with the columns ", all, "; column '",
+                                      as_absl(name), "' is missing"));
+    }
+    out.push_back(c);
+  }
+  return absl::OkStatus();
+}
+
+// A field quoted in an error message, cut short so that a binary file cannot flood it.
+[[nodiscard]] inline std::string quoted(std::string_view s) {
+  if (s.size() > 40) return absl::StrCat("'", as_absl(s.substr(0, 40)), "...'");
+  return absl::StrCat("'", as_absl(s), "'");
+}
+
+// Parses `field` into `out`, or InvalidArgument "PATH:LINE: expected <what>, got '...'".
+template <class T>
+[[nodiscard]] absl::Status parse_field(const LineReader& lines, std::string_view field,
+                                       std::string_view what, T& out) {
+  if (parse_number(field, out)) return absl::OkStatus();
+  return lines.error(absl::StrCat("expected ", as_absl(what), ", got ", quoted(field)));
+}
+
+// The first of `base`, `base.xz`, `base.gz` that exists (or "" if none does).
+[[nodiscard]] inline std::string existing_variant(const std::string& base) {
+  std::error_code ec;
+  for (const char* suffix : {"", ".xz", ".gz"}) {
+    std::string p = base + suffix;
+    if (std::filesystem::is_regular_file(p, ec)) return p;
+  }
+  return {};
+}
+
+// `path` without a trailing ".xz" or ".gz".
+[[nodiscard]] inline std::string strip_compression_suffix(const std::string& path) {
+  for (std::string_view s : {".xz", ".gz"})
+    if (path.size() > s.size() && path.ends_with(s)) return path.substr(0, path.size() - s.size());
+  return path;
+}
+
+// The companion of `path` whose file name has the last `from` replaced by `to`
+// ("sf_osm_edges.csv.xz" -> "sf_osm_nodes.csv[.xz|.gz]"), compressed or not; "" if the
+// name has no `from` or no such file exists.
+[[nodiscard]] inline std::string companion_file(const std::string& path, std::string_view from,
+                                                std::string_view to) {
+  const std::filesystem::path p(strip_compression_suffix(path));
+  std::string name = p.filename().string();
+  const std::size_t at = name.rfind(from);
+  if (at == std::string::npos) return {};
+  name.replace(at, from.size(), to);
+  return existing_variant((p.parent_path() / name).string());
+}
+
+}  // namespace detail
+DISPATCHKIT_NAMESPACE_END
