@@ -1,0 +1,165 @@
+// dispatchkit/sim/local_time.hpp: recorded wall-clock stamps to simulated time and back.
+// SimTime is triage's clock type (triage/time.hpp): std::chrono::sys_seconds, UTC.
+//
+//   std::optional<SimTime> t = parse_us_timestamp("12/31/2016 11:57:56 PM",
+//                                                 TimeZoneRule::america_los_angeles());
+//   int hour = local_hour(*t, TimeZoneRule::america_los_angeles());   // 23
+//
+// CAD exports write local civil time ("MM/DD/YYYY hh:mm:ss AM/PM" in San Francisco's
+// open data). A replay needs durations that stay right across daylight-saving switches
+// and an hour of day in local time (for time-of-day travel times and the ETA error by
+// hour), so stamps are converted to UTC seconds (SimTime) with the zone's rule, without
+// depending on the machine's tz database (a replay must not change with the host).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+#include "dispatchkit/config.hpp"
+#include "dispatchkit/io/text.hpp"
+#include "dispatchkit/triage/time.hpp"
+
+DISPATCHKIT_NAMESPACE_BEGIN
+
+// A fixed standard offset plus, optionally, the United States daylight-saving rule
+// (since 2007: from the second Sunday of March 02:00 to the first Sunday of November
+// 02:00; 1987-2006: first Sunday of April to last Sunday of October). Enough for the
+// US CAD exports dispatchkit reads; other zones give their own offset and no DST, or
+// convert to UTC before loading.
+struct TimeZoneRule {
+  std::int32_t standard_offset_s = 0;  // east of UTC, e.g. -8 h for Pacific Standard Time
+  bool us_daylight_saving = false;
+
+  [[nodiscard]] static constexpr TimeZoneRule utc() noexcept { return {}; }
+  [[nodiscard]] static constexpr TimeZoneRule america_los_angeles() noexcept {
+    return {-8 * 3600, true};
+  }
+};
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+[[nodiscard]] constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m,
+                                                     unsigned d) noexcept {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+// 0 = Sunday ... 6 = Saturday, for days since 1970-01-01 (a Thursday).
+[[nodiscard]] constexpr unsigned weekday_from_days(std::int64_t days) noexcept {
+  return static_cast<unsigned>(days >= -4 ? (days + 4) % 7 : (days + 5) % 7 + 6);
+}
+
+namespace detail {
+// Day (days since epoch) of the n-th (1-based; n = 5 means last) Sunday of a month.
+constexpr std::int64_t nth_sunday(std::int64_t year, unsigned month, unsigned n) noexcept {
+  if (n == 5) {
+    const std::int64_t next_first =
+        month == 12 ? days_from_civil(year + 1, 1, 1) : days_from_civil(year, month + 1, 1);
+    const std::int64_t last = next_first - 1;
+    return last - weekday_from_days(last);
+  }
+  const std::int64_t first = days_from_civil(year, month, 1);
+  const unsigned wd = weekday_from_days(first);
+  return first + (7 - wd) % 7 + 7 * (n - 1);
+}
+// [start, end) of US daylight saving in *local standard* seconds since the epoch.
+constexpr std::pair<std::int64_t, std::int64_t> us_dst_window(std::int64_t year) noexcept {
+  std::int64_t start_day, end_day;
+  if (year >= 2007) {
+    start_day = nth_sunday(year, 3, 2);
+    end_day = nth_sunday(year, 11, 1);
+  } else {
+    start_day = nth_sunday(year, 4, 1);
+    end_day = nth_sunday(year, 10, 5);
+  }
+  // Starts at 02:00 standard time; ends at 02:00 daylight time = 01:00 standard time.
+  return {start_day * 86400 + 2 * 3600, end_day * 86400 + 1 * 3600};
+}
+constexpr std::int64_t civil_year_of(std::int64_t days) noexcept {
+  // Inverse of days_from_civil, year only (Hinnant's civil_from_days).
+  days += 719468;
+  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(days - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
+}
+inline std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+}  // namespace detail
+
+// Offset of local time from UTC (seconds, east positive) at the UTC instant `t`.
+[[nodiscard]] inline std::int32_t utc_offset_at(SimTime t, TimeZoneRule zone) noexcept {
+  if (!zone.us_daylight_saving) return zone.standard_offset_s;
+  const std::int64_t local_standard = to_unix_seconds(t) + zone.standard_offset_s;
+  const auto [start, end] =
+      detail::us_dst_window(detail::civil_year_of(detail::floor_div(local_standard, 86400)));
+  const bool dst = local_standard >= start && local_standard < end;
+  return zone.standard_offset_s + (dst ? 3600 : 0);
+}
+
+// UTC seconds of a local civil time given as seconds since 1970-01-01 00:00 local.
+// A nonexistent local time (in the spring-forward gap) is read as standard time; an
+// ambiguous one (the repeated hour in autumn) as the first, daylight, occurrence.
+[[nodiscard]] inline SimTime utc_from_local(std::int64_t local_seconds,
+                                            TimeZoneRule zone) noexcept {
+  if (!zone.us_daylight_saving) return sim_time_from_unix(local_seconds - zone.standard_offset_s);
+  const auto [start, end] =
+      detail::us_dst_window(detail::civil_year_of(detail::floor_div(local_seconds, 86400)));
+  // In local-wall terms daylight time runs from 03:00 (start + 1 h) to 02:00 (end + 1 h).
+  const bool dst = local_seconds >= start + 3600 && local_seconds < end + 3600;
+  return sim_time_from_unix(local_seconds - zone.standard_offset_s - (dst ? 3600 : 0));
+}
+
+// Local hour of day 0..23 at UTC instant `t`.
+[[nodiscard]] inline int local_hour(SimTime t, TimeZoneRule zone) noexcept {
+  const std::int64_t local = to_unix_seconds(t) + utc_offset_at(t, zone);
+  return static_cast<int>(detail::floor_div(local, 3600) - detail::floor_div(local, 86400) * 24);
+}
+
+// Parses "MM/DD/YYYY hh:mm:ss AM" / "... PM" (12-hour clock, as SF open data writes) or
+// "MM/DD/YYYY HH:mm:ss" (24-hour) as local time in `zone`; nullopt if malformed or out
+// of range. noexcept, no allocation.
+[[nodiscard]] inline std::optional<SimTime> parse_us_timestamp(std::string_view s,
+                                                               TimeZoneRule zone) noexcept {
+  s = trim(s);
+  auto number = [&](std::size_t pos, std::size_t len, unsigned& out) {
+    if (pos + len > s.size()) return false;
+    out = 0;
+    for (std::size_t i = pos; i < pos + len; ++i) {
+      if (s[i] < '0' || s[i] > '9') return false;
+      out = out * 10 + static_cast<unsigned>(s[i] - '0');
+    }
+    return true;
+  };
+  unsigned mo, d, y, h, mi, se;
+  if (s.size() < 19 || s[2] != '/' || s[5] != '/' || s[10] != ' ' || s[13] != ':' || s[16] != ':')
+    return std::nullopt;
+  if (!number(0, 2, mo) || !number(3, 2, d) || !number(6, 4, y) || !number(11, 2, h) ||
+      !number(14, 2, mi) || !number(17, 2, se))
+    return std::nullopt;
+  std::string_view rest = trim(s.substr(19));
+  if (rest == "AM" || rest == "PM") {
+    if (h < 1 || h > 12) return std::nullopt;
+    h = h % 12 + (rest == "PM" ? 12 : 0);
+  } else if (!rest.empty()) {
+    return std::nullopt;
+  }
+  static constexpr unsigned kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (mo < 1 || mo > 12 || d < 1 || d > kDays[mo - 1] || h > 23 || mi > 59 || se > 59)
+    return std::nullopt;
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (mo == 2 && d == 29 && !leap) return std::nullopt;
+  const std::int64_t local = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+  return utc_from_local(local, zone);
+}
+
+DISPATCHKIT_NAMESPACE_END
