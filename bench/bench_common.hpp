@@ -31,7 +31,8 @@
 
 namespace dk_bench {
 
-// The bundled San Francisco network (data/sf), strongly connected, 2,915 nodes (arterial roads only).
+// The bundled San Francisco network (data/sf), strongly connected, 2,915 nodes (arterial roads
+// only).
 inline std::string default_graph_path() {
 #ifdef DK_BENCH_DATA_DIR
   return std::string(DK_BENCH_DATA_DIR) + "/sf/sf_osm_edges.csv.xz";
