@@ -1,0 +1,124 @@
+// dispatchkit/recommend/eta_oracle.hpp: road travel times from every unit to one incident.
+//
+//   DijkstraOracle oracle(graph);                 // exact reference (tests, small cities)
+//   oracle.sync(fleet);                           // pick up moved units
+//   std::vector<Weight> t(fleet.size());
+//   oracle.travel_times_to(incident_pos, TravelMode::kLightsAndSirens, t);
+//   // t[u] = driving time of unit u to the incident, kInfWeight if unreachable / not tracked
+//
+// A recommender never asks "how far is unit u" one unit at a time: it asks for all units
+// to one target at once, which is what a bucket-based many-to-one CH query answers in
+// one backward search (Knopp, Sanders, Schultes, Schulz, Wagner, "Computing many-to-many
+// shortest paths using highway hierarchies", ALENEX 2007). `TravelTimeOracle` is that
+// seam; `ChOracle` (route/ch, the default in production) and `DijkstraOracle` (one
+// reverse Dijkstra per incident, the exact reference and test oracle) implement it.
+//
+// Travel modes. The bundled graphs carry one metric: lights-and-sirens driving time.
+// Normal driving is that time multiplied by `normal_factor` (default 4/3: the ratio of
+// JEMSS Manhattan's mode_2 to mode_1 arc times, 1.333), rounded to the decisecond per
+// unit. A deployment with a second measured metric builds a second oracle on it and
+// passes TravelMode::kLightsAndSirens to it (factor 1 for that oracle's own metric).
+//
+// Turnout is NOT part of an oracle's answer: it depends on the unit's status and is
+// added by the recommenders (Fleet::turnout), so one oracle serves every strategy.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <concepts>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "dispatchkit/config.hpp"
+#include "dispatchkit/ems/vocabulary.hpp"
+#include "dispatchkit/graph/road_graph.hpp"
+#include "dispatchkit/graph/road_position.hpp"
+#include "dispatchkit/graph/types.hpp"
+#include "dispatchkit/recommend/fleet.hpp"
+#include "dispatchkit/route/dijkstra.hpp"
+
+DISPATCHKIT_NAMESPACE_BEGIN
+
+// Normal driving vs lights and sirens when the graph has a single metric.
+struct TravelModeOptions {
+  // JEMSS Manhattan mode_2 / mode_1 travel-time ratio.
+  double normal_factor = 4.0 / 3.0;
+};
+
+// Travel weight `w` (lights-and-sirens metric) in mode `m`. Saturates at kInfWeight.
+[[nodiscard]] inline Weight weight_in_mode(Weight w, TravelMode m,
+                                           const TravelModeOptions& o) noexcept {
+  if (w == kInfWeight || m == TravelMode::kLightsAndSirens) return w;
+  const double scaled = std::round(static_cast<double>(w) * o.normal_factor);
+  return scaled >= static_cast<double>(kInfWeight) ? kInfWeight : static_cast<Weight>(scaled);
+}
+
+// What a recommender needs from a travel-time engine.
+//   sync(fleet): take in the fleet's changes since the last sync (moved units, units
+//     that became available or busy). Incremental oracles read the fleet's journal.
+//   travel_times_to(target, mode, out): out[u] for every unit u < out.size() of the
+//     fleet last synced = driving weight from unit u's position to `target` in `mode`;
+//     kInfWeight when unreachable, when the unit has no position, or when its status
+//     does not need a travel time (needs_travel_time(status) is false).
+// Both are noexcept; an oracle is a per-thread workspace (thread-compatible).
+template <class O>
+concept TravelTimeOracle = requires(O& o, const Fleet& fleet, const RoadPosition& target,
+                                    TravelMode mode, std::span<Weight> out) {
+  { o.sync(fleet) }
+  noexcept;
+  { o.travel_times_to(target, mode, out) }
+  noexcept;
+};
+
+// The exact reference: one reverse Dijkstra from the incident's target seeds over the
+// whole graph, then each unit reads its source seeds. O((n + m) log n) per incident, so
+// use it for tests, small towns and as the benchmark baseline, not for a state.
+// Agrees with Dijkstra::distance(RoadPosition, RoadPosition) to the decisecond.
+// Allocation: none after sync() has seen the fleet at its largest.
+class DijkstraOracle {
+ public:
+  explicit DijkstraOracle(const RoadGraph& graph, TravelModeOptions modes = {})
+      : DijkstraOracle(graph, graph.weights(), modes) {}
+  DijkstraOracle(const RoadGraph& graph, std::span<const Weight> weights,
+                 TravelModeOptions modes = {})
+      : graph_(&graph), weights_(weights), dijkstra_(graph, weights), modes_(modes) {}
+
+  void sync(const Fleet& fleet) noexcept {
+    // The reference rereads every unit: simple and obviously right.
+    positions_.resize(fleet.size());
+    for (const Unit& u : fleet.units())
+      positions_[u.id().value()] = needs_travel_time(u.status()) ? u.position() : RoadPosition();
+  }
+
+  void travel_times_to(const RoadPosition& target, TravelMode mode,
+                       std::span<Weight> out) noexcept {
+    std::fill(out.begin(), out.end(), kInfWeight);
+    if (!target.valid()) return;
+    const SeedPair t = target_seeds(*graph_, weights_, target);
+    dijkstra_.run(t.view(), Dijkstra::Direction::kBackward, NodeId::invalid());
+    const std::size_t n = std::min(out.size(), positions_.size());
+    for (std::size_t u = 0; u < n; ++u) {
+      const RoadPosition& p = positions_[u];
+      if (!p.valid()) continue;
+      Weight best = same_street_weight(weights_, p, target);
+      const SeedPair s = source_seeds(*graph_, weights_, p);
+      for (const SearchSeed& seed : s.view())
+        best = std::min(best, add_weights(seed.offset, dijkstra_.distance_to(seed.node).count()));
+      out[u] = weight_in_mode(best, mode, modes_);
+    }
+  }
+
+  [[nodiscard]] const RoadGraph& graph() const noexcept { return *graph_; }
+  [[nodiscard]] const TravelModeOptions& modes() const noexcept { return modes_; }
+
+ private:
+  const RoadGraph* graph_;
+  std::span<const Weight> weights_;
+  Dijkstra dijkstra_;
+  TravelModeOptions modes_;
+  std::vector<RoadPosition> positions_;
+};
+static_assert(TravelTimeOracle<DijkstraOracle>);
+
+DISPATCHKIT_NAMESPACE_END
