@@ -1,0 +1,27 @@
+// dispatchkit/route/traffic.hpp: routing that follows recorded and live traffic.
+//
+//   #include "dispatchkit/route/traffic.hpp"
+//   TimeSlicing week(15, -7 * 60);                                   // 15 min, PDT
+//   absl::StatusOr<TrafficProfile> profile = load_traffic_profile("sf_profile.csv", graph,
+//                                                                 {.slicing = week});
+//   TrafficMetricOptions opt{.mode = TravelMode::kLightsAndSirens};
+//   auto metric = std::make_shared<const WeightMetric>(WeightMetric{
+//       make_metric_weights(graph, *profile, week.slice_of(now), opt), "L&S now"});
+//   MetricStore<WeightMetric> store(metric);                        // route/metric_store.hpp
+//   Dijkstra d(graph, store.current()->weights);
+//
+// The pieces, each in its own header under route/traffic/:
+//   time_slice.hpp    TimeSlicing / TimeSlice: slices of the week in local time
+//   profile.hpp       TrafficProfile: observed travel time per arc and slice (+ CSV I/O)
+//   metric.hpp        make_metric_weights(): profile -> weights, fallback to free flow,
+//                     shrinkage, smoothing, lights-and-sirens; with_closures()
+//   map_matching.hpp  MapMatcher + TrafficAccumulator: GPS traces -> profile (dk-traffic)
+// and route/metric_store.hpp: MetricStore, the atomic swap of live metrics.
+// docs/traffic.md documents the CSV format, the model and the measured ETA quality.
+#pragma once
+
+#include "dispatchkit/route/metric_store.hpp"
+#include "dispatchkit/route/traffic/map_matching.hpp"
+#include "dispatchkit/route/traffic/metric.hpp"
+#include "dispatchkit/route/traffic/profile.hpp"
+#include "dispatchkit/route/traffic/time_slice.hpp"
