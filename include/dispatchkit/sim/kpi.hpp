@@ -1,0 +1,166 @@
+// dispatchkit/sim/kpi.hpp: the figures a dispatch centre is judged by, per grade and overall.
+//
+//   std::vector<CallOutcome> outcomes = ...;        // from the record or from a replay
+//   UnitUsage usage{.busy_seconds = 1.2e6, .on_duty_seconds = 4.8e6};
+//   KpiReport k = compute_kpis(outcomes, usage);
+//   k.overall.response.median_s;  k.by_grade[0].within_8min;   // grade I
+//
+// Recorded and simulated KPIs are computed by THIS code from the same CallOutcome record,
+// so a difference between the two columns of a report is a difference in what happened,
+// never in how it was counted.
+//
+// Definitions (all times in seconds):
+//  - dispatch delay = first ambulance dispatched - call received; dispatch_within_3min is
+//    the share of dispatched calls with delay <= 180 s (calls never dispatched count
+//    against it).
+//  - response time = first ambulance on scene - call received. Mean, median and 90th
+//    percentile over calls reached; within_8min = share of ALL calls reached within 480
+//    s; late_fraction = share of ALL calls not reached within their grade's target
+//    (never reached = late).
+//  - wait = first dispatch - ready, where ready is when the call could have been
+//    dispatched (CAD entry + decision time in a replay, the recorded CAD entry in the
+//    record): time spent waiting for a free unit.
+//  - utilisation = busy unit-seconds / on-duty unit-seconds; busy = dispatched until
+//    available again (the record's "Available" stamp; the start of the drive home in a
+//    replay).
+// Percentiles use the nearest-rank definition (the ceil(p n)-th smallest value), which is
+// exact, needs no interpolation and is what most EMS performance reports quote.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "dispatchkit/config.hpp"
+#include "dispatchkit/ems/vocabulary.hpp"
+#include "dispatchkit/graph/types.hpp"
+#include "dispatchkit/triage/time.hpp"
+
+DISPATCHKIT_NAMESPACE_BEGIN
+
+// What happened to one call: the common record of recorded and simulated runs.
+struct CallOutcome {
+  std::uint32_t call = 0;  // index into the replayed call list
+  PriorityGrade grade = PriorityGrade::kII;
+  LatLon location;
+  SimTime received = kNoTime;
+  SimTime ready = kNoTime;           // could be dispatched from here on (kNoTime: unknown)
+  SimTime first_dispatch = kNoTime;  // first ambulance assigned (kNoTime: never)
+  SimTime first_on_scene = kNoTime;  // first ambulance on scene (kNoTime: never)
+  std::int32_t target_s = 480;       // response-time target of the call's grade
+
+  [[nodiscard]] bool reached() const noexcept { return is_set(first_on_scene); }
+  [[nodiscard]] std::int64_t response_s() const noexcept {
+    return to_unix_seconds(first_on_scene) - to_unix_seconds(received);
+  }
+};
+
+// Busy time of the fleet over the observed period.
+struct UnitUsage {
+  double busy_seconds = 0.0;
+  double on_duty_seconds = 0.0;
+};
+
+// Mean / median / 90th percentile of a set of durations (seconds); zero when empty.
+struct DurationStats {
+  std::uint64_t count = 0;
+  double mean_s = 0.0;
+  double median_s = 0.0;
+  double p90_s = 0.0;
+};
+
+struct KpiSet {
+  std::uint64_t calls = 0;
+  DurationStats dispatch_delay;
+  double dispatch_within_3min = 0.0;  // share of all calls
+  DurationStats response;             // over calls reached
+  double within_8min = 0.0;           // share of all calls
+  double late_fraction = 0.0;         // share of all calls beyond their target or never reached
+  std::uint64_t never_reached = 0;
+  DurationStats wait;         // over calls with a known ready time and a dispatch
+  double wait_total_h = 0.0;  // hours all calls spent waiting for a unit
+};
+
+struct KpiReport {
+  KpiSet overall;
+  std::array<KpiSet, 4> by_grade{};  // [0] = grade I ... [3] = grade IV
+  double utilisation = 0.0;          // fleet-wide
+};
+
+// Nearest-rank percentile of a sorted, non-empty sample, p in (0, 1].
+[[nodiscard]] inline double nearest_rank(std::span<const double> sorted, double p) noexcept {
+  if (sorted.empty()) return 0.0;
+  auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(sorted.size())));
+  rank = std::clamp<std::size_t>(rank, 1, sorted.size());
+  return sorted[rank - 1];
+}
+
+// Stats of `values` (sorted in place). O(n log n).
+[[nodiscard]] inline DurationStats duration_stats(std::vector<double>& values) {
+  DurationStats s;
+  s.count = values.size();
+  if (values.empty()) return s;
+  std::sort(values.begin(), values.end());
+  double sum = 0.0;
+  for (double v : values) sum += v;
+  s.mean_s = sum / static_cast<double>(values.size());
+  s.median_s = nearest_rank(values, 0.5);
+  s.p90_s = nearest_rank(values, 0.9);
+  return s;
+}
+
+// KPIs of the calls in `outcomes` (all grades, then each grade). O(n log n).
+[[nodiscard]] inline KpiReport compute_kpis(std::span<const CallOutcome> outcomes,
+                                            const UnitUsage& usage) {
+  KpiReport r;
+  auto fill = [&](KpiSet& k, auto&& keep) {
+    std::vector<double> delay, response, wait;
+    std::uint64_t in3 = 0, in8 = 0, late = 0;
+    double wait_total = 0.0;
+    for (const CallOutcome& o : outcomes) {
+      if (!keep(o)) continue;
+      ++k.calls;
+      if (is_set(o.first_dispatch)) {
+        const double d =
+            static_cast<double>(to_unix_seconds(o.first_dispatch) - to_unix_seconds(o.received));
+        delay.push_back(d);
+        in3 += d <= 180.0;
+        if (is_set(o.ready)) {
+          const double w = std::max<double>(
+              0.0,
+              static_cast<double>(to_unix_seconds(o.first_dispatch) - to_unix_seconds(o.ready)));
+          wait.push_back(w);
+          wait_total += w;
+        }
+      }
+      if (o.reached()) {
+        const auto rt = o.response_s();
+        response.push_back(static_cast<double>(rt));
+        in8 += rt <= 480;
+        late += rt > o.target_s;
+      } else {
+        ++k.never_reached;
+        ++late;
+      }
+    }
+    k.dispatch_delay = duration_stats(delay);
+    k.response = duration_stats(response);
+    k.wait = duration_stats(wait);
+    k.wait_total_h = wait_total / 3600.0;
+    const double n = k.calls == 0 ? 1.0 : static_cast<double>(k.calls);
+    k.dispatch_within_3min = static_cast<double>(in3) / n;
+    k.within_8min = static_cast<double>(in8) / n;
+    k.late_fraction = static_cast<double>(late) / n;
+  };
+  fill(r.overall, [](const CallOutcome&) { return true; });
+  for (int g = 0; g < 4; ++g)
+    fill(r.by_grade[static_cast<std::size_t>(g)],
+         [g](const CallOutcome& o) { return static_cast<int>(o.grade) == g + 1; });
+  if (usage.on_duty_seconds > 0) r.utilisation = usage.busy_seconds / usage.on_duty_seconds;
+  return r;
+}
+
+DISPATCHKIT_NAMESPACE_END

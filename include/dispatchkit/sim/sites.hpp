@@ -1,0 +1,126 @@
+// dispatchkit/sim/sites.hpp: stations and hospitals of a replay, from point CSV files.
+//
+//   absl::StatusOr<std::vector<Site>> st = load_sites("data/sf/sf_fire_stations.csv");
+//   absl::StatusOr<std::vector<Site>> h = load_sites("data/sf/sf_hospitals.csv");
+//   st->front().number;    // 15 for "Fire Station #15"
+//   h->front().trauma;     // true for "LEVEL I" / "LEVEL II" trauma centres (HIFLD TRAUMA)
+//
+// Columns are found by header name, case-insensitively: a name ("name"), a latitude
+// ("latitude" or "lat") and a longitude ("longitude", "lon" or "lng"); optional "trauma"
+// (HIFLD's TRAUMA text), "status" (rows whose status is CLOSED are skipped) and "type"
+// (HIFLD: rows of type PSYCHIATRIC, LONG TERM CARE, REHABILITATION are skipped: an
+// ambulance does not take an emergency patient there). Station
+// numbers are the digits after '#' in the name, used to match the "Station Area" of a
+// calls export. A row with a bad coordinate is an error naming file:line: a station list
+// is short and hand-kept, so a typo must be fixed, not skipped.
+#pragma once
+
+#include <cctype>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "dispatchkit/config.hpp"
+#include "dispatchkit/detail/status_macros.hpp"
+#include "dispatchkit/graph/types.hpp"
+#include "dispatchkit/io/file.hpp"
+#include "dispatchkit/io/text.hpp"
+
+DISPATCHKIT_NAMESPACE_BEGIN
+
+// A fixed place of the service: a station (units' home) or a hospital (destination).
+struct Site {
+  std::string name;
+  LatLon location;
+  std::int32_t number = -1;  // "#15" in the name -> 15; -1 if none
+  bool trauma = false;       // hospital is a level I or II trauma centre
+};
+
+// Parses a sites CSV (see the banner). InvalidArgument (file:line) for a missing column or
+// bad coordinate; at least one site required.
+[[nodiscard]] absl::StatusOr<std::vector<Site>> parse_sites(const std::string& path,
+                                                            std::string_view text);
+[[nodiscard]] absl::StatusOr<std::vector<Site>> load_sites(const std::string& path);
+
+// ---------------------------------------------------------------------------------------
+// Implementation.
+
+namespace detail {
+inline std::string lower_ascii(std::string_view s) {
+  std::string out(trim(s));
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+}  // namespace detail
+
+inline absl::StatusOr<std::vector<Site>> parse_sites(const std::string& path,
+                                                     std::string_view text) {
+  LineReader lines(path, text);
+  std::vector<std::string_view> f;
+  std::optional<std::string_view> header = lines.next();
+  if (header && header->size() >= 3 && header->substr(0, 3) == "\xEF\xBB\xBF")
+    header->remove_prefix(3);
+  if (!header) return absl::InvalidArgumentError(absl::StrCat(path, ": empty file"));
+  split_csv(*header, f);
+  int name = -1, lat = -1, lon = -1, trauma = -1, status = -1, type = -1;
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    const std::string h = detail::lower_ascii(f[i]);
+    const int c = static_cast<int>(i);
+    if (h == "name") name = c;
+    if (h == "latitude" || h == "lat") lat = c;
+    if (h == "longitude" || h == "lon" || h == "lng") lon = c;
+    if (h == "trauma") trauma = c;
+    if (h == "status") status = c;
+    if (h == "type") type = c;
+  }
+  if (name < 0 || lat < 0 || lon < 0)
+    return lines.error("header needs name, latitude and longitude columns");
+  const int needed = std::max({name, lat, lon, trauma, status, type}) + 1;
+  std::vector<Site> sites;
+  while (std::optional<std::string_view> line = lines.next()) {
+    if (trim(*line).empty()) continue;
+    split_csv(*line, f);
+    if (static_cast<int>(f.size()) < needed)
+      return lines.error(absl::StrCat("expected at least ", needed, " fields, got ", f.size()));
+    if (status >= 0 && detail::lower_ascii(f[status]) == "closed") continue;
+    if (type >= 0) {
+      const std::string t = detail::lower_ascii(f[type]);
+      if (t == "psychiatric" || t == "long term care" || t == "rehabilitation") continue;
+    }
+    Site s;
+    s.name = std::string(trim(f[name]));
+    if (!parse_number(f[lat], s.location.lat) || !parse_number(f[lon], s.location.lon) ||
+        !s.location.is_valid())
+      return lines.error("latitude/longitude is not a WGS84 coordinate");
+    const std::size_t hash = s.name.find('#');
+    if (hash != std::string::npos) {
+      std::size_t end = hash + 1;
+      while (end < s.name.size() && std::isdigit(static_cast<unsigned char>(s.name[end]))) ++end;
+      int n = 0;
+      if (end > hash + 1 &&
+          parse_number(std::string_view(s.name).substr(hash + 1, end - hash - 1), n))
+        s.number = n;
+    }
+    if (trauma >= 0) {
+      const std::string t = detail::lower_ascii(f[trauma]);
+      // HIFLD: "LEVEL I", "LEVEL II", "LEVEL I PEDIATRIC", ...; III/IV are not trauma centres
+      // a major trauma patient is taken to.
+      s.trauma =
+          t.rfind("level i", 0) == 0 && t.rfind("level iii", 0) != 0 && t.rfind("level iv", 0) != 0;
+    }
+    sites.push_back(std::move(s));
+  }
+  if (sites.empty()) return absl::InvalidArgumentError(absl::StrCat(path, ": no sites"));
+  return sites;
+}
+
+inline absl::StatusOr<std::vector<Site>> load_sites(const std::string& path) {
+  DK_ASSIGN_OR_RETURN(std::string text, read_file(path));
+  return parse_sites(path, text);
+}
+
+DISPATCHKIT_NAMESPACE_END
