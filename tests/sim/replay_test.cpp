@@ -85,9 +85,18 @@ struct World {
   RoadGraph graph = street();
   Snapper snapper = *Snapper::build(graph);
   RecordedCalls record = *parse_recorded_calls("three_units.csv", record_csv());
-  std::vector<Site> stations = {Site{"Station A #1", node_at(0), 1, false},
-                                Site{"Station B #2", node_at(2), 2, false}};
-  std::vector<Site> hospitals = {Site{"Hospital", node_at(3), -1, true}};
+  std::vector<Site> stations = {Site{"Station A #1", node_at(0), 1},
+                                Site{"Station B #2", node_at(2), 2}};
+  std::vector<Hospital> hospitals = {hospital()};
+  Hospital hospital() const {
+    Hospital h;
+    h.name = "Hospital";
+    h.location = node_at(3);
+    h.position = snapper.snap(h.location)->position;
+    h.specialties = Specialty::kTrauma;
+    h.trauma_level = 1;
+    return h;
+  }
   std::vector<ReplayUnit> fleet() const {
     const CapabilitySet als =
         CapabilitySet{Capability::kAls} | Capability::kBls | Capability::kTransport;

@@ -4,7 +4,7 @@
 //   auto snapper = Snapper::build(*graph);
 //   auto calls = load_recorded_calls("data/sf/sf_fire_calls_2016-12-31_2017-01-07.csv.gz");
 //   auto stations = load_sites("data/sf/sf_fire_stations.csv");
-//   auto hospitals = load_sites("data/sf/sf_hospitals.csv");
+//   auto hospitals = load_emergency_departments("data/sf/sf_hospitals.csv", *snapper);
 //   absl::StatusOr<ReplayInputs> in = prepare_replay(*graph, *snapper, *calls, *stations,
 //                                                    *hospitals, CallMapping::sf_default(),
 //                                                    ResponsePlanTable::default_table());
@@ -19,7 +19,8 @@
 // at ReplayOptions::max_decision_delay_s: beyond that the record shows the call waiting
 // for a unit, which the replay models itself. Then the strategy (any UnitRecommender:
 // ClosestIdle, CoverageAware, ... or a researcher's own) picks an ambulance; if none is
-// suitable the call waits and is served, most urgent grade first, when a unit frees up.
+// suitable the call waits in a TriageQueue (triage/triage_queue.hpp: most urgent grade
+// first, overdue calls aged upwards) and is served when a unit frees up.
 // A unit's life: dispatched -> en route (turnout from the Fleet, road time from the
 // oracle, then the last stretch from the nearest street to the caller at
 // last_stretch_kmh) -> on scene (recorded time there, else sampled) -> transporting to
@@ -41,8 +42,9 @@
 // was dispatched) unless a fleet file is given.
 //
 // Cost: per call one oracle query per unit sent plus O(units); hospital and station
-// times are table look-ups (one reverse and one forward Dijkstra per site, computed once
-// in prepare_replay: (stations + hospitals) * nodes * 8 bytes).
+// times are table look-ups (HospitalRanker's per-hospital tables; one reverse and one
+// forward Dijkstra per station, computed once in prepare_replay: stations * nodes * 8
+// bytes).
 #pragma once
 
 #include <algorithm>
@@ -51,9 +53,11 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -72,6 +76,7 @@
 #include "dispatchkit/recommend/concepts.hpp"
 #include "dispatchkit/recommend/eta_oracle.hpp"
 #include "dispatchkit/recommend/fleet.hpp"
+#include "dispatchkit/recommend/hospital.hpp"
 #include "dispatchkit/route/dijkstra.hpp"
 #include "dispatchkit/sim/call_mapping.hpp"
 #include "dispatchkit/sim/event_queue.hpp"
@@ -79,8 +84,11 @@
 #include "dispatchkit/sim/local_time.hpp"
 #include "dispatchkit/sim/recorded_calls.hpp"
 #include "dispatchkit/sim/sites.hpp"
+#include "dispatchkit/triage/call.hpp"
 #include "dispatchkit/triage/response_plan.hpp"
+#include "dispatchkit/triage/service_targets.hpp"
 #include "dispatchkit/triage/time.hpp"
+#include "dispatchkit/triage/triage_queue.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
@@ -92,9 +100,13 @@ struct ReplayOptions {
   // Recorded decision time (first dispatch - CAD entry) kept up to this; beyond it the
   // record shows queueing, which the replay simulates itself.
   std::int32_t max_decision_delay_s = 60;
-  // Response-time target per grade I..IV (late_fraction). Grades I/II: the 8-minute urban
-  // target of triage's service targets; III/IV: 20 and 30 minutes.
-  std::array<std::int32_t, 4> target_s = {480, 480, 1200, 1800};
+  // Response-time targets (late_fraction, CoverageAware's "in time"): triage's service
+  // targets for `area` (urban: 8 min for grades I/II, 15 for III, 30 for IV). The same
+  // targets order the waiting calls (TriageQueue: allowed wait and ageing).
+  ServiceTargets targets = ServiceTargets::defaults();
+  AreaClass area = AreaClass::kUrban;
+  // Hospital choice (recommend/hospital.hpp): specialty-centre bypass limit.
+  HospitalOptions hospital;
   // Infer crews' on-duty periods from the record (see the banner); false = every unit on
   // duty for the whole replay.
   bool shifts_from_record = true;
@@ -166,9 +178,9 @@ struct ReplayCall {
 struct ReplayInputs {
   const RoadGraph* graph = nullptr;
   std::vector<Site> stations;
-  std::vector<Site> hospitals;
   std::vector<RoadPosition> station_positions;
-  std::vector<RoadPosition> hospital_positions;
+  // Hospital choice and times to hospitals; shared, immutable.
+  std::shared_ptr<const HospitalRanker> hospitals;
   std::vector<ReplayUnit> units;
   std::vector<ReplayCall> calls;  // sorted by ready time, then received, then recorded index
   std::array<std::uint64_t, kSkipReasonCount> skipped{};
@@ -179,10 +191,9 @@ struct ReplayInputs {
   SimTime end{};
   TimeZoneRule zone;
   ReplayOptions options;
-  // Per-site one-to-all tables in the lights-and-sirens metric (deciseconds):
-  // to_station[s][v] = v -> station s, from_station[s][v] = station s -> v,
-  // to_hospital[h][v] = v -> hospital h.
-  std::vector<std::vector<Weight>> to_station, from_station, to_hospital;
+  // Per-station one-to-all tables in the lights-and-sirens metric (deciseconds):
+  // to_station[s][v] = v -> station s, from_station[s][v] = station s -> v.
+  std::vector<std::vector<Weight>> to_station, from_station;
   // What really happened to the replayed calls (same definitions as the simulation).
   std::vector<CallOutcome> recorded_outcomes;
   UnitUsage recorded_usage;
@@ -219,7 +230,7 @@ struct ReplayInputs {
 // station or hospital cannot be snapped, or no call is left to replay.
 [[nodiscard]] absl::StatusOr<ReplayInputs> prepare_replay(
     const RoadGraph& graph, const Snapper& snapper, const RecordedCalls& record,
-    std::vector<Site> stations, std::vector<Site> hospitals, const CallMapping& mapping,
+    std::vector<Site> stations, std::vector<Hospital> hospitals, const CallMapping& mapping,
     const ResponsePlanTable& plans, const ReplayOptions& options = {},
     std::optional<std::vector<ReplayUnit>> fleet = std::nullopt);
 
@@ -419,7 +430,7 @@ inline std::vector<ReplayUnit> derive_fleet(const RecordedCalls& record,
 
 inline absl::StatusOr<ReplayInputs> prepare_replay(
     const RoadGraph& graph, const Snapper& snapper, const RecordedCalls& record,
-    std::vector<Site> stations, std::vector<Site> hospitals, const CallMapping& mapping,
+    std::vector<Site> stations, std::vector<Hospital> hospitals, const CallMapping& mapping,
     const ResponsePlanTable& plans, const ReplayOptions& options,
     std::optional<std::vector<ReplayUnit>> fleet) {
   ReplayInputs in;
@@ -428,9 +439,13 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
   in.zone = record.zone;
   in.calls_in_record = record.calls.size();
   in.stations = std::move(stations);
-  in.hospitals = std::move(hospitals);
   if (in.stations.empty()) return absl::InvalidArgumentError("replay needs at least one station");
-  if (in.hospitals.empty()) return absl::InvalidArgumentError("replay needs at least one hospital");
+  if (hospitals.empty()) return absl::InvalidArgumentError("replay needs at least one hospital");
+  for (const Hospital& h : hospitals)
+    if (!h.position.valid())
+      return absl::InvalidArgumentError(absl::StrCat("hospital ", h.name, " (", h.location.lat,
+                                                     ", ", h.location.lon,
+                                                     ") is not on the road graph"));
   SnapOptions snap_options{options.max_snap_distance};
   for (const Site& s : in.stations) {
     absl::StatusOr<SnapResult> p = snapper.snap(s.location, snap_options);
@@ -439,12 +454,10 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
           absl::StrCat("station ", s.name, ": ", p.status().message()));
     in.station_positions.push_back(p->position);
   }
-  for (const Site& h : in.hospitals) {
-    absl::StatusOr<SnapResult> p = snapper.snap(h.location, snap_options);
-    if (!p.ok())
-      return absl::InvalidArgumentError(
-          absl::StrCat("hospital ", h.name, ": ", p.status().message()));
-    in.hospital_positions.push_back(p->position);
+  {
+    HospitalOptions ho = options.hospital;
+    ho.modes = options.modes;
+    in.hospitals = std::make_shared<const HospitalRanker>(graph, std::move(hospitals), ho);
   }
   {
     Dijkstra d(graph);
@@ -452,8 +465,6 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
       in.to_station.push_back(detail::one_to_all(d, graph, p, Dijkstra::Direction::kBackward));
       in.from_station.push_back(detail::one_to_all(d, graph, p, Dijkstra::Direction::kForward));
     }
-    for (const RoadPosition& p : in.hospital_positions)
-      in.to_hospital.push_back(detail::one_to_all(d, graph, p, Dijkstra::Direction::kBackward));
   }
   in.units = fleet ? std::move(*fleet) : derive_fleet(record, in.stations, options);
 
@@ -535,7 +546,8 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
     rc.mode = plan->travel_mode;
     rc.destination = plan->destination;
     rc.urgent_transport = c.disposition == "Code 3 Transport";
-    rc.target_s = options.target_s[static_cast<std::size_t>(rc.grade) - 1];
+    rc.target_s =
+        static_cast<std::int32_t>(options.targets.response(options.area, rc.grade).count());
     rc.ambulances =
         static_cast<std::uint8_t>(std::min<std::size_t>(arrived.size(), kMaxUnitsPerCall));
     SimRandom rng = root.fork(i);
@@ -675,7 +687,7 @@ class ReplayEngine {
     RoadPosition return_from;
     SimTime return_start{};
   };
-  struct CallState {
+  struct CallProgress {
     std::uint8_t remaining = 0;  // units still to send
     std::uint8_t slots_used = 0;
     bool waiting = false;
@@ -721,7 +733,7 @@ class ReplayEngine {
     switch (e.kind) {
       case kCallReady: {
         ++ready_seen;
-        CallState& cs = calls_[e.id];
+        CallProgress& cs = calls_[e.id];
         if (!dispatch_units(e.id, res) && cs.remaining > 0) {
           ++res.calls_queued;
           enqueue(e.id);
@@ -775,32 +787,27 @@ class ReplayEngine {
         ++res.transports;
         const TravelMode mode =
             c.urgent_transport ? TravelMode::kLightsAndSirens : TravelMode::kNormal;
-        Weight best = kInfWeight;
-        std::uint32_t best_h = 0;
-        for (int pass = 0; pass < 2 && best == kInfWeight; ++pass)
-          for (std::uint32_t h = 0; h < in_.hospitals.size(); ++h) {
-            // Pass 0: hospitals of the plan's specialty (trauma centres); pass 1: any.
-            if (pass == 0 && c.destination == Specialty::kTrauma && !in_.hospitals[h].trauma)
-              continue;
-            const Weight t = table_time_from(in_.to_hospital[h], g_, c.position);
-            if (t < best) best = t, best_h = h;
-          }
-        us.hospital = best_h;
+        in_.hospitals->rank(c.position, c.destination, mode, choices_);
+        if (choices_.empty()) {  // no hospital reachable: the crew clears on scene
+          --res.transports;
+          start_return(e.id, c.position, res);
+          return;
+        }
+        us.hospital = choices_.front().hospital.value();
         (void)fleet_.set_status(id, UnitStatus::kTransporting);
-        const Weight w = weight_in_mode(best, mode, in_.options.modes);
-        const std::int64_t drive = w == kInfWeight ? 0 : ceil_seconds(w);
+        const std::int64_t drive = ceil_seconds(choices_.front().eta.count());
         events_.schedule(now_ + SimDuration(drive), {kArriveHospital, e.id, us.epoch});
         return;
       }
       case kArriveHospital: {
         (void)fleet_.set_status(id, UnitStatus::kAtHospital);
-        (void)fleet_.report_position(id, in_.hospital_positions[us.hospital]);
+        (void)fleet_.report_position(id, in_.hospitals->hospital(HospitalId(us.hospital)).position);
         events_.schedule(now_ + SimDuration(service(us).handover_s),
                          {kHandoverDone, e.id, us.epoch});
         return;
       }
       case kHandoverDone:
-        start_return(e.id, in_.hospital_positions[us.hospital], res);
+        start_return(e.id, in_.hospitals->hospital(HospitalId(us.hospital)).position, res);
         return;
       case kArriveStation: {
         (void)fleet_.report_position(id, in_.station_positions[in_.units[e.id].station]);
@@ -887,7 +894,7 @@ class ReplayEngine {
   // Sends units to call `c` until it has all it needs or no suitable unit is left.
   // Returns true when the call needs nothing more.
   bool dispatch_units(std::uint32_t c, ReplayResult& res) {
-    CallState& cs = calls_[c];
+    CallProgress& cs = calls_[c];
     const ReplayCall& call = in_.calls[c];
     bool located = false;
     while (cs.remaining > 0) {
@@ -931,52 +938,57 @@ class ReplayEngine {
     return true;
   }
 
+  static CallId call_id_of(std::uint32_t c) noexcept { return CallId(std::uint64_t{c} + 1); }
+
+  // Puts call `c` in the waiting line (TriageQueue: grade, allowed wait, ageing). The
+  // line only orders calls: duplicates were settled by the call-takers of the record,
+  // so the duplicate check is off (no location given, DuplicatePolicy::kIgnore).
   void enqueue(std::uint32_t c) {
     if (calls_[c].waiting) return;
     calls_[c].waiting = true;
-    waiting_.push_back(c);
+    const ReplayCall& rc = in_.calls[c];
+    TriageCall t;
+    t.id = call_id_of(c);
+    t.grade = rc.grade;
+    t.code = DeterminantCode::grade(rc.grade);
+    t.area = in_.options.area;
+    t.clocks.received = rc.received;
+    (void)waiting_.push(t, DuplicatePolicy::kIgnore);
   }
 
-  // A unit became available: serve waiting calls, most urgent grade first, then oldest.
+  void leave_queue(std::uint32_t c) {
+    calls_[c].waiting = false;
+    (void)waiting_.dispatch(call_id_of(c), now_);
+    (void)waiting_.close(call_id_of(c));
+  }
+
+  // A unit became available: serve waiting calls in the queue's order. When the call at
+  // the head finds no suitable unit (it needs ALS and only a BLS unit is free), the
+  // others are tried in the queue's order, as a dispatcher would.
   void serve_waiting(ReplayResult& res) {
     while (!waiting_.empty()) {
-      std::size_t best = 0;
-      for (std::size_t i = 1; i < waiting_.size(); ++i) {
-        const ReplayCall& a = in_.calls[waiting_[i]];
-        const ReplayCall& b = in_.calls[waiting_[best]];
-        if (a.grade != b.grade
-                ? a.grade < b.grade
-                : (a.ready != b.ready ? a.ready < b.ready : waiting_[i] < waiting_[best]))
-          best = i;
-      }
-      const std::uint32_t c = waiting_[best];
-      // Try the most urgent waiting call; if it finds no unit, none of the others can be
-      // served by a unit it could not use only if requirements differ: try each in order.
-      if (dispatch_units(c, res) || calls_[c].remaining == 0) {
-        calls_[c].waiting = false;
-        waiting_.erase(waiting_.begin() + static_cast<std::ptrdiff_t>(best));
+      const TriageCall* head = waiting_.peek(now_);
+      const auto c = static_cast<std::uint32_t>(head->id.value() - 1);
+      if (dispatch_units(c, res)) {
+        leave_queue(c);
         continue;
       }
-      // The most urgent call found no suitable unit: try the others once, in order.
-      bool any = false;
-      std::vector<std::uint32_t> order(waiting_);
-      std::sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
-        const ReplayCall& a = in_.calls[x];
-        const ReplayCall& b = in_.calls[y];
-        if (a.grade != b.grade) return a.grade < b.grade;
-        if (a.ready != b.ready) return a.ready < b.ready;
-        return x < y;
+      order_.clear();
+      waiting_.for_each_call([&](const TriageCall& t, CallState state) {
+        if (state != CallState::kWaiting || t.id == head->id) return;
+        order_.push_back({{static_cast<int>(waiting_.effective_grade(t, now_)),
+                           waiting_.deadline(t), t.id.value()},
+                          static_cast<std::uint32_t>(t.id.value() - 1)});
       });
-      for (std::uint32_t x : order) {
-        if (x == c) continue;
-        if (dispatch_units(x, res) || calls_[x].remaining == 0) {
-          calls_[x].waiting = false;
-          waiting_.erase(std::find(waiting_.begin(), waiting_.end(), x));
-          any = true;
+      std::sort(order_.begin(), order_.end());
+      bool served = false;
+      for (const auto& [key, x] : order_)
+        if (dispatch_units(x, res)) {
+          leave_queue(x);
+          served = true;
           break;
         }
-      }
-      if (!any) return;
+      if (!served) return;
     }
   }
 
@@ -988,9 +1000,11 @@ class ReplayEngine {
   EventQueue<Event> events_;
   Recommendation rec_;
   std::vector<UnitState> units_;
-  std::vector<CallState> calls_;
+  std::vector<CallProgress> calls_;
   std::vector<CallOutcome> outcomes_;
-  std::vector<std::uint32_t> waiting_;
+  TriageQueue waiting_;
+  std::vector<HospitalChoice> choices_;
+  std::vector<std::pair<std::tuple<int, SimTime, std::uint64_t>, std::uint32_t>> order_;
   SimTime now_{};
   double busy_s_ = 0.0;
 };

@@ -1,15 +1,15 @@
 // dispatchkit/sim/sites.hpp: stations and hospitals of a replay, from point CSV files.
 //
 //   absl::StatusOr<std::vector<Site>> st = load_sites("data/sf/sf_fire_stations.csv");
-//   absl::StatusOr<std::vector<Site>> h = load_sites("data/sf/sf_hospitals.csv");
 //   st->front().number;    // 15 for "Fire Station #15"
-//   h->front().trauma;     // true for "LEVEL I" / "LEVEL II" trauma centres (HIFLD TRAUMA)
+//   absl::StatusOr<std::vector<Hospital>> h = load_emergency_departments(
+//       "data/sf/sf_hospitals.csv", snapper);   // HIFLD, minus psychiatric / long-term care
 //
 // Columns are found by header name, case-insensitively: a name ("name"), a latitude
-// ("latitude" or "lat") and a longitude ("longitude", "lon" or "lng"); optional "trauma"
-// (HIFLD's TRAUMA text), "status" (rows whose status is CLOSED are skipped) and "type"
-// (HIFLD: rows of type PSYCHIATRIC, LONG TERM CARE, REHABILITATION are skipped: an
-// ambulance does not take an emergency patient there). Station
+// ("latitude" or "lat") and a longitude ("longitude", "lon" or "lng"); optional "status"
+// (rows whose status is CLOSED are skipped) and "type" (HIFLD: rows of type PSYCHIATRIC,
+// LONG TERM CARE, REHABILITATION are skipped: an ambulance does not take an emergency
+// patient there). Station
 // numbers are the digits after '#' in the name, used to match the "Station Area" of a
 // calls export. A row with a bad coordinate is an error naming file:line: a station list
 // is short and hand-kept, so a typo must be fixed, not skipped.
@@ -29,15 +29,15 @@
 #include "dispatchkit/graph/types.hpp"
 #include "dispatchkit/io/file.hpp"
 #include "dispatchkit/io/text.hpp"
+#include "dispatchkit/recommend/hospital.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
-// A fixed place of the service: a station (units' home) or a hospital (destination).
+// A fixed place of the service: a station (units' home), or any named point.
 struct Site {
   std::string name;
   LatLon location;
   std::int32_t number = -1;  // "#15" in the name -> 15; -1 if none
-  bool trauma = false;       // hospital is a level I or II trauma centre
 };
 
 // Parses a sites CSV (see the banner). InvalidArgument (file:line) for a missing column or
@@ -45,6 +45,14 @@ struct Site {
 [[nodiscard]] absl::StatusOr<std::vector<Site>> parse_sites(const std::string& path,
                                                             std::string_view text);
 [[nodiscard]] absl::StatusOr<std::vector<Site>> load_sites(const std::string& path);
+
+// Hospitals a replay may take patients to: recommend's HIFLD loader
+// (load_hifld_hospitals: trauma levels, status, snapping), keeping only the rows that
+// parse_sites keeps (so no psychiatric, long-term care or rehabilitation hospital is
+// chosen as the "nearest emergency department"). Errors as both loaders.
+template <class SnapperT>
+[[nodiscard]] absl::StatusOr<std::vector<Hospital>> load_emergency_departments(
+    const std::string& path, const SnapperT& snapper);
 
 // ---------------------------------------------------------------------------------------
 // Implementation.
@@ -66,20 +74,19 @@ inline absl::StatusOr<std::vector<Site>> parse_sites(const std::string& path,
     header->remove_prefix(3);
   if (!header) return absl::InvalidArgumentError(absl::StrCat(path, ": empty file"));
   split_csv(*header, f);
-  int name = -1, lat = -1, lon = -1, trauma = -1, status = -1, type = -1;
+  int name = -1, lat = -1, lon = -1, status = -1, type = -1;
   for (std::size_t i = 0; i < f.size(); ++i) {
     const std::string h = detail::lower_ascii(f[i]);
     const int c = static_cast<int>(i);
     if (h == "name") name = c;
     if (h == "latitude" || h == "lat") lat = c;
     if (h == "longitude" || h == "lon" || h == "lng") lon = c;
-    if (h == "trauma") trauma = c;
     if (h == "status") status = c;
     if (h == "type") type = c;
   }
   if (name < 0 || lat < 0 || lon < 0)
     return lines.error("header needs name, latitude and longitude columns");
-  const int needed = std::max({name, lat, lon, trauma, status, type}) + 1;
+  const int needed = std::max({name, lat, lon, status, type}) + 1;
   std::vector<Site> sites;
   while (std::optional<std::string_view> line = lines.next()) {
     if (trim(*line).empty()) continue;
@@ -105,13 +112,6 @@ inline absl::StatusOr<std::vector<Site>> parse_sites(const std::string& path,
           parse_number(std::string_view(s.name).substr(hash + 1, end - hash - 1), n))
         s.number = n;
     }
-    if (trauma >= 0) {
-      const std::string t = detail::lower_ascii(f[trauma]);
-      // HIFLD: "LEVEL I", "LEVEL II", "LEVEL I PEDIATRIC", ...; III/IV are not trauma centres
-      // a major trauma patient is taken to.
-      s.trauma =
-          t.rfind("level i", 0) == 0 && t.rfind("level iii", 0) != 0 && t.rfind("level iv", 0) != 0;
-    }
     sites.push_back(std::move(s));
   }
   if (sites.empty()) return absl::InvalidArgumentError(absl::StrCat(path, ": no sites"));
@@ -121,6 +121,22 @@ inline absl::StatusOr<std::vector<Site>> parse_sites(const std::string& path,
 inline absl::StatusOr<std::vector<Site>> load_sites(const std::string& path) {
   DK_ASSIGN_OR_RETURN(std::string text, read_file(path));
   return parse_sites(path, text);
+}
+
+template <class SnapperT>
+absl::StatusOr<std::vector<Hospital>> load_emergency_departments(const std::string& path,
+                                                                 const SnapperT& snapper) {
+  DK_ASSIGN_OR_RETURN(std::vector<Hospital> all, load_hifld_hospitals(path, snapper));
+  DK_ASSIGN_OR_RETURN(std::string text, read_file(path));
+  DK_ASSIGN_OR_RETURN(std::vector<Site> keep, parse_sites(path, text));
+  std::vector<Hospital> out;
+  for (Hospital& h : all)
+    for (const Site& s : keep)
+      if (s.name == h.name && s.location == h.location) {
+        out.push_back(std::move(h));
+        break;
+      }
+  return out;
 }
 
 DISPATCHKIT_NAMESPACE_END
