@@ -1,0 +1,227 @@
+// dispatchkit/route/cch/many_to_one.hpp: travel times from many units to one incident on a
+// customized CCH (the recommendation engine's question), with the same interface as the CH
+// engineer's ChManyToOne.
+//
+//   CchManyToOne fleet(metric, graph);
+//   fleet.set_source(7, unit_position);            // add or move unit in slot 7
+//   fleet.remove_source(3);                        // unit 3 went off duty
+//   std::vector<Weight> eta(fleet.slot_count());
+//   fleet.distances_to(incident_position, eta);    // eta[slot] for every unit at once
+//   fleet.set_metric(next_metric);                 // traffic changed: buckets recomputed
+//
+// Bucket-based many-to-one (Knopp, Sanders, Schultes, Schulz, Wagner, "Computing
+// Many-to-Many Shortest Paths Using Highway Hierarchies", ALENEX 2007) on the elimination
+// tree: set_source() walks the unit's ancestors once and leaves (slot, distance) in a bucket
+// at each; distances_to() walks the incident's ancestors backward and scans their buckets.
+// With perfect weights both sides drop labels that a higher ancestor proves non-optimal
+// (stall-on-demand, Schultes & Sanders 2007): only exact labels can meet on a shortest path.
+//
+// Thread safety: thread-compatible. distances_to() is noexcept and allocation-free;
+// set_source()/remove_source() may allocate (bucket growth). The metric, its topology and
+// the graph must outlive the object.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "dispatchkit/config.hpp"
+#include "dispatchkit/graph/road_graph.hpp"
+#include "dispatchkit/graph/road_position.hpp"
+#include "dispatchkit/graph/types.hpp"
+#include "dispatchkit/route/cch/metric.hpp"
+#include "dispatchkit/route/cch/topology.hpp"
+
+DISPATCHKIT_NAMESPACE_BEGIN
+
+class CchManyToOne {
+ public:
+  CchManyToOne(const CchMetric& metric, const RoadGraph& graph);
+
+  // Places (or moves) the unit of `slot` at `position`. O(ancestors * degree).
+  void set_source(std::uint32_t slot, const RoadPosition& position);
+  // Empties `slot` (no-op if empty).
+  void remove_source(std::uint32_t slot);
+  // One past the highest slot ever set: the size `out` needs to see every unit.
+  [[nodiscard]] std::uint32_t slot_count() const noexcept {
+    return static_cast<std::uint32_t>(slots_.size());
+  }
+  // Switches to another metric of the same topology and recomputes every unit's buckets.
+  void set_metric(const CchMetric& metric);
+
+  // out[slot] = travel time from the unit in `slot` to `target`, kInfWeight when unreachable
+  // or the slot is empty; slots beyond out.size() are skipped. noexcept, no allocation.
+  void distances_to(const RoadPosition& target, std::span<Weight> out) noexcept;
+
+  // Bucket entries held (a measure of distances_to()'s work).
+  [[nodiscard]] std::uint64_t bucket_entry_count() const noexcept { return entries_; }
+
+ private:
+  static constexpr std::uint32_t kNone = CchTopology::kNone;
+  struct Entry {
+    std::uint32_t slot;
+    Weight dist;
+  };
+  struct Slot {
+    bool active = false;
+    RoadPosition position;
+    std::vector<std::uint32_t> nodes;  // ranks holding an entry of this slot
+  };
+  // Walks the ancestors of `seeds` (ascending rank) into label_ / path_, forward (from the
+  // seeds) or backward (towards them); then clears stalled labels if the metric is perfect.
+  void walk(const SeedPair& seeds, bool forward) noexcept;
+  void fill_buckets(std::uint32_t slot);
+
+  const CchMetric* metric_;
+  const CchTopology* topo_;
+  const RoadGraph* graph_;
+  std::vector<std::vector<Entry>> buckets_;  // by rank
+  std::vector<Slot> slots_;
+  std::vector<Weight> label_;        // kInfWeight outside a walk
+  std::vector<std::uint32_t> path_;  // ranks visited by the last walk, ascending
+  std::uint64_t entries_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------
+// Implementation.
+
+inline CchManyToOne::CchManyToOne(const CchMetric& metric, const RoadGraph& graph)
+    : metric_(&metric),
+      topo_(&metric.topology()),
+      graph_(&graph),
+      buckets_(metric.topology().node_count()),
+      label_(metric.topology().node_count(), kInfWeight) {
+  path_.reserve(std::max<std::uint32_t>(2 * metric.topology().stats().tree_height, 16));
+}
+
+inline void CchManyToOne::walk(const SeedPair& seeds, bool forward) noexcept {
+  const std::uint32_t* parent = topo_->parents().data();
+  const std::uint32_t* up_first = topo_->up_first().data();
+  const std::uint32_t* up_head = topo_->up_heads().data();
+  const detail::CchArcWeights* w = metric_->search_weights().data();
+  std::uint32_t p[2] = {kNone, kNone};
+  for (std::uint32_t i = 0; i < seeds.count; ++i) {
+    const std::uint32_t r = topo_->rank(seeds.seeds[i].node);
+    label_[r] = std::min(label_[r], seeds.seeds[i].offset);
+    p[i] = r;
+  }
+  if (p[1] == p[0]) p[1] = kNone;
+  path_.clear();
+  for (;;) {
+    const std::uint32_t v = std::min(p[0], p[1]);
+    if (v == kNone) break;
+    for (std::uint32_t& q : p)
+      if (q == v) q = parent[v];
+    if (p[1] == p[0]) p[1] = kNone;
+    path_.push_back(v);  // path_ has capacity for two root paths: no allocation
+    const Weight dv = label_[v];
+    if (dv == kInfWeight) continue;
+    for (std::uint32_t a = up_first[v]; a < up_first[v + 1]; ++a) {
+      const std::uint32_t h = up_head[a];
+      const std::uint64_t nd = std::uint64_t{dv} + (forward ? w[a].forward : w[a].backward);
+      if (nd < label_[h]) label_[h] = static_cast<Weight>(nd);
+    }
+  }
+  if (!metric_->is_perfect()) return;
+  // Stall: a label beaten by going through an upward neighbour first is not a distance.
+  // Ancestors' labels are final, so test in descending order and keep stalled labels for
+  // the tests below them (they are upper bounds of real paths, hence still valid proofs).
+  for (std::size_t i = path_.size(); i-- > 0;) {
+    const std::uint32_t v = path_[i];
+    const Weight dv = label_[v];
+    if (dv == kInfWeight) continue;
+    for (std::uint32_t a = up_first[v]; a < up_first[v + 1]; ++a) {
+      const std::uint64_t via =
+          std::uint64_t{label_[up_head[a]]} + (forward ? w[a].backward : w[a].forward);
+      if (via < dv) {
+        path_[i] = kNone;  // stalled: no bucket entry / no bucket scan here
+        break;
+      }
+    }
+  }
+}
+
+inline void CchManyToOne::fill_buckets(std::uint32_t slot) {
+  Slot& s = slots_[slot];
+  walk(source_seeds(*graph_, metric_->input_weights(), s.position), true);
+  const auto parent = topo_->parents();
+  for (std::uint32_t v : path_) {
+    if (v == kNone || label_[v] == kInfWeight) continue;
+    buckets_[v].push_back({slot, label_[v]});
+    s.nodes.push_back(v);
+    ++entries_;
+  }
+  // Clear the labels along both seeds' root paths (path_ lost stalled ranks).
+  const SeedPair seeds = source_seeds(*graph_, metric_->input_weights(), s.position);
+  for (std::uint32_t i = 0; i < seeds.count; ++i)
+    for (std::uint32_t r = topo_->rank(seeds.seeds[i].node); r != kNone; r = parent[r])
+      label_[r] = kInfWeight;
+}
+
+inline void CchManyToOne::set_source(std::uint32_t slot, const RoadPosition& position) {
+  if (slot >= slots_.size()) slots_.resize(slot + 1);
+  remove_source(slot);
+  slots_[slot].active = position.valid();
+  slots_[slot].position = position;
+  if (position.valid()) fill_buckets(slot);
+}
+
+inline void CchManyToOne::remove_source(std::uint32_t slot) {
+  if (slot >= slots_.size() || !slots_[slot].active) return;
+  Slot& s = slots_[slot];
+  for (std::uint32_t v : s.nodes) {
+    auto& b = buckets_[v];
+    for (std::size_t i = 0; i < b.size(); ++i)
+      if (b[i].slot == slot) {
+        b[i] = b.back();
+        b.pop_back();
+        --entries_;
+        break;
+      }
+  }
+  s.nodes.clear();
+  s.active = false;
+}
+
+inline void CchManyToOne::set_metric(const CchMetric& metric) {
+  metric_ = &metric;
+  topo_ = &metric.topology();
+  for (auto& b : buckets_) b.clear();
+  entries_ = 0;
+  for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
+    slots_[slot].nodes.clear();
+    if (slots_[slot].active) fill_buckets(slot);
+  }
+}
+
+inline void CchManyToOne::distances_to(const RoadPosition& target, std::span<Weight> out) noexcept {
+  std::fill(out.begin(), out.end(), kInfWeight);
+  const auto weights = metric_->input_weights();
+  const SeedPair seeds = target_seeds(*graph_, weights, target);
+  walk(seeds, false);
+  const auto n_out = out.size();
+  for (std::uint32_t v : path_) {
+    if (v == kNone) continue;
+    const Weight dv = label_[v];
+    if (dv == kInfWeight) continue;
+    for (const Entry& e : buckets_[v]) {
+      if (e.slot >= n_out) continue;
+      const std::uint64_t d = std::uint64_t{e.dist} + dv;
+      if (d < out[e.slot]) out[e.slot] = static_cast<Weight>(d);
+    }
+  }
+  const auto parent = topo_->parents();
+  for (std::uint32_t i = 0; i < seeds.count; ++i)
+    for (std::uint32_t r = topo_->rank(seeds.seeds[i].node); r != kNone; r = parent[r])
+      label_[r] = kInfWeight;
+  // Units on the incident's own street can reach it without passing an intersection.
+  if (!target.is_node()) {
+    const auto n = std::min<std::size_t>(n_out, slots_.size());
+    for (std::size_t slot = 0; slot < n; ++slot)
+      if (slots_[slot].active)
+        out[slot] = std::min(out[slot], same_street_weight(weights, slots_[slot].position, target));
+  }
+}
+
+DISPATCHKIT_NAMESPACE_END

@@ -1,0 +1,245 @@
+// dispatchkit/route/cch/query.hpp: point-to-point travel times and routes on a customized
+// CCH, by elimination-tree search.
+//
+//   CchQuery query(metric, graph);                     // one per thread, reused
+//   Deciseconds eta = query.distance(unit_position, incident_position);
+//   std::vector<ArcId> route = query.path();           // road arcs of that drive
+//   query.set_metric(next_metric);                     // after a traffic update
+//
+// Elimination-tree query (Dibbelt, Strasser, Wagner, JEA 2016, Section 6.1; Bauer, Columbus,
+// Rutter, Wagner, "Search-space size in contraction hierarchies", TCS 2016): in a CCH every
+// upward path from s stays on s's ancestors in the elimination tree, so instead of two
+// Dijkstra searches with a priority queue the query walks the ancestors of s and of t in
+// ascending rank and relaxes their upward arcs, forward from s and backward towards t; the
+// answer is the best sum of both labels at a common ancestor. No heap, no stalling, a fixed
+// and predictable amount of work (bounded by the tree height). With perfect weights a node
+// whose label is already no better than the best meeting found is not relaxed.
+//
+// Positions mid-street use source_seeds/target_seeds/same_street_weight (road_position.hpp)
+// on the metric's road-arc weights, so results equal Dijkstra's on the same weights to the
+// decisecond.
+//
+// Thread safety: thread-compatible (one workspace per thread); the metric, topology and
+// graph are shared read-only and must outlive the workspace. distance() is noexcept and
+// allocation-free; path() allocates its result.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "dispatchkit/config.hpp"
+#include "dispatchkit/graph/road_graph.hpp"
+#include "dispatchkit/graph/road_position.hpp"
+#include "dispatchkit/graph/types.hpp"
+#include "dispatchkit/route/cch/metric.hpp"
+#include "dispatchkit/route/cch/topology.hpp"
+
+DISPATCHKIT_NAMESPACE_BEGIN
+
+class CchQuery {
+ public:
+  // `graph` must be the graph the metric's topology was built from.
+  CchQuery(const CchMetric& metric, const RoadGraph& graph);
+
+  // Switches to another metric of the same topology (a new traffic slice). O(1).
+  void set_metric(const CchMetric& metric) noexcept;
+  [[nodiscard]] const CchMetric& metric() const noexcept { return *metric_; }
+
+  // Travel time from `source` to `target`; infinite() if unreachable (e.g. closed roads).
+  // O(sum of upward degrees of the ancestors of both), no allocation.
+  Deciseconds distance(NodeId source, NodeId target) noexcept;
+  // Travel time between two road positions (mid-street allowed, one-way streets respected).
+  Deciseconds distance(const RoadPosition& source, const RoadPosition& target) noexcept;
+
+  // The road arcs of the last distance() query's route in driving order (for positions,
+  // including the partly driven arcs at both ends). Empty if unreachable or no arc is
+  // driven. Allocates.
+  [[nodiscard]] std::vector<ArcId> path() const;
+
+  // Ancestors visited by the last query (both sides), a measure of its work.
+  [[nodiscard]] std::uint32_t visited_count() const noexcept { return visited_; }
+
+ private:
+  static constexpr std::uint32_t kNone = CchTopology::kNone;
+  Weight run(const SeedPair& s, const SeedPair& t, Weight best) noexcept;
+  void reset() noexcept;
+
+  const CchMetric* metric_;
+  const CchTopology* topo_;
+  const RoadGraph* graph_;
+  std::vector<Weight> fwd_, bwd_;
+  std::vector<std::uint32_t> fwd_pred_, bwd_pred_;  // CCH arc into the node, kNone at seeds
+  // Last query: its seeds (ranks, for the reset and the path), meeting rank, positions.
+  std::uint32_t src_[2] = {kNone, kNone}, tgt_[2] = {kNone, kNone};
+  std::uint32_t meet_ = kNone;
+  Weight best_ = kInfWeight;
+  RoadPosition last_source_, last_target_;
+  std::uint32_t visited_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------
+// Implementation.
+
+inline CchQuery::CchQuery(const CchMetric& metric, const RoadGraph& graph)
+    : metric_(&metric),
+      topo_(&metric.topology()),
+      graph_(&graph),
+      fwd_(metric.topology().node_count(), kInfWeight),
+      bwd_(metric.topology().node_count(), kInfWeight),
+      fwd_pred_(metric.topology().node_count(), kNone),
+      bwd_pred_(metric.topology().node_count(), kNone) {}
+
+inline void CchQuery::set_metric(const CchMetric& metric) noexcept {
+  reset();
+  metric_ = &metric;
+  topo_ = &metric.topology();
+}
+
+inline void CchQuery::reset() noexcept {
+  const auto parent = topo_->parents();
+  for (std::uint32_t r : {src_[0], src_[1]})
+    for (; r != kNone; r = parent[r]) fwd_[r] = kInfWeight;
+  for (std::uint32_t r : {tgt_[0], tgt_[1]})
+    for (; r != kNone; r = parent[r]) bwd_[r] = kInfWeight;
+  src_[0] = src_[1] = tgt_[0] = tgt_[1] = kNone;
+  meet_ = kNone;
+}
+
+inline Weight CchQuery::run(const SeedPair& s, const SeedPair& t, Weight best) noexcept {
+  reset();
+  for (std::uint32_t i = 0; i < s.count; ++i) {
+    const std::uint32_t r = topo_->rank(s.seeds[i].node);
+    if (s.seeds[i].offset < fwd_[r]) {
+      fwd_[r] = s.seeds[i].offset;
+      fwd_pred_[r] = kNone;
+    }
+    src_[i] = r;
+  }
+  for (std::uint32_t i = 0; i < t.count; ++i) {
+    const std::uint32_t r = topo_->rank(t.seeds[i].node);
+    if (t.seeds[i].offset < bwd_[r]) {
+      bwd_[r] = t.seeds[i].offset;
+      bwd_pred_[r] = kNone;
+    }
+    tgt_[i] = r;
+  }
+  if (src_[1] == src_[0]) src_[1] = kNone;
+  if (tgt_[1] == tgt_[0]) tgt_[1] = kNone;
+  const std::uint32_t* parent = topo_->parents().data();
+  const std::uint32_t* up_first = topo_->up_first().data();
+  const std::uint32_t* up_head = topo_->up_heads().data();
+  const detail::CchArcWeights* w = metric_->search_weights().data();
+  std::uint32_t sp[2] = {src_[0], src_[1]}, tp[2] = {tgt_[0], tgt_[1]};
+  std::uint32_t visited = 0;
+  // Walk the union of the seeds' ancestor paths in ascending rank: every relaxation goes
+  // to an ancestor, so a node's labels are final when the walk reaches it.
+  for (;;) {
+    const std::uint32_t v = std::min(std::min(sp[0], sp[1]), std::min(tp[0], tp[1]));
+    if (v == kNone) break;
+    ++visited;
+    bool on_s = false, on_t = false;
+    for (std::uint32_t& p : sp)
+      if (p == v) on_s = true, p = parent[v];
+    for (std::uint32_t& p : tp)
+      if (p == v) on_t = true, p = parent[v];
+    if (sp[1] == sp[0]) sp[1] = kNone;
+    if (tp[1] == tp[0]) tp[1] = kNone;
+    const Weight dv = fwd_[v], bv = bwd_[v];
+    if (on_s && on_t) {
+      const Weight cand = add_weights(dv, bv);
+      if (cand < best) {
+        best = cand;
+        meet_ = v;
+      }
+    }
+    if (on_s && dv < best) {
+      for (std::uint32_t a = up_first[v]; a < up_first[v + 1]; ++a) {
+        const std::uint32_t h = up_head[a];
+        const std::uint64_t nd = std::uint64_t{dv} + w[a].forward;
+        if (nd < fwd_[h]) {
+          fwd_[h] = static_cast<Weight>(nd);
+          fwd_pred_[h] = a;
+        }
+      }
+    }
+    if (on_t && bv < best) {
+      for (std::uint32_t a = up_first[v]; a < up_first[v + 1]; ++a) {
+        const std::uint32_t h = up_head[a];
+        const std::uint64_t nd = std::uint64_t{bv} + w[a].backward;
+        if (nd < bwd_[h]) {
+          bwd_[h] = static_cast<Weight>(nd);
+          bwd_pred_[h] = a;
+        }
+      }
+    }
+  }
+  visited_ = visited;
+  best_ = best;
+  return best;
+}
+
+inline Deciseconds CchQuery::distance(NodeId source, NodeId target) noexcept {
+  SeedPair s, t;
+  s.seeds[s.count++] = {source, 0};
+  t.seeds[t.count++] = {target, 0};
+  last_source_ = RoadPosition::at_node(source);
+  last_target_ = RoadPosition::at_node(target);
+  return Deciseconds(run(s, t, kInfWeight));
+}
+
+inline Deciseconds CchQuery::distance(const RoadPosition& source,
+                                      const RoadPosition& target) noexcept {
+  const auto weights = metric_->input_weights();
+  last_source_ = source;
+  last_target_ = target;
+  return Deciseconds(run(source_seeds(*graph_, weights, source),
+                         target_seeds(*graph_, weights, target),
+                         same_street_weight(weights, source, target)));
+}
+
+inline std::vector<ArcId> CchQuery::path() const {
+  std::vector<ArcId> path;
+  if (best_ == kInfWeight) return path;
+  const auto weights = metric_->input_weights();
+  if (meet_ == kNone) {
+    // Same street, no intersection passed: the drive is along the source's arc or its
+    // reverse, whichever gave the weight.
+    const RoadPosition& s = last_source_;
+    const RoadPosition& t = last_target_;
+    const RoadPosition t_on_s =
+        t.arc() == s.arc() ? t
+                           : RoadPosition::on_arc(s.arc(), 1.0f - t.fraction(), s.reverse_arc());
+    const Weight w = weights[s.arc().value()];
+    const Weight from = partial_weight(w, s.fraction()), to = partial_weight(w, t_on_s.fraction());
+    path.push_back(to >= from && to - from == best_ ? s.arc() : s.reverse_arc());
+    return path;
+  }
+  std::vector<detail::CchUnpackItem> scratch;
+  // Forward half: seed -> meeting node, collected backwards then unpacked in order.
+  std::vector<std::uint32_t> arcs;
+  std::uint32_t r = meet_;
+  while (fwd_pred_[r] != kNone) {
+    arcs.push_back(fwd_pred_[r]);
+    r = topo_->up_tail(fwd_pred_[r]);
+  }
+  const std::uint32_t source_seed = r;
+  if (!last_source_.is_node()) {
+    const bool via_head = topo_->rank(graph_->head(last_source_.arc())) == source_seed;
+    path.push_back(via_head ? last_source_.arc() : last_source_.reverse_arc());
+  }
+  for (auto it = arcs.rbegin(); it != arcs.rend(); ++it) metric_->unpack(*it, true, path, scratch);
+  // Backward half: meeting node -> target seed.
+  r = meet_;
+  while (bwd_pred_[r] != kNone) {
+    metric_->unpack(bwd_pred_[r], false, path, scratch);
+    r = topo_->up_tail(bwd_pred_[r]);
+  }
+  if (!last_target_.is_node()) {
+    const bool via_tail = topo_->rank(graph_->tail(last_target_.arc())) == r;
+    path.push_back(via_tail ? last_target_.arc() : last_target_.reverse_arc());
+  }
+  return path;
+}
+
+DISPATCHKIT_NAMESPACE_END
