@@ -1,0 +1,514 @@
+// Preprocessing of route/ch/contraction_hierarchy.hpp: node ordering and contraction.
+// Internal.
+//
+// The order follows Geisberger et al. (WEA 2008) with the priority terms of the
+// "quotient" variant used by RoutingKit (Dibbelt, Strasser, Wagner, "Customizable
+// Contraction Hierarchies", JEA 2016, section on the CH baseline):
+//   priority(v) = a * level(v) + b * 1000 * added/removed arcs + c * 1000 * added/removed hops
+// where level(v) is one more than the highest level of an already contracted neighbour
+// (a depth measure that spreads contraction evenly over the map), "arcs" are the arcs
+// incident to v and the shortcuts contracting v would add, and "hops" the numbers of
+// original arcs they stand for (penalises long shortcuts that make unpacking slow).
+//
+// Contraction proceeds in rounds (Vetter, "Parallel Time-Dependent Contraction
+// Hierarchies", 2009): every remaining node whose priority is a strict local minimum
+// among its neighbours within `independent_set_radius` hops is contracted in the same
+// round. The expensive part, the witness searches, runs on all threads:
+//   1. re-evaluate the priority of every node whose neighbourhood changed (lazy update:
+//      untouched nodes keep their priority), one simulated contraction per node;
+//   2. pick the independent set (sequential scan, deterministic tie-break by node id);
+//   3. compute every set node's shortcuts with witness searches that avoid ALL set nodes,
+//      so that the set's decisions cannot rely on each other's paths (two neighbours of
+//      u and w must not each use the other as the witness of u -> w);
+//   4. apply the set sequentially in priority order.
+// Each node's result is stored in its own slot, so the output does not depend on the
+// number of threads or their timing: the build is deterministic.
+//
+// A witness search is a Dijkstra from an in-neighbour u over the remaining graph; it
+// stops after `witness_settled_limit` settled nodes, when every out-neighbour is settled,
+// or beyond the longest candidate shortcut. A path as short as the shortcut is a witness
+// (ties do not add shortcuts). A search cut short only adds superfluous shortcuts, never
+// loses a distance.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "dispatchkit/config.hpp"
+#include "dispatchkit/detail/hash.hpp"
+#include "dispatchkit/detail/indexed_heap.hpp"
+#include "dispatchkit/graph/road_graph.hpp"
+#include "dispatchkit/route/ch/contraction_hierarchy.hpp"
+
+DISPATCHKIT_NAMESPACE_BEGIN
+namespace detail {
+
+// An arc of the graph being contracted, stored at one endpoint.
+struct ChDynArc {
+  std::uint32_t node;  // the other endpoint (a node id)
+  Weight weight;
+  std::uint32_t hops;    // original arcs this arc stands for
+  std::uint32_t unpack;  // original ArcId, or middle node id | kChShortcutBit
+};
+
+struct ChShortcut {
+  std::uint32_t from, to;
+  Weight weight;
+  std::uint32_t hops;
+};
+
+// Per-thread state of the witness searches.
+class ChWitnessSearch {
+ public:
+  explicit ChWitnessSearch(std::uint32_t n) : heap_(n), dist_(n, kInfWeight), target_(n, 0) {}
+
+  void clear_targets() noexcept { target_.reset(); }
+  void mark_target(std::uint32_t w) noexcept { target_.set(w, 1); }
+  [[nodiscard]] Weight dist(std::uint32_t w) const noexcept { return dist_.get(w); }
+  [[nodiscard]] std::uint64_t memory_bytes() const noexcept {
+    return std::uint64_t{heap_.id_count()} * (4 + 8) +
+           std::uint64_t{dist_.size()} * (4 + 4 + 1 + 4);
+  }
+
+  // Dijkstra from `u` over `out` skipping `avoid` and nodes whose state is `in_set`,
+  // relaxing only up to `bound`, until `targets` marked nodes are settled or `limit`
+  // nodes are settled.
+  void run(const std::vector<std::vector<ChDynArc>>& out, const std::vector<std::uint8_t>& state,
+           std::uint8_t in_set, std::uint32_t u, std::uint32_t avoid, Weight bound,
+           std::uint32_t targets, std::uint32_t limit) noexcept {
+    heap_.clear();
+    dist_.reset();
+    dist_.set(u, 0);
+    heap_.push_or_decrease(u, 0);
+    std::uint32_t settled = 0;
+    while (!heap_.empty()) {
+      const auto [x, d] = heap_.pop();
+      if (target_.get(x) != 0 && --targets == 0) break;
+      if (++settled >= limit) break;
+      for (const ChDynArc& a : out[x]) {
+        const std::uint32_t y = a.node;
+        if (y == avoid || state[y] == in_set) continue;
+        const Weight nd = add_weights(d, a.weight);
+        if (nd <= bound && nd < dist_.get(y)) {
+          dist_.set(y, nd);
+          heap_.push_or_decrease(y, nd);
+        }
+      }
+    }
+  }
+
+ private:
+  IndexedMinHeap<Weight> heap_;
+  TimestampedArray<Weight> dist_;
+  TimestampedArray<std::uint8_t> target_;
+};
+
+class ChContractor {
+ public:
+  ChContractor(const RoadGraph& graph, const ChBuildOptions& options,
+               const ChProgressCallback& progress)
+      : graph_(graph), options_(options), progress_(progress), n_(graph.node_count()) {}
+
+  ContractionHierarchy run();
+
+ private:
+  static constexpr std::uint8_t kRemaining = 0, kInSet = 1, kContracted = 2;
+  struct Simulation {
+    std::uint32_t added = 0;
+    std::uint64_t added_hops = 0;
+  };
+  struct OutArc {
+    std::uint32_t node;  // node id during contraction, rank afterwards
+    Weight weight;
+    std::uint32_t unpack;
+  };
+
+  Simulation simulate(std::uint32_t v, ChWitnessSearch& ws, std::vector<ChShortcut>* out) const;
+  [[nodiscard]] std::uint64_t priority(std::uint32_t v, const Simulation& s) const noexcept;
+  [[nodiscard]] bool before(std::uint32_t a, std::uint32_t b) const noexcept {
+    return key_[a] < key_[b] || (key_[a] == key_[b] && a < b);
+  }
+  [[nodiscard]] bool is_local_minimum(std::uint32_t v) const noexcept;
+  void contract(std::uint32_t v, const std::vector<ChShortcut>& shortcuts);
+  void insert_arc(std::vector<ChDynArc>& list, const ChDynArc& arc);
+  void remove_arc(std::vector<ChDynArc>& list, std::uint32_t node) noexcept;
+  void release(std::vector<ChDynArc>& list) noexcept;
+  template <class F>
+  void parallel_for(std::size_t count, F&& f);
+  void finish_rows(std::vector<std::uint32_t>& first, std::vector<OutArc>& arcs,
+                   std::vector<ChArc>& out_arcs, std::vector<std::uint32_t>& out_unpack,
+                   std::uint64_t& shortcuts) const;
+  void note_memory() noexcept;
+
+  const RoadGraph& graph_;
+  const ChBuildOptions& options_;
+  const ChProgressCallback& progress_;
+  std::uint32_t n_;
+  std::vector<std::vector<ChDynArc>> out_, in_;
+  std::vector<std::uint8_t> state_;
+  std::vector<std::uint32_t> level_;
+  std::vector<std::uint64_t> key_;
+  std::vector<std::uint8_t> dirty_;
+  std::vector<ChWitnessSearch> ws_;
+  std::vector<std::vector<ChShortcut>> pending_;
+  // Output, filled in rank order.
+  std::vector<std::uint32_t> rank_, order_;
+  std::vector<std::uint32_t> up_first_{0}, down_first_{0};
+  std::vector<OutArc> up_, down_;
+  std::uint64_t dyn_bytes_ = 0;  // capacity of out_ and in_ rows
+  std::uint64_t peak_bytes_ = 0;
+};
+
+inline std::uint64_t ChContractor::priority(std::uint32_t v, const Simulation& s) const noexcept {
+  const std::uint64_t removed = out_[v].size() + in_[v].size();
+  std::uint64_t removed_hops = 0;
+  for (const ChDynArc& a : out_[v]) removed_hops += a.hops;
+  for (const ChDynArc& a : in_[v]) removed_hops += a.hops;
+  std::uint64_t p = std::uint64_t{options_.level_weight} * level_[v];
+  if (removed != 0) p += std::uint64_t{options_.edge_weight} * 1000 * s.added / removed;
+  if (removed_hops != 0)
+    p += std::uint64_t{options_.hop_weight} * 1000 * s.added_hops / removed_hops;
+  return p;
+}
+
+inline ChContractor::Simulation ChContractor::simulate(std::uint32_t v, ChWitnessSearch& ws,
+                                                       std::vector<ChShortcut>* out) const {
+  Simulation s;
+  const auto& ins = in_[v];
+  const auto& outs = out_[v];
+  if (ins.empty() || outs.empty()) return s;
+  Weight max_out = 0;
+  for (const ChDynArc& a : outs) max_out = std::max(max_out, a.weight);
+  for (const ChDynArc& ia : ins) {
+    const std::uint32_t u = ia.node;
+    ws.clear_targets();
+    std::uint32_t targets = 0;
+    for (const ChDynArc& oa : outs) {
+      if (oa.node != u) {
+        ws.mark_target(oa.node);
+        ++targets;
+      }
+    }
+    if (targets == 0) continue;
+    ws.run(out_, state_, kInSet, u, v, add_weights(ia.weight, max_out), targets,
+           options_.witness_settled_limit);
+    for (const ChDynArc& oa : outs) {
+      if (oa.node == u) continue;  // u -> v -> u needs no shortcut
+      const Weight via = add_weights(ia.weight, oa.weight);
+      if (ws.dist(oa.node) > via) {  // no witness of equal or shorter length
+        const std::uint32_t hops = ia.hops + oa.hops;
+        ++s.added;
+        s.added_hops += hops;
+        if (out != nullptr) out->push_back(ChShortcut{u, oa.node, via, hops});
+      }
+    }
+  }
+  return s;
+}
+
+inline bool ChContractor::is_local_minimum(std::uint32_t v) const noexcept {
+  auto beats_v = [&](const std::vector<ChDynArc>& list, bool second_hop) {
+    for (const ChDynArc& a : list) {
+      const std::uint32_t x = a.node;
+      if (x != v && before(x, v)) return true;
+      if (second_hop) {
+        for (const ChDynArc& b : out_[x])
+          if (b.node != v && before(b.node, v)) return true;
+        for (const ChDynArc& b : in_[x])
+          if (b.node != v && before(b.node, v)) return true;
+      }
+    }
+    return false;
+  };
+  const bool two = options_.independent_set_radius >= 2;
+  return !beats_v(out_[v], two) && !beats_v(in_[v], two);
+}
+
+inline void ChContractor::insert_arc(std::vector<ChDynArc>& list, const ChDynArc& arc) {
+  for (ChDynArc& a : list) {
+    if (a.node == arc.node) {
+      if (arc.weight < a.weight) a = arc;  // keep the shorter of parallel arcs
+      return;
+    }
+  }
+  const std::size_t cap = list.capacity();
+  list.push_back(arc);
+  dyn_bytes_ += (list.capacity() - cap) * sizeof(ChDynArc);
+}
+
+inline void ChContractor::remove_arc(std::vector<ChDynArc>& list, std::uint32_t node) noexcept {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (list[i].node == node) {
+      list[i] = list.back();
+      list.pop_back();
+      return;
+    }
+  }
+}
+
+inline void ChContractor::release(std::vector<ChDynArc>& list) noexcept {
+  dyn_bytes_ -= list.capacity() * sizeof(ChDynArc);
+  std::vector<ChDynArc>().swap(list);
+}
+
+inline void ChContractor::contract(std::uint32_t v, const std::vector<ChShortcut>& shortcuts) {
+  rank_[v] = static_cast<std::uint32_t>(order_.size());
+  order_.push_back(v);
+  for (const ChDynArc& a : out_[v]) up_.push_back(OutArc{a.node, a.weight, a.unpack});
+  up_first_.push_back(static_cast<std::uint32_t>(up_.size()));
+  for (const ChDynArc& a : in_[v]) down_.push_back(OutArc{a.node, a.weight, a.unpack});
+  down_first_.push_back(static_cast<std::uint32_t>(down_.size()));
+  const std::uint32_t next_level = level_[v] + 1;
+  for (const ChDynArc& a : out_[v]) {
+    remove_arc(in_[a.node], v);
+    level_[a.node] = std::max(level_[a.node], next_level);
+    dirty_[a.node] = 1;
+  }
+  for (const ChDynArc& a : in_[v]) {
+    remove_arc(out_[a.node], v);
+    level_[a.node] = std::max(level_[a.node], next_level);
+    dirty_[a.node] = 1;
+  }
+  for (const ChShortcut& s : shortcuts) {
+    const std::uint32_t unpack = v | kChShortcutBit;
+    insert_arc(out_[s.from], ChDynArc{s.to, s.weight, s.hops, unpack});
+    insert_arc(in_[s.to], ChDynArc{s.from, s.weight, s.hops, unpack});
+  }
+  release(out_[v]);
+  release(in_[v]);
+  state_[v] = kContracted;
+}
+
+template <class F>
+void ChContractor::parallel_for(std::size_t count, F&& f) {
+  const auto threads = static_cast<std::uint32_t>(ws_.size());
+  // Spawning costs ~20 us per thread: only worth it for a few hundred witness searches.
+  if (threads <= 1 || count < 256) {
+    for (std::size_t i = 0; i < count; ++i) f(i, ws_[0]);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  constexpr std::size_t kChunk = 64;
+  auto worker = [&](std::uint32_t t) {
+    for (;;) {
+      const std::size_t begin = next.fetch_add(kChunk, std::memory_order_relaxed);
+      if (begin >= count) return;
+      const std::size_t end = std::min(count, begin + kChunk);
+      for (std::size_t i = begin; i < end; ++i) f(i, ws_[t]);
+    }
+  };
+  std::vector<std::thread> pool;
+  pool.reserve(threads - 1);
+  for (std::uint32_t t = 1; t < threads; ++t) pool.emplace_back(worker, t);
+  worker(0);
+  for (std::thread& th : pool) th.join();
+}
+
+inline void ChContractor::note_memory() noexcept {
+  std::uint64_t bytes = dyn_bytes_;
+  bytes += (out_.capacity() + in_.capacity()) * sizeof(std::vector<ChDynArc>);
+  bytes += state_.capacity() + dirty_.capacity() + level_.capacity() * 4 + key_.capacity() * 8;
+  bytes +=
+      (rank_.capacity() + order_.capacity() + up_first_.capacity() + down_first_.capacity()) * 4;
+  bytes += (up_.capacity() + down_.capacity()) * sizeof(OutArc);
+  for (const auto& p : pending_) bytes += p.capacity() * sizeof(ChShortcut);
+  for (const auto& w : ws_) bytes += w.memory_bytes();
+  peak_bytes_ = std::max(peak_bytes_, bytes);
+}
+
+// Turns node ids into ranks, sorts each row by head rank and splits arcs from unpack words.
+inline void ChContractor::finish_rows(std::vector<std::uint32_t>& first, std::vector<OutArc>& arcs,
+                                      std::vector<ChArc>& out_arcs,
+                                      std::vector<std::uint32_t>& out_unpack,
+                                      std::uint64_t& shortcuts) const {
+  for (OutArc& a : arcs) {
+    a.node = rank_[a.node];
+    if ((a.unpack & kChShortcutBit) != 0) {
+      a.unpack = rank_[a.unpack & ~kChShortcutBit] | kChShortcutBit;
+      ++shortcuts;
+    }
+  }
+  for (std::uint32_t r = 0; r + 1 < first.size(); ++r) {
+    std::sort(arcs.begin() + first[r], arcs.begin() + first[r + 1],
+              [](const OutArc& a, const OutArc& b) { return a.node < b.node; });
+  }
+  out_arcs.resize(arcs.size());
+  out_unpack.resize(arcs.size());
+  for (std::size_t i = 0; i < arcs.size(); ++i) {
+    out_arcs[i] = ChArc{arcs[i].node, arcs[i].weight};
+    out_unpack[i] = arcs[i].unpack;
+  }
+}
+
+inline ContractionHierarchy ChContractor::run() {
+  const auto start = std::chrono::steady_clock::now();
+  std::uint32_t threads = options_.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  ws_.reserve(threads);
+  for (std::uint32_t t = 0; t < threads; ++t) ws_.emplace_back(n_);
+
+  // The dynamic graph: for each node its remaining out- and in-arcs.
+  out_.resize(n_);
+  in_.resize(n_);
+  for (std::uint32_t v = 0; v < n_; ++v) {
+    out_[v].reserve(graph_.out_degree(NodeId(v)));
+    in_[v].reserve(graph_.in_arcs(NodeId(v)).size());
+  }
+  const auto tails = graph_.tails();
+  const auto heads = graph_.heads();
+  const auto weights = graph_.weights();
+  for (std::uint32_t a = 0; a < graph_.arc_count(); ++a) {
+    if (tails[a] == heads[a]) continue;  // a self-loop is never on a shortest path
+    insert_arc(out_[tails[a]], ChDynArc{heads[a], weights[a], 1, a});
+    insert_arc(in_[heads[a]], ChDynArc{tails[a], weights[a], 1, a});
+  }
+  dyn_bytes_ = 0;
+  for (std::uint32_t v = 0; v < n_; ++v)
+    dyn_bytes_ += (out_[v].capacity() + in_[v].capacity()) * sizeof(ChDynArc);
+
+  state_.assign(n_, kRemaining);
+  level_.assign(n_, 0);
+  key_.assign(n_, 0);
+  dirty_.assign(n_, 1);
+  rank_.assign(n_, 0);
+  order_.reserve(n_);
+  up_first_.reserve(std::size_t{n_} + 1);
+  down_first_.reserve(std::size_t{n_} + 1);
+  up_.reserve(graph_.arc_count());
+  down_.reserve(graph_.arc_count());
+
+  std::vector<std::uint32_t> remaining(n_);
+  for (std::uint32_t v = 0; v < n_; ++v) remaining[v] = v;
+  std::vector<std::uint32_t> todo, set;
+  std::uint32_t rounds = 0;
+  double last_reported = -1.0;
+  while (!remaining.empty()) {
+    ++rounds;
+    // 1. Lazy priority updates: only nodes whose neighbourhood changed.
+    todo.clear();
+    for (const std::uint32_t v : remaining)
+      if (dirty_[v] != 0) todo.push_back(v);
+    parallel_for(todo.size(), [&](std::size_t i, ChWitnessSearch& ws) {
+      const std::uint32_t v = todo[i];
+      key_[v] = priority(v, simulate(v, ws, nullptr));
+    });
+    for (const std::uint32_t v : todo) dirty_[v] = 0;
+    // 2. The independent set. The global minimum is always in it, so rounds progress.
+    set.clear();
+    for (const std::uint32_t v : remaining)
+      if (is_local_minimum(v)) set.push_back(v);
+    std::sort(set.begin(), set.end(),
+              [this](std::uint32_t a, std::uint32_t b) { return before(a, b); });
+    for (const std::uint32_t v : set) state_[v] = kInSet;
+    // 3. Shortcuts of every set node, witnesses avoiding the whole set.
+    if (pending_.size() < set.size()) pending_.resize(set.size());
+    parallel_for(set.size(), [&](std::size_t i, ChWitnessSearch& ws) {
+      pending_[i].clear();
+      simulate(set[i], ws, &pending_[i]);
+    });
+    note_memory();
+    // 4. Apply, in priority order.
+    for (std::size_t i = 0; i < set.size(); ++i) contract(set[i], pending_[i]);
+    std::erase_if(remaining, [this](std::uint32_t v) { return state_[v] == kContracted; });
+    const double done = 1.0 - static_cast<double>(remaining.size()) / n_;
+    if (progress_ && (done - last_reported >= 0.005 || remaining.empty())) {
+      progress_(done);
+      last_reported = done;
+    }
+  }
+  note_memory();
+  std::vector<std::vector<ChShortcut>>().swap(pending_);
+  std::vector<std::vector<ChDynArc>>().swap(out_);
+  std::vector<std::vector<ChDynArc>>().swap(in_);
+
+  ContractionHierarchy ch;
+  ch.graph_fingerprint_ = graph_.fingerprint();
+  ch.graph_arc_count_ = graph_.arc_count();
+  std::uint64_t shortcuts = 0;
+  finish_rows(up_first_, up_, ch.up_arc_, ch.up_unpack_, shortcuts);
+  finish_rows(down_first_, down_, ch.down_arc_, ch.down_unpack_, shortcuts);
+  peak_bytes_ = std::max<std::uint64_t>(
+      peak_bytes_, (up_.capacity() + down_.capacity()) * sizeof(OutArc) + ch.memory_bytes());
+  ch.up_first_ = std::move(up_first_);
+  ch.down_first_ = std::move(down_first_);
+  ch.rank_ = std::move(rank_);
+  ch.order_ = std::move(order_);
+  ch.stats_.shortcut_count = shortcuts;
+  ch.stats_.upward_arc_count = ch.up_arc_.size();
+  ch.stats_.downward_arc_count = ch.down_arc_.size();
+  ch.stats_.rounds = rounds;
+  ch.stats_.peak_memory_bytes = peak_bytes_;
+  ch.stats_.build_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return ch;
+}
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------------------
+// ContractionHierarchy members.
+
+inline absl::StatusOr<ContractionHierarchy> ContractionHierarchy::build(
+    const RoadGraph& graph, const ChBuildOptions& options, const ChProgressCallback& progress) {
+  if (graph.node_count() == 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(graph.source(), ": cannot build a contraction hierarchy of an empty graph"));
+  }
+  if (graph.node_count() >= detail::kChShortcutBit || graph.arc_count() >= detail::kChShortcutBit) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(graph.source(), ": ", graph.node_count(), " nodes and ", graph.arc_count(),
+                     " arcs exceed the 2^31 ids a contraction hierarchy can address"));
+  }
+  if (options.witness_settled_limit == 0) {
+    return absl::InvalidArgumentError("ChBuildOptions::witness_settled_limit must be positive");
+  }
+  return detail::ChContractor(graph, options, progress).run();
+}
+
+inline void ContractionHierarchy::unpack_arc(std::uint32_t from_rank, std::uint32_t to_rank,
+                                             std::uint32_t unpack, std::vector<ArcId>& out,
+                                             std::vector<detail::ChUnpackItem>& scratch) const {
+  scratch.clear();
+  scratch.push_back({from_rank, to_rank, unpack});
+  while (!scratch.empty()) {
+    const detail::ChUnpackItem item = scratch.back();
+    scratch.pop_back();
+    if ((item.unpack & detail::kChShortcutBit) == 0) {
+      out.push_back(ArcId(item.unpack));
+      continue;
+    }
+    // from -> mid -> to, with mid below both: from -> mid is a downward arc stored at
+    // mid's down row, mid -> to an upward arc in mid's up row. Rows are sorted by head.
+    const std::uint32_t mid = item.unpack & ~detail::kChShortcutBit;
+    auto find = [](std::span<const detail::ChArc> row, std::uint32_t head) {
+      const auto it =
+          std::lower_bound(row.begin(), row.end(), head,
+                           [](const detail::ChArc& a, std::uint32_t h) { return a.head < h; });
+      return static_cast<std::size_t>(it - row.begin());
+    };
+    const std::size_t second = find(up_arcs(mid), item.to);
+    const std::size_t first = find(down_arcs(mid), item.from);
+    // Never false for a built or validated hierarchy; guards reads all the same.
+    if (second == up_arcs(mid).size() || first == down_arcs(mid).size()) continue;
+    scratch.push_back({mid, item.to, up_unpack_[up_first_[mid] + second]});       // second
+    scratch.push_back({item.from, mid, down_unpack_[down_first_[mid] + first]});  // first
+  }
+}
+
+inline std::uint64_t ContractionHierarchy::memory_bytes() const noexcept {
+  return (rank_.size() + order_.size() + up_first_.size() + down_first_.size() + up_unpack_.size() +
+          down_unpack_.size()) *
+             std::uint64_t{4} +
+         (up_arc_.size() + down_arc_.size()) * sizeof(detail::ChArc);
+}
+
+DISPATCHKIT_NAMESPACE_END

@@ -1,0 +1,103 @@
+// Upward searches in a contraction hierarchy, shared by ChQuery, the bucket-based
+// many-to-one / one-to-many / many-to-many classes. Internal.
+//
+// Stall-on-demand (Geisberger et al., WEA 2008, section 4.2): when a forward search
+// settles v with label d, and some higher neighbour u already reached has
+// d(u) + w(u -> v) < d, then d is not v's true distance and no shortest up-down path
+// has its forward part through v; v is "stalled": its arcs are not relaxed and it is not
+// offered as a meeting point. The check is strict (<), so a node on a shortest upward
+// path is never stalled, which keeps every answer exact.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "dispatchkit/config.hpp"
+#include "dispatchkit/detail/indexed_heap.hpp"
+#include "dispatchkit/graph/road_graph.hpp"
+#include "dispatchkit/graph/road_position.hpp"
+#include "dispatchkit/route/ch/contraction_hierarchy.hpp"
+
+DISPATCHKIT_NAMESPACE_BEGIN
+namespace detail {
+
+// A seed in rank space.
+struct ChSeed {
+  std::uint32_t rank;
+  Weight offset;
+};
+
+// Seeds of a road position, as ranks: `forward` for a search leaving it.
+inline std::uint32_t ch_seeds(const ContractionHierarchy& ch, const RoadGraph& graph,
+                              const RoadPosition& p, bool forward, ChSeed (&out)[2]) noexcept {
+  if (!p.valid()) return 0;
+  if (p.is_node()) {
+    if (p.node().value() >= ch.node_count()) return 0;
+  } else if (p.arc().value() >= graph.arc_count() ||
+             (p.reverse_arc().valid() && p.reverse_arc().value() >= graph.arc_count())) {
+    return 0;
+  }
+  const SeedPair s =
+      forward ? source_seeds(graph, graph.weights(), p) : target_seeds(graph, graph.weights(), p);
+  for (std::uint32_t i = 0; i < s.count; ++i)
+    out[i] = ChSeed{ch.rank(s.seeds[i].node), s.seeds[i].offset};
+  return s.count;
+}
+
+// A complete upward search (no target) with stall-on-demand; calls
+// `on_settle(rank, dist)` for every settled node that is not stalled.
+// kForward: along up arcs (a source's search); otherwise along down arcs reversed.
+class ChUpwardSearch {
+ public:
+  ChUpwardSearch() = default;
+  explicit ChUpwardSearch(std::uint32_t n) : heap_(n), dist_(n, kInfWeight) {}
+
+  template <bool kForward, class OnSettle>
+  void run(const ContractionHierarchy& ch, std::span<const ChSeed> seeds,
+           OnSettle&& on_settle) noexcept {
+    heap_.clear();
+    dist_.reset();
+    for (const ChSeed& s : seeds) {
+      if (s.offset < dist_.get(s.rank)) {
+        dist_.set(s.rank, s.offset);
+        heap_.push_or_decrease(s.rank, s.offset);
+      }
+    }
+    const auto up_first = ch.up_first();
+    const auto down_first = ch.down_first();
+    const ChArc* up = ch.up_arc_array().data();
+    const ChArc* down = ch.down_arc_array().data();
+    const std::uint32_t* relax_first = kForward ? up_first.data() : down_first.data();
+    const ChArc* relax_arcs = kForward ? up : down;
+    const std::uint32_t* stall_first = kForward ? down_first.data() : up_first.data();
+    const ChArc* stall_arcs = kForward ? down : up;
+    while (!heap_.empty()) {
+      const auto [v, d] = heap_.pop();
+      bool stalled = false;
+      for (std::uint32_t i = stall_first[v]; i < stall_first[v + 1]; ++i) {
+        if (add_weights(dist_.get(stall_arcs[i].head), stall_arcs[i].weight) < d) {
+          stalled = true;
+          break;
+        }
+      }
+      if (stalled) continue;
+      on_settle(v, d);
+      for (std::uint32_t i = relax_first[v]; i < relax_first[v + 1]; ++i) {
+        const std::uint32_t h = relax_arcs[i].head;
+        const Weight nd = add_weights(d, relax_arcs[i].weight);
+        if (nd < dist_.get(h)) {
+          dist_.set(h, nd);
+          heap_.push_or_decrease(h, nd);
+        }
+      }
+    }
+  }
+
+ private:
+  IndexedMinHeap<Weight> heap_;
+  TimestampedArray<Weight> dist_;
+};
+
+}  // namespace detail
+DISPATCHKIT_NAMESPACE_END
