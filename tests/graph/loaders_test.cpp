@@ -349,6 +349,44 @@ TEST_CASE("JEMSS: malformed models name file:line", "[graph][io]") {
   CHECK(load_jemss_graph(dir.str()).status().code() == absl::StatusCode::kNotFound);
 }
 
+TEST_CASE("JEMSS: stations, hospitals and ambulances files", "[graph][io]") {
+  TempDir dir;
+  const std::string st = dir.write(
+      "stations_1.csv",
+      "stations,,,note\nindex,x,y,capacity,,NAME,ADDRESS\n1,174.89,-36.94,5,,St John Botany,"
+      "\"32 Sir William Ave, East Tamaki\"\n2,174.91,-36.89,3,,,\n");
+  auto stations = load_jemss_stations(st);
+  REQUIRE(stations.ok());
+  REQUIRE(stations->size() == 2);
+  CHECK((*stations)[0].name == "St John Botany");
+  CHECK((*stations)[1].capacity == 3);
+  CHECK((*stations)[1].location.lon == Approx(174.91));
+  const std::string ho =
+      dir.write("hospitals_1.csv", "hospitals,,,x\nindex,x,y,name\n1,174.77,-36.86,Auckland\n");
+  auto hospitals = load_jemss_hospitals(ho);
+  REQUIRE(hospitals.ok());
+  REQUIRE(hospitals->size() == 1);
+  CHECK((*hospitals)[0].name == "Auckland");
+  const std::string am =
+      dir.write("ambulances_1.csv", "ambulances,,,\nindex,stationIndex,class,\n1,1,1,\n2,2,1,\n");
+  auto ambulances = load_jemss_ambulances(am, *stations);
+  REQUIRE(ambulances.ok());
+  CHECK(ambulances->at(1).station_index == 2);
+
+  dir.write("ambulances_1.csv", "ambulances\nindex,stationIndex,class\n1,1,1\n2,9,1\n");
+  check_error(load_jemss_ambulances(am, *stations).status(), absl::StatusCode::kOutOfRange, am, 4);
+  CHECK(load_jemss_ambulances(am).ok());  // no stations given: not checked
+  dir.write("stations_1.csv", "stations\nindex,x,y,capacity\n1,174.89,-36.94,-5\n");
+  check_error(load_jemss_stations(st).status(), absl::StatusCode::kInvalidArgument, st, 3);
+  dir.write("stations_1.csv", "stations\nindex,x,y\n1,174.89,-36.94\n");
+  check_error(load_jemss_stations(st).status(), absl::StatusCode::kInvalidArgument, st, 2);
+  dir.write("hospitals_1.csv", "hospitals\nindex,x,y,name\n1,374.77,-36.86,Nowhere\n");
+  check_error(load_jemss_hospitals(ho).status(), absl::StatusCode::kInvalidArgument, ho, 3);
+  dir.write("hospitals_1.csv", "index,x,y,name\n1,174.77,-36.86,No table row\n");
+  CHECK(load_jemss_hospitals(ho).status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(load_jemss_hospitals(dir.file("none.csv")).status().code() == absl::StatusCode::kNotFound);
+}
+
 TEST_CASE("JEMSS: the bundled Manhattan model", "[graph][io][data]") {
   const std::string dir = dk_test::bundled("manhattan");
   auto city = load_jemss_city(dir);

@@ -34,6 +34,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -89,9 +90,10 @@ struct JemssCity {
     const std::string& path);
 [[nodiscard]] absl::StatusOr<std::vector<JemssHospital>> load_jemss_hospitals(
     const std::string& path);
-// Checks nothing about stations; load_jemss_city() checks every station index exists.
+// When `stations` is not empty, every ambulance's station must be among them (OutOfRange
+// at the ambulance's line otherwise).
 [[nodiscard]] absl::StatusOr<std::vector<JemssAmbulance>> load_jemss_ambulances(
-    const std::string& path);
+    const std::string& path, std::span<const JemssStation> stations = {});
 // Graph plus stations_1.csv, hospitals_1.csv and ambulances_1.csv of `dir`.
 [[nodiscard]] absl::StatusOr<JemssCity> load_jemss_city(const std::string& dir,
                                                         const GraphLoadOptions& options = {});
@@ -360,7 +362,8 @@ inline absl::StatusOr<std::vector<JemssHospital>> load_jemss_hospitals(const std
   return out;
 }
 
-inline absl::StatusOr<std::vector<JemssAmbulance>> load_jemss_ambulances(const std::string& path) {
+inline absl::StatusOr<std::vector<JemssAmbulance>> load_jemss_ambulances(
+    const std::string& path, std::span<const JemssStation> stations) {
   DK_ASSIGN_OR_RETURN(const std::string text, read_file(path));
   LineReader lines(path, text);
   std::vector<std::string_view> f;
@@ -382,6 +385,12 @@ inline absl::StatusOr<std::vector<JemssAmbulance>> load_jemss_ambulances(const s
     DK_RETURN_IF_ERROR(detail::parse_jemss_index(lines, f[col[2]], "an ambulance class", cls));
     if (cls > INT32_MAX) return lines.error(absl::StrCat("class ", cls, " too large"));
     a.ambulance_class = static_cast<std::int32_t>(cls);
+    if (!stations.empty() &&
+        std::none_of(stations.begin(), stations.end(),
+                     [&](const JemssStation& s) { return s.index == a.station_index; }))
+      return lines.error(absl::StatusCode::kOutOfRange,
+                         absl::StrCat("ambulance ", a.index, " starts at station ", a.station_index,
+                                      ", which the stations file does not list"));
     out.push_back(a);
   }
   DK_RETURN_IF_ERROR(detail::check_jemss_count(lines, "ambulances", count, out.size()));
@@ -395,17 +404,8 @@ inline absl::StatusOr<JemssCity> load_jemss_city(const std::string& dir,
   const auto file = [&](const char* name) { return (std::filesystem::path(dir) / name).string(); };
   DK_ASSIGN_OR_RETURN(city.stations, load_jemss_stations(file("stations_1.csv")));
   DK_ASSIGN_OR_RETURN(city.hospitals, load_jemss_hospitals(file("hospitals_1.csv")));
-  const std::string ambulances = file("ambulances_1.csv");
-  DK_ASSIGN_OR_RETURN(city.ambulances, load_jemss_ambulances(ambulances));
-  for (const JemssAmbulance& a : city.ambulances) {
-    const bool known =
-        std::any_of(city.stations.begin(), city.stations.end(),
-                    [&](const JemssStation& s) { return s.index == a.station_index; });
-    if (!known)
-      return absl::OutOfRangeError(absl::StrCat(ambulances, ": ambulance ", a.index,
-                                                " starts at station ", a.station_index,
-                                                " which stations_1.csv does not list"));
-  }
+  DK_ASSIGN_OR_RETURN(city.ambulances,
+                      load_jemss_ambulances(file("ambulances_1.csv"), city.stations));
   return city;
 }
 
