@@ -1,26 +1,272 @@
-// The README's main demo. Grows with each capability; for now: a hand-drawn street
-// block and the travel time from a station to an incident in the middle of a street.
+// dispatch_demo: what a dispatcher sees when a call comes in, on real San Francisco data.
+//
+//   $ dispatch_demo                 # bundled data (data/sf)
+//   $ dispatch_demo --data=DIR      # DIR/sf/... laid out as in data/
+//
+// Loads the bundled San Francisco road network, its 42 fire stations and a handful of
+// real calls from one recorded week (SFFD Calls for Service, DataSF), snaps every
+// station and incident onto the streets (graph/snap.hpp) and, for each incident, lists
+// the stations that can be there soonest by road, with ETAs as m:ss. The ETA of every
+// station comes from ONE backward Dijkstra search from the incident: travel times "to the
+// incident" from every intersection, then each station's own position on its street.
+// Travel times are free-flow at the posted speeds (no traffic, no turnout time yet).
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
 
-#include "dispatchkit/dispatchkit.hpp"
+#include "dispatchkit/graph/io.hpp"
+#include "dispatchkit/graph/snap.hpp"
+#include "dispatchkit/io/file.hpp"
+#include "dispatchkit/io/text.hpp"
+#include "dispatchkit/route/dijkstra.hpp"
 
-int main() {
-  using namespace dispatchkit;
-  RoadGraphBuilder b("demo-block");
-  const NodeId station = b.add_node(1, LatLon{37.7749, -122.4194});
-  const NodeId corner = b.add_node(2, LatLon{37.7759, -122.4194});
-  const NodeId far = b.add_node(3, LatLon{37.7759, -122.4180});
-  b.add_arc(station, corner, Deciseconds{150}, Meters{111});
-  b.add_arc(corner, far, Deciseconds{180}, Meters{123});
-  b.add_arc(far, station, Deciseconds{200}, Meters{170});
-  auto g = std::move(b).build();
-  if (!g.ok()) {
-    std::fprintf(stderr, "%s\n", g.status().ToString().c_str());
-    return 1;
+namespace {
+
+using namespace dispatchkit;
+
+constexpr std::size_t kIncidentCount = 6;    // calls shown
+constexpr std::size_t kStationsPerCall = 4;  // nearest stations listed per call
+
+struct Station {
+  std::string name;     // "Fire Station #15"
+  std::string address;  // "1000 Ocean Ave"
+  LatLon location;
+  RoadPosition position;  // on the street network
+};
+
+struct Incident {
+  std::string call_number;
+  std::string received;      // local time as recorded, "12/31/2016 11:57:56 PM"
+  std::string call_type;     // "Medical Incident"
+  std::string group;         // "Potentially Life-Threatening"
+  std::string address;       // "0 Block of BALCETA AVE"
+  std::string station_area;  // the CAD's first-due station area
+  LatLon location;
+};
+
+struct StationEta {
+  const Station* station;
+  Deciseconds eta;
+};
+
+// "(37.7458, -122.4566)" -> LatLon.
+bool parse_location(std::string_view text, LatLon& out) {
+  text = trim(text);
+  if (text.size() < 5 || text.front() != '(' || text.back() != ')') return false;
+  text = text.substr(1, text.size() - 2);
+  const std::size_t comma = text.find(',');
+  return comma != std::string_view::npos && parse_number(text.substr(0, comma), out.lat) &&
+         parse_number(text.substr(comma + 1), out.lon) && out.is_valid();
+}
+
+int column(const std::vector<std::string_view>& header, std::string_view name) {
+  const auto it = std::find(header.begin(), header.end(), name);
+  return it == header.end() ? -1 : static_cast<int>(it - header.begin());
+}
+
+// The fire stations file: facility_id,name,address,city,zip_code,latitude,longitude,...
+absl::StatusOr<std::vector<Station>> load_stations(const std::string& path) {
+  DK_ASSIGN_OR_RETURN(const std::string text, read_file(path));
+  LineReader lines(path, text);
+  std::vector<std::string_view> f;
+  const auto header = lines.next();
+  if (!header) return lines.error("empty file, expected a header row");
+  split_csv(*header, f);
+  const int name = column(f, "name"), address = column(f, "address");
+  const int lat = column(f, "latitude"), lon = column(f, "longitude");
+  if (name < 0 || address < 0 || lat < 0 || lon < 0)
+    return lines.error("expected columns name, address, latitude, longitude");
+  const auto needed = static_cast<std::size_t>(std::max({name, address, lat, lon}));
+  std::vector<Station> stations;
+  while (auto line = lines.next()) {
+    if (trim(*line).empty()) continue;
+    split_csv(*line, f);
+    Station s;
+    if (f.size() <= needed || !parse_number(f[lat], s.location.lat) ||
+        !parse_number(f[lon], s.location.lon))
+      return lines.error("expected a station name, address, latitude and longitude");
+    s.name = std::string(f[name]);
+    s.address = std::string(f[address]);
+    stations.push_back(std::move(s));
   }
-  Dijkstra dijkstra(*g);
-  const auto incident = RoadPosition::on_arc(*g->find_arc(corner, far), 0.5f);
-  const Deciseconds eta = dijkstra.distance(RoadPosition::at_node(station), incident);
-  std::printf("station -> incident: %.1f s\n", eta.seconds());
+  return stations;
+}
+
+// `count` calls spread evenly over the calls file (one row per unit: the first row of
+// each Call Number stands for the call).
+absl::StatusOr<std::vector<Incident>> load_incidents(const std::string& path, std::size_t count) {
+  DK_ASSIGN_OR_RETURN(const std::string text, read_file(path));
+  LineReader lines(path, text);
+  std::vector<std::string_view> f;
+  const auto header = lines.next();
+  if (!header) return lines.error("empty file, expected a header row");
+  split_csv(*header, f);
+  const int number = column(f, "Call Number"), received = column(f, "Received DtTm");
+  const int type = column(f, "Call Type"), group = column(f, "Call Type Group");
+  const int address = column(f, "Address"), area = column(f, "Station Area");
+  const int location = column(f, "Location");
+  if (std::min({number, received, type, group, address, area, location}) < 0)
+    return lines.error("expected SFFD Calls for Service columns (Call Number, ..., Location)");
+  const auto needed =
+      static_cast<std::size_t>(std::max({number, received, type, group, address, area, location}));
+  std::vector<Incident> calls;
+  std::unordered_set<std::string> seen;
+  while (auto line = lines.next()) {
+    split_csv(*line, f);
+    if (f.size() <= needed) continue;
+    Incident c;
+    if (!parse_location(f[location], c.location)) continue;
+    c.call_number = std::string(f[number]);
+    if (!seen.insert(c.call_number).second) continue;  // a further unit on the same call
+    c.received = std::string(f[received]);
+    c.call_type = std::string(f[type]);
+    c.group = std::string(f[group]);
+    c.address = std::string(f[address]);
+    c.station_area = std::string(f[area]);
+    calls.push_back(std::move(c));
+  }
+  std::vector<Incident> picked;
+  for (std::size_t i = 0; i < count && !calls.empty(); ++i)
+    picked.push_back(calls[i * calls.size() / count]);
+  return picked;
+}
+
+// Travel time from every station to `incident`, fastest first. One backward search from
+// the incident's street gives each intersection's time to it; a station then adds the
+// drive from its own spot to the end (or, on a two-way street, either end) of its street.
+std::vector<StationEta> station_etas(Dijkstra& dijkstra, const RoadPosition& incident,
+                                     const std::vector<Station>& stations) {
+  const RoadGraph& g = dijkstra.graph();
+  const SeedPair targets = target_seeds(g, dijkstra.weights(), incident);
+  dijkstra.run(targets.view(), Dijkstra::Direction::kBackward, NodeId::invalid());
+  std::vector<StationEta> etas;
+  for (const Station& s : stations) {
+    if (!s.position.valid()) continue;
+    Weight best = same_street_weight(dijkstra.weights(), s.position, incident);
+    const SeedPair sources = source_seeds(g, dijkstra.weights(), s.position);
+    for (const SearchSeed& seed : sources.view())
+      best = std::min(best, add_weights(seed.offset, dijkstra.distance_to(seed.node).count()));
+    etas.push_back({&s, Deciseconds(best)});
+  }
+  std::sort(etas.begin(), etas.end(),
+            [](const StationEta& a, const StationEta& b) { return a.eta < b.eta; });
+  return etas;
+}
+
+// 95 s -> "1:35"; unreachable -> "--:--".
+std::string minutes_seconds(Deciseconds t) {
+  if (t.is_infinite()) return "--:--";
+  const long s = std::lround(t.seconds());
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%ld:%02ld", s / 60, s % 60);
+  return buffer;
+}
+
+// The station number in "Fire Station #7 - Division 3 Headquarters" ("7"), or the name;
+// leading zeros dropped, so that the CAD's station area "08" matches station #8.
+std::string_view station_number(std::string_view name) {
+  const std::size_t hash = name.find('#');
+  if (hash == std::string_view::npos) return name;
+  std::string_view digits = name.substr(hash + 1);
+  digits = digits.substr(0, std::min(digits.size(), digits.find_first_not_of("0123456789")));
+  while (digits.size() > 1 && digits.front() == '0') digits.remove_prefix(1);
+  return digits;
+}
+
+void print_incident(std::size_t index, const Incident& call, const SnapResult& snapped,
+                    const std::vector<StationEta>& etas) {
+  std::printf("\nINCIDENT %zu  call %s  received %s\n", index + 1, call.call_number.c_str(),
+              call.received.c_str());
+  std::printf("  %-30s %s\n", call.call_type.c_str(), call.group.c_str());
+  std::printf("  %s  (%.5f, %.5f), %.0f m from the nearest modelled road\n", call.address.c_str(),
+              call.location.lat, call.location.lon, snapped.distance.value());
+  std::printf("  %-4s %-12s %-24s %6s %9s\n", "", "station", "address", "ETA", "straight");
+  for (std::size_t i = 0; i < etas.size() && i < kStationsPerCall; ++i) {
+    const Station& s = *etas[i].station;
+    const std::string_view number = station_number(s.name);
+    const bool first_due = number == station_number(absl::StrCat("#", call.station_area));
+    const std::string label = absl::StrCat("Station ", detail::as_absl(number));
+    std::printf("  %-4s %-12s %-24s %6s %7.1f km%s\n", i == 0 ? ">>" : "", label.c_str(),
+                s.address.c_str(), minutes_seconds(etas[i].eta).c_str(),
+                haversine(s.location, call.location).value() / 1000.0,
+                first_due ? "   <- CAD first-due area" : "");
+  }
+  // Where the station whose area the CAD put the call in ranks, if not listed above.
+  for (std::size_t i = kStationsPerCall; i < etas.size(); ++i) {
+    if (station_number(etas[i].station->name) !=
+        station_number(absl::StrCat("#", call.station_area)))
+      continue;
+    std::printf("       CAD first-due area %s: Station %s, ETA %s (rank %zu by road)\n",
+                call.station_area.c_str(),
+                std::string(station_number(etas[i].station->name)).c_str(),
+                minutes_seconds(etas[i].eta).c_str(), i + 1);
+  }
+}
+
+std::string data_dir_from_args(int argc, char** argv) {
+  std::string dir = DK_EXAMPLE_DATA_DIR;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg.starts_with("--data=")) dir = std::string(arg.substr(7));
+  }
+  return dir;
+}
+
+int fail(const absl::Status& status) {
+  std::fprintf(stderr, "dispatch_demo: %s\n", status.ToString().c_str());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (!arg.starts_with("--data=")) {
+      std::fprintf(stderr, "usage: %s [--data=DIR]\n", argv[0]);
+      return 2;
+    }
+  }
+  const std::string sf = data_dir_from_args(argc, argv) + "/sf/";
+
+  const absl::StatusOr<RoadGraph> graph = load_graph(sf + "sf_osm_edges.csv.xz");
+  if (!graph.ok()) return fail(graph.status());
+  const absl::StatusOr<Snapper> snapper = Snapper::build(*graph);
+  if (!snapper.ok()) return fail(snapper.status());
+  absl::StatusOr<std::vector<Station>> stations = load_stations(sf + "sf_fire_stations.csv");
+  if (!stations.ok()) return fail(stations.status());
+  const absl::StatusOr<std::vector<Incident>> incidents =
+      load_incidents(sf + "sf_fire_calls_2016-12-31_2017-01-07.csv.gz", kIncidentCount);
+  if (!incidents.ok()) return fail(incidents.status());
+
+  for (Station& s : *stations) {
+    const absl::StatusOr<SnapResult> snapped = snapper->snap(s.location);
+    if (snapped.ok()) {
+      s.position = snapped->position;
+    } else {
+      std::fprintf(stderr, "warning: %s left out: %s\n", s.name.c_str(),
+                   snapped.status().ToString().c_str());
+    }
+  }
+
+  std::printf("San Francisco: %u intersections, %u road arcs, %zu fire stations.\n",
+              graph->node_count(), graph->arc_count(), stations->size());
+  std::printf("Free-flow driving times at posted speeds; >> marks the station to send.\n");
+
+  Dijkstra dijkstra(*graph);
+  for (std::size_t i = 0; i < incidents->size(); ++i) {
+    const Incident& call = (*incidents)[i];
+    const absl::StatusOr<SnapResult> snapped = snapper->snap(call.location);
+    if (!snapped.ok()) {
+      std::printf("\nINCIDENT %zu  call %s: %s\n", i + 1, call.call_number.c_str(),
+                  snapped.status().ToString().c_str());
+      continue;
+    }
+    print_incident(i, call, *snapped, station_etas(dijkstra, snapped->position, *stations));
+  }
   return 0;
 }
