@@ -260,16 +260,18 @@ inline bool shift_ends_first(const Unit& u, const Incident& i, Deciseconds eta,
 // Asks the oracle once, then walks the fleet applying the filters shared by every
 // strategy (available, capable, reachable, shift). Units that pass go to out.pool with
 // their ETA; the others are counted (and listed) with the first filter they failed.
-// `capable(unit)` decides capability. O(units) after the oracle query.
-template <class Oracle, class Capable>
+// `capable(unit)` decides capability; units with `skip(unit)` are left to the caller
+// (neither pooled nor excluded). O(units) after the oracle query.
+template <class Oracle, class Capable, class Skip>
 void screen_available(const Incident& incident, const Fleet& fleet, Oracle& oracle,
-                      const RecommendOptions& options, Recommendation& out,
-                      Capable&& capable) noexcept {
+                      const RecommendOptions& options, Recommendation& out, Capable&& capable,
+                      Skip&& skip) noexcept {
   oracle.sync(fleet);
   const std::span<Weight> travel(out.travel.data(), fleet.size());
   oracle.travel_times_to(incident.position, incident.mode, travel);
   for (const Unit& u : fleet.units()) {
     const std::uint32_t id = u.id().value();
+    if (skip(u)) continue;
     if (!is_available(u.status())) {
       out.exclude(u.id(), ExclusionReason::kUnavailable, options.list_exclusions);
     } else if (!capable(u)) {
@@ -288,6 +290,13 @@ void screen_available(const Incident& incident, const Fleet& fleet, Oracle& orac
     }
   }
   out.suitable_count = static_cast<std::uint32_t>(out.pool.size());
+}
+template <class Oracle, class Capable>
+void screen_available(const Incident& incident, const Fleet& fleet, Oracle& oracle,
+                      const RecommendOptions& options, Recommendation& out,
+                      Capable&& capable) noexcept {
+  screen_available(incident, fleet, oracle, options, out, capable,
+                   [](const Unit&) { return false; });
 }
 
 // Deterministic order: ETA, then unit id.

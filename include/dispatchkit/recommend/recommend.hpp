@@ -3,11 +3,22 @@
 //   #include "dispatchkit/recommend/recommend.hpp"
 //   Fleet fleet;  DijkstraOracle oracle(graph);  ClosestIdle strategy;  Recommendation rec;
 //   strategy.recommend(incident, fleet, oracle, rec);
+//   std::cout << explain(rec, fleet);
 //
+// Fleet state (fleet.hpp), travel-time oracles (eta_oracle.hpp, ch_oracle.hpp), the
+// UnitRecommender concept and result types (concepts.hpp), four strategies
+// (closest_idle.hpp, response_plan_strategy.hpp, coverage_aware.hpp, preemption.hpp),
+// the runtime seam (any_recommender.hpp) and hospital choice (hospital.hpp).
 // See docs/recommend.md for the walk-through.
 #pragma once
 
+#include "dispatchkit/recommend/any_recommender.hpp"
+#include "dispatchkit/recommend/ch_oracle.hpp"
 #include "dispatchkit/recommend/closest_idle.hpp"
 #include "dispatchkit/recommend/concepts.hpp"
+#include "dispatchkit/recommend/coverage_aware.hpp"
 #include "dispatchkit/recommend/eta_oracle.hpp"
 #include "dispatchkit/recommend/fleet.hpp"
+#include "dispatchkit/recommend/hospital.hpp"
+#include "dispatchkit/recommend/preemption.hpp"
+#include "dispatchkit/recommend/response_plan_strategy.hpp"
