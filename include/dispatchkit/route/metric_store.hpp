@@ -17,19 +17,20 @@
 // holds it finishes, never under it. `Metric` is any type: a plain weight vector
 // (WeightMetric below), a customized CCH metric (route/cch), or a struct bundling several.
 //
-// Implementation: C++20 std::atomic<std::shared_ptr<const Entry>> (libstdc++ 12 implements
-// it with a lock bit in the control-block pointer, so a load is a short spin, not a
-// syscall; it is not lock-free but it never blocks on a writer doing real work: customizing
-// happens before publish()). Checked clean under ThreadSanitizer by
-// tests/traffic/metric_store_stress_test.cpp. The version number travels in the same
-// atomic object as the metric, so (metric, version) pairs are always consistent.
+// Implementation: a std::shared_ptr guarded by a std::mutex held only for the pointer copy
+// (a reference-count increment, tens of nanoseconds), never during a query or a
+// customization. C++20 std::atomic<std::shared_ptr> was tried first: libstdc++ 12 builds
+// it on a lock bit inside the control-block pointer that ThreadSanitizer cannot see, so
+// TSan reports data races between its load() and store(); a sanitizer that cries wolf is
+// worse than a 20 ns lock. tests/traffic/metric_store_stress_test.cpp checks the mutex
+// version clean under ThreadSanitizer. The version number lives in the same guarded entry
+// as the metric, so (metric, version) pairs are always consistent.
 //
 // Thread safety: snapshot(), current(), version() are safe from any number of threads,
 // concurrently with publish()/update(). Writers are serialized by an internal mutex so that
 // update() is a consistent read-modify-write.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -55,29 +56,28 @@ class MetricStore {
  public:
   // Publishes `initial` as version 1 (nullptr is allowed: "no metric yet").
   explicit MetricStore(std::shared_ptr<const Metric> initial = nullptr)
-      : entry_(std::make_shared<const Entry>(Entry{std::move(initial), 1})) {}
+      : entry_{std::move(initial), 1} {}
   MetricStore(const MetricStore&) = delete;
   MetricStore& operator=(const MetricStore&) = delete;
 
-  // The current metric and its version. One atomic load plus a reference-count increment.
+  // The current metric and its version: a short lock and a reference-count increment.
   [[nodiscard]] MetricSnapshot<Metric> snapshot() const noexcept {
-    const std::shared_ptr<const Entry> e = entry_.load(std::memory_order_acquire);
-    return {e->metric, e->version};
+    const std::lock_guard<std::mutex> lock(reader_);
+    return entry_;
   }
   // The current metric (a copy of the shared_ptr: keep it for the whole query).
   [[nodiscard]] std::shared_ptr<const Metric> current() const noexcept { return snapshot().metric; }
   [[nodiscard]] std::uint64_t version() const noexcept {
-    return entry_.load(std::memory_order_acquire)->version;
+    const std::lock_guard<std::mutex> lock(reader_);
+    return entry_.version;
   }
 
   // Makes `next` current; returns its version. Queries already running keep the metric
-  // they took. Allocates one small control entry.
+  // they took; the old metric is destroyed by whichever thread drops the last reference
+  // (here, outside the lock, if no query holds it).
   std::uint64_t publish(std::shared_ptr<const Metric> next) {
     const std::lock_guard<std::mutex> lock(writer_);
-    const std::uint64_t v = entry_.load(std::memory_order_relaxed)->version + 1;
-    entry_.store(std::make_shared<const Entry>(Entry{std::move(next), v}),
-                 std::memory_order_release);
-    return v;
+    return swap_in(std::move(next));
   }
 
   // Read-copy-update: calls `make(const Metric& current)` (current must not be null) and
@@ -88,21 +88,27 @@ class MetricStore {
   template <class Make>
   std::uint64_t update(Make&& make) {
     const std::lock_guard<std::mutex> lock(writer_);
-    const std::shared_ptr<const Entry> old = entry_.load(std::memory_order_relaxed);
-    std::shared_ptr<const Metric> next = std::forward<Make>(make)(*old->metric);
-    const std::uint64_t v = old->version + 1;
-    entry_.store(std::make_shared<const Entry>(Entry{std::move(next), v}),
-                 std::memory_order_release);
-    return v;
+    const MetricSnapshot<Metric> old = snapshot();  // writers are serialized: stays current
+    return swap_in(std::forward<Make>(make)(*old.metric));
   }
 
  private:
-  struct Entry {
-    std::shared_ptr<const Metric> metric;
-    std::uint64_t version;
-  };
-  std::atomic<std::shared_ptr<const Entry>> entry_;
-  std::mutex writer_;
+  // Installs `next` under the reader lock; the old metric's last reference (if this was
+  // it) is released after the lock is dropped, so readers never wait for a destructor.
+  std::uint64_t swap_in(std::shared_ptr<const Metric> next) {
+    std::uint64_t v;
+    {
+      const std::lock_guard<std::mutex> lock(reader_);
+      v = entry_.version + 1;
+      entry_.metric.swap(next);
+      entry_.version = v;
+    }
+    return v;  // `next` (now the old metric) is released here
+  }
+
+  mutable std::mutex reader_;  // guards entry_; held for a pointer copy only
+  std::mutex writer_;          // serializes publish() and update()
+  MetricSnapshot<Metric> entry_;
 };
 
 // The simplest metric: one weight per arc (e.g. make_metric_weights() output), labelled

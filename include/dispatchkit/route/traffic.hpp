@@ -16,11 +16,13 @@
 //   metric.hpp        make_metric_weights(): profile -> weights, fallback to free flow,
 //                     shrinkage, smoothing, lights-and-sirens; with_closures()
 //   map_matching.hpp  MapMatcher + TrafficAccumulator: GPS traces -> profile (dk-traffic)
+//   gps.hpp           GpsTrack and the GPS CSV reader
 // and route/metric_store.hpp: MetricStore, the atomic swap of live metrics.
 // docs/traffic.md documents the CSV format, the model and the measured ETA quality.
 #pragma once
 
 #include "dispatchkit/route/metric_store.hpp"
+#include "dispatchkit/route/traffic/gps.hpp"
 #include "dispatchkit/route/traffic/map_matching.hpp"
 #include "dispatchkit/route/traffic/metric.hpp"
 #include "dispatchkit/route/traffic/profile.hpp"

@@ -1,7 +1,8 @@
 // dispatchkit/route/traffic/map_matching.hpp: observed travel times per arc from GPS
 // traces, by map matching consecutive fixes onto the road graph.
 //
-//   MapMatcher matcher(graph);                           // one per thread
+//   absl::StatusOr<Snapper> snapper = Snapper::build(graph);   // shared, graph/snap.hpp
+//   MapMatcher matcher(*snapper);                        // one per thread
 //   TrafficAccumulator samples;
 //   for (std::span<const GpsFix> cab : tracks)           // one vehicle, sorted by time
 //     matcher.match_track(cab, slicing, samples);
@@ -46,12 +47,18 @@
 #include "dispatchkit/detail/indexed_heap.hpp"
 #include "dispatchkit/graph/road_graph.hpp"
 #include "dispatchkit/graph/road_position.hpp"
+#include "dispatchkit/graph/snap.hpp"
 #include "dispatchkit/graph/types.hpp"
-#include "dispatchkit/route/traffic/detail/arc_grid.hpp"
 #include "dispatchkit/route/traffic/profile.hpp"
 #include "dispatchkit/route/traffic/time_slice.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
+
+// A street a GPS fix may have been taken on, and how far the fix is from it.
+struct MatchCandidate {
+  RoadPosition position;
+  double distance_m = 0.0;
+};
 
 // One GPS fix of a vehicle.
 struct GpsFix {
@@ -157,15 +164,16 @@ class TrafficAccumulator {
 
 class MapMatcher {
  public:
-  explicit MapMatcher(const RoadGraph& graph, const MapMatchOptions& options = {})
-      : graph_(&graph),
+  // `snapper` (and its graph) must outlive the matcher; several matchers may share it.
+  explicit MapMatcher(const Snapper& snapper, const MapMatchOptions& options = {})
+      : graph_(&snapper.graph()),
+        snapper_(&snapper),
         options_(options),
-        grid_(graph),
-        length_dm_(graph.arc_count()),
-        heap_(graph.node_count()),
-        dist_(graph.node_count(), kInfWeight),
-        parent_(graph.node_count(), UINT32_MAX) {
-    const auto lengths = graph.lengths();
+        length_dm_(graph_->arc_count()),
+        heap_(graph_->node_count()),
+        dist_(graph_->node_count(), kInfWeight),
+        parent_(graph_->node_count(), UINT32_MAX) {
+    const auto lengths = graph_->lengths();
     for (std::size_t a = 0; a < length_dm_.size(); ++a)
       length_dm_[a] = static_cast<Weight>(std::lround(std::max(0.0f, lengths[a]) * 10.0f));
   }
@@ -174,9 +182,14 @@ class MapMatcher {
   void match_track(std::span<const GpsFix> fixes, const TimeSlicing& slicing,
                    TrafficAccumulator& sink);
 
-  // Up to options().candidates streets near `p`, nearest first.
+  // Up to options().candidates streets within options().radius_m of `p`, nearest first
+  // (none for an invalid coordinate). Allocates (Snapper::snap_candidates).
   void candidates(LatLon p, std::vector<MatchCandidate>& out) {
-    grid_.nearest(p, options_.radius_m, options_.candidates, out);
+    out.clear();
+    const auto found =
+        snapper_->snap_candidates(p, options_.candidates, SnapOptions{Meters(options_.radius_m)});
+    if (!found.ok()) return;
+    for (const SnapResult& r : *found) out.push_back({r.position, r.distance.value()});
   }
   // Shortest driving distance (metres) from `s` to `t` if below `bound_m`, and the arcs
   // driven (with fractions) in `route`; +infinity if none within the bound.
@@ -197,8 +210,8 @@ class MapMatcher {
                           TrafficAccumulator& sink);
 
   const RoadGraph* graph_;
+  const Snapper* snapper_;
   MapMatchOptions options_;
-  detail::ArcGrid grid_;
   std::vector<Weight> length_dm_;  // arc lengths in decimetres, the search metric
   detail::IndexedMinHeap<Weight> heap_;
   detail::TimestampedArray<Weight> dist_;
@@ -249,7 +262,8 @@ inline void MapMatcher::search(const RoadPosition& s, std::span<const NodeId> ta
 
 inline Weight MapMatcher::length_to(const RoadPosition& s, const RoadPosition& t) const noexcept {
   Weight best = same_street_weight(length_dm_, s, t);
-  for (const SearchSeed& seed : target_seeds(*graph_, length_dm_, t).view())
+  const SeedPair ts = target_seeds(*graph_, length_dm_, t);  // named: view() borrows it
+  for (const SearchSeed& seed : ts.view())
     best = std::min(best, add_weights(dist_.get(seed.node.value()), seed.offset));
   return best;
 }
@@ -271,9 +285,9 @@ inline double MapMatcher::route(const RoadPosition& s, const RoadPosition& t, do
       best_seed = static_cast<int>(i);
     }
   }
+  if (out != nullptr) out->clear();
   if (best == kInfWeight || best > bound) return std::numeric_limits<double>::infinity();
   if (out != nullptr) {
-    out->clear();
     if (best_seed < 0) {
       // Same street, no intersection passed.
       const bool forward =
@@ -370,9 +384,10 @@ inline std::size_t MapMatcher::match_chain(std::span<const GpsFix> chain,
     const Weight bound = static_cast<Weight>(
         std::min(4e9, (options_.max_detour * gc + options_.detour_slack_m) * 10.0));
     targets_.clear();
-    for (std::uint32_t j = base; j < cands_.size(); ++j)
-      for (const SearchSeed& s : target_seeds(*graph_, length_dm_, cands_[j].position).view())
-        targets_.push_back(s.node);
+    for (std::uint32_t j = base; j < cands_.size(); ++j) {
+      const SeedPair ts = target_seeds(*graph_, length_dm_, cands_[j].position);
+      for (const SearchSeed& s : ts.view()) targets_.push_back(s.node);
+    }
     std::vector<double> best(cands_.size() - base, std::numeric_limits<double>::infinity());
     for (std::uint32_t i = p0; i < p1; ++i) {
       search(cands_[i].position, targets_, bound);
@@ -388,7 +403,10 @@ inline std::size_t MapMatcher::match_chain(std::span<const GpsFix> chain,
     }
     bool any = false;
     for (std::uint32_t j = base; j < cands_.size(); ++j) {
-      if (back_[j] == UINT32_MAX) continue;
+      if (back_[j] == UINT32_MAX) {
+        cost_[j] = std::numeric_limits<double>::infinity();  // unreachable state
+        continue;
+      }
       cost_[j] += best[j - base];
       any = true;
     }
