@@ -75,6 +75,11 @@ void reseal(std::string& bytes) {
 }
 }  // namespace
 
+// The layout documented in docs/triage.md.
+static_assert(detail::kSnapshotOptionsBytes == 473);
+static_assert(detail::kSnapshotHeaderBytes == 8 + 4 + 4 + 473 + 8 + 8);
+static_assert(detail::kSnapshotRecordBytes == 96);
+
 TEST_CASE("snapshot round trip restores the queue exactly", "[triage][snapshot]") {
   TriageQueueOptions o;
   o.ageing_step = minutes(2);

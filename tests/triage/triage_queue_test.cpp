@@ -287,10 +287,10 @@ void run_model(const TriageQueueOptions& options, std::uint64_t seed, int operat
       if (r.waiting) w.push_back(&r);
     if (w.empty()) return nullptr;
     std::sort(w.begin(), w.end(), [&](const RefCall* a, const RefCall* b) {
-      const auto ka = std::make_tuple(ref_effective(options, a->grade, deadline(*a), at),
-                                      deadline(*a), a->seq);
-      const auto kb = std::make_tuple(ref_effective(options, b->grade, deadline(*b), at),
-                                      deadline(*b), b->seq);
+      const auto ka =
+          std::make_tuple(ref_effective(options, a->grade, deadline(*a), at), deadline(*a), a->seq);
+      const auto kb =
+          std::make_tuple(ref_effective(options, b->grade, deadline(*b), at), deadline(*b), b->seq);
       return ka < kb;
     });
     return w.front();

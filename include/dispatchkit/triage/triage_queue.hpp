@@ -225,12 +225,22 @@ class TriageQueue {
     TriageCall call;
     std::uint64_t seq = 0;
     std::uint64_t cell = 0;
-    std::uint32_t cell_prev = kNone, cell_next = kNone;
     std::uint32_t next_free = kNone;
     CallState state = CallState::kWaiting;
     bool in_use = false;
     bool indexed = false;  // in the duplicate grid
   };
+  // What a duplicate query reads, kept apart from the slots in a dense array so a query
+  // walking a crowded cell touches 32 bytes per candidate instead of a whole call.
+  struct GridEntry {
+    double lat = 0, lon = 0;
+    std::int64_t received = 0;
+    std::uint32_t prev = kNone, next = kNone;  // the cell's intrusive list
+    std::uint8_t complaint = 0;                // MPDS protocol, 0 for none
+  };
+  [[nodiscard]] static std::uint8_t complaint_of(const DeterminantCode& c) noexcept {
+    return static_cast<std::uint8_t>(c.is_mpds() ? c.protocol() : 0);
+  }
 
   [[nodiscard]] std::uint32_t slot_of(CallId id) const noexcept {
     return id.valid() ? ids_.find(id.value()) : kNone;
@@ -265,8 +275,9 @@ class TriageQueue {
   detail::SlotHeap age_heap_;  // waiting calls by (received, seq)
   std::vector<std::uint32_t> grade_pos_;
   std::vector<std::uint32_t> age_pos_;
-  detail::U64SlotMap ids_;    // CallId -> slot
-  detail::U64SlotMap cells_;  // grid cell -> first slot of its list
+  std::vector<GridEntry> grid_;  // parallel to slots_
+  detail::U64SlotMap ids_;       // CallId -> slot
+  detail::U64SlotMap cells_;     // grid cell -> first slot of its list
   std::uint64_t next_seq_ = 0;
   std::size_t waiting_ = 0;
   std::size_t active_ = 0;
@@ -294,6 +305,7 @@ inline void TriageQueue::reserve(std::size_t calls) {
   const auto old = static_cast<std::uint32_t>(slots_.size());
   slots_.resize(calls);
   grade_pos_.resize(calls, kNone);
+  grid_.resize(calls);
   age_pos_.resize(calls, kNone);
   for (detail::SlotHeap& h : grade_heaps_) h.reserve(calls);
   age_heap_.reserve(calls);
@@ -308,7 +320,7 @@ inline void TriageQueue::reserve(std::size_t calls) {
     const Slot& s = slots_[i];
     if (!s.in_use) continue;
     ids_.put(s.call.id.value(), i);
-    if (s.indexed && s.cell_prev == kNone) cells_.put(s.cell, i);
+    if (s.indexed && grid_[i].prev == kNone) cells_.put(s.cell, i);
   }
 }
 
@@ -387,25 +399,27 @@ inline void TriageQueue::grid_insert(std::uint32_t slot) noexcept {
   const auto col = static_cast<std::int64_t>(std::floor(p.lon / row_width_degrees(row)));
   s.cell = cell_key(row, col);
   const std::uint32_t head = cells_.find(s.cell);
-  s.cell_prev = kNone;
-  s.cell_next = head;  // kAbsent == kNone
-  if (head != kNone) slots_[head].cell_prev = slot;
+  GridEntry& g = grid_[slot];
+  g = GridEntry{p.lat, p.lon, to_unix_seconds(s.call.clocks.received),
+                kNone, head,  complaint_of(s.call.code)};  // head: kAbsent == kNone
+  if (head != kNone) grid_[head].prev = slot;
   cells_.put(s.cell, slot);
 }
 
 inline void TriageQueue::grid_remove(std::uint32_t slot) noexcept {
   Slot& s = slots_[slot];
   if (!s.indexed) return;
-  if (s.cell_next != kNone) slots_[s.cell_next].cell_prev = s.cell_prev;
-  if (s.cell_prev != kNone) {
-    slots_[s.cell_prev].cell_next = s.cell_next;
-  } else if (s.cell_next != kNone) {
-    cells_.put(s.cell, s.cell_next);
+  GridEntry& g = grid_[slot];
+  if (g.next != kNone) grid_[g.next].prev = g.prev;
+  if (g.prev != kNone) {
+    grid_[g.prev].next = g.next;
+  } else if (g.next != kNone) {
+    cells_.put(s.cell, g.next);
   } else {
     cells_.erase(s.cell);
   }
   s.indexed = false;
-  s.cell_prev = s.cell_next = kNone;
+  g.prev = g.next = kNone;
 }
 
 inline void TriageQueue::enter_waiting(std::uint32_t slot) noexcept {
@@ -506,6 +520,7 @@ inline bool TriageQueue::retriage(CallId id, const DeterminantCode& code, Priori
   }
   s.call.grade = grade;
   s.call.code = code;
+  grid_[slot].complaint = complaint_of(code);
   s.call.clocks.triaged = std::max(now, s.call.clocks.received);
   return true;
 }
@@ -606,6 +621,10 @@ inline std::optional<DuplicateMatch> TriageQueue::find_probable_duplicate(
                          3.14159265358979323846 / 180;
   const double lon_half = 1.01 * cell_meters_ / (detail::kMetersPerDegree * std::cos(phi_max));
   const std::int64_t row0 = grid_row(where.lat);
+  const std::int64_t t = to_unix_seconds(received);
+  const auto window_s = static_cast<std::uint64_t>(std::max<std::int64_t>(0, rule.window.count()));
+  const int complaint = complaint_of(code);
+  const double lat_radius_deg = 1.0001 * radius / detail::kMetersPerDegree;
   std::optional<DuplicateMatch> best;
   std::uint64_t best_seq = 0;
   for (std::int64_t row = row0 - 1; row <= row0 + 1; ++row) {
@@ -613,16 +632,23 @@ inline std::optional<DuplicateMatch> TriageQueue::find_probable_duplicate(
     const auto c0 = static_cast<std::int64_t>(std::floor((where.lon - lon_half) / w));
     const auto c1 = static_cast<std::int64_t>(std::floor((where.lon + lon_half) / w));
     for (std::int64_t col = c0; col <= c1 && col - c0 < 64; ++col) {
-      for (std::uint32_t i = cells_.find(cell_key(row, col)); i != kNone; i = slots_[i].cell_next) {
+      for (std::uint32_t i = cells_.find(cell_key(row, col)); i != kNone; i = grid_[i].next) {
+        const GridEntry& g = grid_[i];
+        // Cheap rejections first: time, complaint, then the north-south distance (a
+        // lower bound of the great-circle distance), before any trigonometry.
+        // Unsigned difference: exact even for absurd query times.
+        const std::uint64_t apart_u =
+            g.received > t ? static_cast<std::uint64_t>(g.received) - static_cast<std::uint64_t>(t)
+                           : static_cast<std::uint64_t>(t) - static_cast<std::uint64_t>(g.received);
+        if (apart_u > window_s) continue;
+        const auto apart_s = static_cast<std::int64_t>(apart_u);
+        if (!rule.compatibility.compatible(complaint, g.complaint)) continue;
+        if (std::fabs(g.lat - where.lat) > lat_radius_deg) continue;
+        const Meters d = haversine(where, LatLon{g.lat, g.lon});
+        if (!(d.value() <= radius)) continue;
         const Slot& s = slots_[i];
         if (s.call.id == ignore) continue;
-        const SimDuration apart = s.call.clocks.received > received
-                                      ? s.call.clocks.received - received
-                                      : received - s.call.clocks.received;
-        if (apart > rule.window) continue;
-        if (!rule.compatibility.compatible(code, s.call.code)) continue;
-        const Meters d = haversine(where, s.call.location);
-        if (!(d.value() <= radius)) continue;
+        const SimDuration apart(apart_s);
         const bool better =
             !best || d < best->distance ||
             (d == best->distance &&
@@ -656,10 +682,14 @@ inline bool TriageQueue::check_invariants() const noexcept {
       ++in_grid;
       // Walk back to the head of its cell list; the cell table must point at it.
       std::uint32_t head = i;
-      for (std::size_t steps = 0; slots_[head].cell_prev != kNone; ++steps) {
+      for (std::size_t steps = 0; grid_[head].prev != kNone; ++steps) {
         if (steps > slots_.size()) return false;
-        head = slots_[head].cell_prev;
+        head = grid_[head].prev;
       }
+      const GridEntry& g = grid_[i];
+      if (g.complaint != complaint_of(s.call.code) ||
+          g.received != to_unix_seconds(s.call.clocks.received))
+        return false;
       if (cells_.find(s.cell) != head) return false;
     }
   }
