@@ -1,5 +1,6 @@
 // The replay engine on a hand-made three-unit city whose KPIs are worked out by hand.
 #include "dispatchkit/sim/replay.hpp"
+#include "dispatchkit/sim/eta_validation.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -199,4 +200,38 @@ TEST_CASE("a replay is deterministic", "[sim][replay]") {
     CHECK(r1.outcomes[i].first_on_scene == r2.outcomes[i].first_on_scene);
   }
   CHECK(r1.events == r2.events);
+}
+
+TEST_CASE("ETA validation compares station-to-call road times with recorded drives", "[sim][eta]") {
+  World w;
+  auto in =
+      prepare_replay(w.graph, w.snapper, w.record, w.stations, w.hospitals,
+                     CallMapping::sf_default(), ResponsePlanTable::default_table(), {}, w.fleet());
+  REQUIRE(in.ok());
+  // Recorded drives (on scene - en route): M1 420 s to n1, M2 120 s to n0, M3 180 s to n2;
+  // call 4's M9 is not in the fleet. Predicted from the home stations, lights and sirens:
+  // A -> n1 50 s, A -> n0 0 s, B -> n2 0 s. Errors -370, -120, -180.
+  EtaValidation v = validate_etas(*in, w.record);
+  CHECK(v.metric == "free_flow");
+  REQUIRE(v.samples.size() == 3);
+  CHECK(v.skipped_not_in_fleet == 1);
+  CHECK(v.overall.median_abs_error_s == Approx(180.0));
+  CHECK(v.overall.bias_s == Approx(-180.0));
+  CHECK(v.overall.mean_error_s == Approx(-670.0 / 3));
+  CHECK(v.by_hour[10].count == 3);
+  CHECK(v.by_hour[9].count == 0);
+
+  // A metric twice as slow: A -> n1 becomes 100 s; errors -320, -120, -180.
+  std::vector<Weight> slow(w.graph.weights().begin(), w.graph.weights().end());
+  for (Weight& x : slow) x *= 2;
+  EtaValidation t = validate_etas(
+      *in, w.record, "slow", [&](SimTime, TravelMode) -> std::span<const Weight> { return slow; });
+  REQUIRE(t.samples.size() == 3);
+  CHECK(t.overall.mean_error_s == Approx(-620.0 / 3));
+  CHECK(t.overall.median_abs_error_s == Approx(180.0));
+
+  // A unit busy until shortly before its next dispatch is not assumed at its station.
+  EtaValidationOptions strict;
+  strict.idle_before = std::chrono::hours(100);
+  CHECK(validate_etas(*in, w.record, strict).samples.size() == 3);  // first jobs: still idle
 }

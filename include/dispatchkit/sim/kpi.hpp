@@ -18,8 +18,8 @@
 //    s; late_fraction = share of ALL calls not reached within their grade's target
 //    (never reached = late).
 //  - wait = first dispatch - ready, where ready is when the call could have been
-//    dispatched (CAD entry + decision time in a replay, the recorded CAD entry in the
-//    record): time spent waiting for a free unit.
+//    dispatched: CAD entry + the recorded decision time capped at a minute (replay.hpp),
+//    the same instant for both columns: time spent waiting for a free unit.
 //  - utilisation = busy unit-seconds / on-duty unit-seconds; busy = dispatched until
 //    available again (the record's "Available" stamp; the start of the drive home in a
 //    replay).

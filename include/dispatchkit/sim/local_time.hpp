@@ -38,9 +38,10 @@ struct TimeZoneRule {
   }
 };
 
+namespace detail {
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-[[nodiscard]] constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m,
-                                                     unsigned d) noexcept {
+[[nodiscard]] constexpr std::int64_t civil_to_days(std::int64_t y, unsigned m,
+                                                   unsigned d) noexcept {
   y -= m <= 2;
   const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
   const auto yoe = static_cast<unsigned>(y - era * 400);
@@ -50,21 +51,20 @@ struct TimeZoneRule {
 }
 
 // 0 = Sunday ... 6 = Saturday, for days since 1970-01-01 (a Thursday).
-[[nodiscard]] constexpr unsigned weekday_from_days(std::int64_t days) noexcept {
+[[nodiscard]] constexpr unsigned weekday_of_days(std::int64_t days) noexcept {
   return static_cast<unsigned>(days >= -4 ? (days + 4) % 7 : (days + 5) % 7 + 6);
 }
 
-namespace detail {
 // Day (days since epoch) of the n-th (1-based; n = 5 means last) Sunday of a month.
 constexpr std::int64_t nth_sunday(std::int64_t year, unsigned month, unsigned n) noexcept {
   if (n == 5) {
     const std::int64_t next_first =
-        month == 12 ? days_from_civil(year + 1, 1, 1) : days_from_civil(year, month + 1, 1);
+        month == 12 ? civil_to_days(year + 1, 1, 1) : civil_to_days(year, month + 1, 1);
     const std::int64_t last = next_first - 1;
-    return last - weekday_from_days(last);
+    return last - weekday_of_days(last);
   }
-  const std::int64_t first = days_from_civil(year, month, 1);
-  const unsigned wd = weekday_from_days(first);
+  const std::int64_t first = civil_to_days(year, month, 1);
+  const unsigned wd = weekday_of_days(first);
   return first + (7 - wd) % 7 + 7 * (n - 1);
 }
 // [start, end) of US daylight saving in *local standard* seconds since the epoch.
@@ -158,7 +158,7 @@ inline std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
     return std::nullopt;
   const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   if (mo == 2 && d == 29 && !leap) return std::nullopt;
-  const std::int64_t local = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+  const std::int64_t local = detail::civil_to_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
   return utc_from_local(local, zone);
 }
 

@@ -607,7 +607,7 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
     o.grade = rc.grade;
     o.location = rc.location;
     o.received = rc.received;
-    o.ready = rc.entered;
+    o.ready = rc.ready;  // wait = time beyond the (capped) decision time, as simulated
     o.first_dispatch = rc.recorded_first_dispatch;
     o.first_on_scene = rc.recorded_first_on_scene;
     o.target_s = rc.target_s;

@@ -1,0 +1,101 @@
+// dispatchkit/sim/compare.hpp: replay the same calls with strategies chosen by name.
+//
+//   auto ch = ContractionHierarchy::build(graph);              // optional; else Dijkstra
+//   absl::StatusOr<ReplayResult> a = replay_strategy(inputs, "closest_idle", &*ch);
+//   absl::StatusOr<ReplayResult> b = replay_strategy(inputs, "coverage_aware", &*ch);
+//
+//   // A researcher's own strategy, in one line at namespace scope, then by name:
+//   DISPATCHKIT_REGISTER_RECOMMENDER(MyStrategy);             // recommend/any_recommender.hpp
+//   replay_strategy(inputs, "my_strategy", &*ch);
+//
+// Strategies come from RecommenderRegistry::global() (the four shipped ones and every
+// registered one), built with a RecommenderContext that replay_context() derives from the
+// replay itself: the graph, the demand (every replayed call's snapped position, weight 1
+// per call; coverage is measured against where calls really arose) and, for
+// CoverageAware, the MEXCLP busy fraction q = the record's ambulance utilisation, clamped
+// to [0.05, 0.95], with the grade I/II response target as coverage radius.
+//
+// The oracle is a ChOracle over `ch` when given (production speed), else the reference
+// DijkstraOracle; both give the same times to the decisecond, so results do not depend
+// on the choice. Each run gets a fresh strategy and oracle: nothing carries over.
+#pragma once
+
+#include <algorithm>
+#include <map>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "dispatchkit/config.hpp"
+#include "dispatchkit/recommend/any_recommender.hpp"
+#include "dispatchkit/recommend/ch_oracle.hpp"
+#include "dispatchkit/recommend/coverage_aware.hpp"
+#include "dispatchkit/recommend/eta_oracle.hpp"
+#include "dispatchkit/route/ch/contraction_hierarchy.hpp"
+#include "dispatchkit/sim/replay.hpp"
+
+DISPATCHKIT_NAMESPACE_BEGIN
+
+// Demand points of the replayed calls: one per distinct snapped position, weighted by the
+// number of calls there. Deterministic order (by arc, node, fraction).
+[[nodiscard]] std::vector<DemandPoint> replay_demand(const ReplayInputs& in);
+
+// The registry context for strategies replaying `in` (see the banner).
+[[nodiscard]] RecommenderContext replay_context(const ReplayInputs& in);
+
+// Replays `in` with the registered strategy `name`. NotFound (unknown name, listing the
+// known ones) or FailedPrecondition from the registry.
+[[nodiscard]] absl::StatusOr<ReplayResult> replay_strategy(const ReplayInputs& in,
+                                                           std::string_view name,
+                                                           const ContractionHierarchy* ch = nullptr,
+                                                           const ReplayProgress& progress = {});
+
+// ---------------------------------------------------------------------------------------
+// Implementation.
+
+inline std::vector<DemandPoint> replay_demand(const ReplayInputs& in) {
+  using Key = std::tuple<std::uint32_t, std::uint32_t, float, std::uint32_t>;
+  std::map<Key, std::pair<RoadPosition, double>> points;
+  for (const ReplayCall& c : in.calls) {
+    const RoadPosition& p = c.position;
+    const Key k{p.arc().value(), p.node().value(), p.fraction(), p.reverse_arc().value()};
+    auto [it, fresh] = points.try_emplace(k, p, 0.0);
+    it->second.second += 1.0;
+  }
+  std::vector<DemandPoint> out;
+  out.reserve(points.size());
+  for (const auto& [k, v] : points) out.push_back(DemandPoint{v.first, v.second});
+  return out;
+}
+
+inline RecommenderContext replay_context(const ReplayInputs& in) {
+  RecommenderContext ctx;
+  ctx.graph = in.graph;
+  ctx.demand = replay_demand(in);
+  ctx.coverage.target = Deciseconds::from_seconds(
+      static_cast<double>(in.options.targets.response(in.options.area, PriorityGrade::kI).count()));
+  ctx.coverage.busy_fraction = std::clamp(in.recorded_kpis.utilisation, 0.05, 0.95);
+  return ctx;
+}
+
+inline absl::StatusOr<ReplayResult> replay_strategy(const ReplayInputs& in, std::string_view name,
+                                                    const ContractionHierarchy* ch,
+                                                    const ReplayProgress& progress) {
+  DK_ASSIGN_OR_RETURN(AnyRecommender strategy,
+                      RecommenderRegistry::global().create(name, replay_context(in)));
+  ReplayResult result;
+  if (ch != nullptr) {
+    ChOracle oracle(*ch, *in.graph, in.options.modes);
+    AnyOracle any(oracle);
+    result = run_replay(in, strategy, any, progress);
+  } else {
+    DijkstraOracle oracle(*in.graph, in.options.modes);
+    AnyOracle any(oracle);
+    result = run_replay(in, strategy, any, progress);
+  }
+  result.strategy = std::string(strategy.name());
+  return result;
+}
+
+DISPATCHKIT_NAMESPACE_END

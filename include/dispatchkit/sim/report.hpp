@@ -1,0 +1,454 @@
+// dispatchkit/sim/report.hpp: a replay's results as JSON, a text table and SVG figures.
+//
+//   ReplayReportInputs r{.inputs = &in, .record = &record, .runs = results, .eta = etas,
+//                        .calls_file = "sf_calls.csv.gz", .seed = 1};
+//   write_file_atomically("out/report.json", report_json(r));
+//   std::cout << report_table(r);                              // the manager's comparison
+//   write_file_atomically("out/response_times.svg", response_time_svg(r));
+//   write_file_atomically("out/late_calls.svg", late_calls_svg(r));
+//
+// Everything here is a pure function of its inputs: no clock, no locale (absl::StrFormat
+// formats numbers the same way everywhere), fixed field order and fixed decimals, so the
+// same replay gives byte-identical files. The JSON fields are documented in
+// docs/replay.md; times are seconds unless the name says otherwise (_h, _min), shares are
+// fractions in [0, 1].
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "dispatchkit/config.hpp"
+#include "dispatchkit/sim/eta_validation.hpp"
+#include "dispatchkit/sim/kpi.hpp"
+#include "dispatchkit/sim/local_time.hpp"
+#include "dispatchkit/sim/recorded_calls.hpp"
+#include "dispatchkit/sim/replay.hpp"
+
+DISPATCHKIT_NAMESPACE_BEGIN
+
+// What a report is made of. Pointers and spans are not owned and must outlive the call.
+struct ReplayReportInputs {
+  const ReplayInputs* inputs = nullptr;
+  const RecordedCalls* record = nullptr;
+  std::span<const ReplayResult> runs;  // one per strategy, in the order to show
+  std::span<const EtaValidation> eta;  // free flow first, then other metrics
+  std::string calls_file;              // as named on the command line
+  std::string graph_file;
+  std::uint64_t seed = 1;
+};
+
+// The JSON report (schema in docs/replay.md). Deterministic.
+[[nodiscard]] std::string report_json(const ReplayReportInputs& r);
+// A plain-text comparison table: recorded beside each strategy, overall and per grade,
+// then the ETA error table by hour.
+[[nodiscard]] std::string report_table(const ReplayReportInputs& r);
+// Cumulative distribution of response times (first ambulance on scene), recorded and
+// per strategy, 0..30 min, with the 8-minute line.
+[[nodiscard]] std::string response_time_svg(const ReplayReportInputs& r);
+// Map of the calls reached late (beyond their grade's target, or never), one panel for
+// the record and one per strategy, over the road network, stations and hospitals.
+[[nodiscard]] std::string late_calls_svg(const ReplayReportInputs& r);
+
+// "2017-01-01T08:00:00Z".
+[[nodiscard]] std::string iso_utc(SimTime t);
+
+// ---------------------------------------------------------------------------------------
+// Implementation.
+
+inline std::string iso_utc(SimTime t) {
+  const std::int64_t s = to_unix_seconds(t);
+  std::int64_t days = detail::floor_div(s, 86400);
+  const std::int64_t sod = s - days * 86400;
+  // Hinnant's civil_from_days.
+  days += 719468;
+  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(days - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
+  return absl::StrFormat("%04d-%02u-%02uT%02d:%02d:%02dZ", y, m, d, sod / 3600, sod / 60 % 60,
+                         sod % 60);
+}
+
+namespace detail {
+
+inline std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20)
+          out += absl::StrFormat("\\u%04x", static_cast<unsigned>(c));
+        else
+          out += c;
+    }
+  }
+  return out + "\"";
+}
+inline std::string num(double v, int decimals = 1) {
+  if (!std::isfinite(v)) return "null";
+  std::string s = absl::StrFormat("%.*f", decimals, v);
+  if (s == "-0.0" || s == "-0.000" || s == "-0") s.erase(0, 1);
+  return s;
+}
+inline std::string stats_json(const DurationStats& d) {
+  return absl::StrCat("{\"count\": ", d.count, ", \"mean\": ", num(d.mean_s),
+                      ", \"median\": ", num(d.median_s), ", \"p90\": ", num(d.p90_s), "}");
+}
+inline std::string kpi_set_json(const KpiSet& k, std::string_view indent) {
+  const std::string i = std::string(indent) + "  ";
+  return absl::StrCat("{\n", i, "\"calls\": ", k.calls, ",\n", i,
+                      "\"dispatch_delay_s\": ", stats_json(k.dispatch_delay), ",\n", i,
+                      "\"dispatch_within_3min\": ", num(k.dispatch_within_3min, 4), ",\n", i,
+                      "\"response_s\": ", stats_json(k.response), ",\n", i,
+                      "\"within_8min\": ", num(k.within_8min, 4), ",\n", i,
+                      "\"late_fraction\": ", num(k.late_fraction, 4), ",\n", i,
+                      "\"never_reached\": ", k.never_reached, ",\n", i,
+                      "\"wait_s\": ", stats_json(k.wait), ",\n", i,
+                      "\"wait_total_h\": ", num(k.wait_total_h, 2), "\n", as_absl(indent), "}");
+}
+inline std::string kpi_json(const KpiReport& k, std::string_view indent) {
+  const std::string i = std::string(indent) + "  ";
+  std::string out = absl::StrCat("{\n", i, "\"overall\": ", kpi_set_json(k.overall, i), ",\n", i,
+                                 "\"by_grade\": {");
+  for (int g = 0; g < 4; ++g)
+    absl::StrAppend(&out, g ? ", " : "", "\n", i, "  \"",
+                    as_absl(to_string(static_cast<PriorityGrade>(g + 1))),
+                    "\": ", kpi_set_json(k.by_grade[static_cast<std::size_t>(g)], i + "  "));
+  absl::StrAppend(&out, "\n", i, "},\n", i, "\"utilisation\": ", num(k.utilisation, 4), "\n",
+                  as_absl(indent), "}");
+  return out;
+}
+inline std::string eta_stats_json(const EtaErrorStats& e) {
+  return absl::StrCat("\"samples\": ", e.count,
+                      ", \"median_abs_error_s\": ", num(e.median_abs_error_s),
+                      ", \"bias_s\": ", num(e.bias_s), ", \"mean_error_s\": ", num(e.mean_error_s),
+                      ", \"median_recorded_s\": ", num(e.median_recorded_s));
+}
+
+}  // namespace detail
+
+inline std::string report_json(const ReplayReportInputs& r) {
+  using detail::json_string;
+  using detail::num;
+  const ReplayInputs& in = *r.inputs;
+  const RecordedLoadReport& load = r.record->report;
+  std::string out = "{\n";
+  absl::StrAppend(&out, "  \"dispatchkit_version\": \"", DISPATCHKIT_VERSION_STRING, "\",\n");
+  absl::StrAppend(&out, "  \"seed\": ", r.seed, ",\n");
+  absl::StrAppend(&out, "  \"inputs\": {\n    \"calls_file\": ", json_string(r.calls_file),
+                  ",\n    \"graph_file\": ", json_string(r.graph_file),
+                  ",\n    \"rows_read\": ", load.rows_read,
+                  ",\n    \"rows_used\": ", load.rows_used,
+                  ",\n    \"rows_rejected\": {\"total\": ", load.rows_rejected_total());
+  for (std::size_t i = 0; i < kRowProblemCount; ++i)
+    absl::StrAppend(&out, ", ", json_string(to_string(static_cast<RowProblem>(i))), ": ",
+                    load.rows_rejected[i]);
+  absl::StrAppend(
+      &out, "},\n    \"stamps_out_of_order\": ", load.stamps_out_of_order,
+      ",\n    \"units\": ", in.units.size(), ",\n    \"stations\": ", in.stations.size(),
+      ",\n    \"hospitals\": ", in.hospitals->size(), ",\n    \"period_begin\": \"",
+      iso_utc(in.begin), "\",\n    \"period_end\": \"", iso_utc(in.end),
+      "\",\n    \"unit_hours_on_duty\": ", num(in.on_duty_seconds() / 3600.0), "\n  },\n");
+  absl::StrAppend(&out, "  \"calls_in_record\": ", in.calls_in_record, ",\n");
+  absl::StrAppend(&out, "  \"calls_replayed\": ", in.calls.size(), ",\n");
+  absl::StrAppend(&out, "  \"calls_skipped\": {\"total\": ", in.skipped_total());
+  for (std::size_t i = 0; i < kSkipReasonCount; ++i)
+    absl::StrAppend(&out, ", ", json_string(to_string(static_cast<SkipReason>(i))), ": ",
+                    in.skipped[i]);
+  absl::StrAppend(&out, "},\n");
+  absl::StrAppend(&out, "  \"eta_median_abs_error_s\": ",
+                  r.eta.empty() ? std::string("null") : num(r.eta[0].overall.median_abs_error_s),
+                  ",\n");
+  absl::StrAppend(&out, "  \"eta_validation\": [");
+  for (std::size_t m = 0; m < r.eta.size(); ++m) {
+    const EtaValidation& e = r.eta[m];
+    absl::StrAppend(&out, m ? "," : "", "\n    {\"metric\": ", json_string(e.metric), ", ",
+                    detail::eta_stats_json(e.overall),
+                    ",\n     \"skipped\": {\"no_stamps\": ", e.skipped_no_stamps,
+                    ", \"not_in_fleet\": ", e.skipped_not_in_fleet,
+                    ", \"not_at_station\": ", e.skipped_not_at_station,
+                    ", \"unreachable\": ", e.skipped_unreachable, "},\n     \"by_hour\": [");
+    for (std::size_t h = 0; h < 24; ++h)
+      absl::StrAppend(&out, h ? "," : "", "\n       {\"hour\": ", h, ", ",
+                      detail::eta_stats_json(e.by_hour[h]), "}");
+    absl::StrAppend(&out, "]}");
+  }
+  absl::StrAppend(&out, r.eta.empty() ? "],\n" : "\n  ],\n");
+  absl::StrAppend(&out, "  \"recorded\": ", detail::kpi_json(in.recorded_kpis, "  "), ",\n");
+  absl::StrAppend(&out, "  \"strategies\": [");
+  for (std::size_t s = 0; s < r.runs.size(); ++s) {
+    const ReplayResult& run = r.runs[s];
+    absl::StrAppend(&out, s ? "," : "", "\n    {\n      \"name\": ", json_string(run.strategy),
+                    ",\n      \"simulated\": ", detail::kpi_json(run.kpis, "      "),
+                    ",\n      \"recorded\": ", detail::kpi_json(in.recorded_kpis, "      "),
+                    ",\n      \"counters\": {\"events\": ", run.events,
+                    ", \"dispatches\": ", run.dispatches, ", \"preemptions\": ", run.preemptions,
+                    ", \"calls_queued\": ", run.calls_queued, ", \"transports\": ", run.transports,
+                    "}\n    }");
+  }
+  absl::StrAppend(&out, r.runs.empty() ? "]\n" : "\n  ]\n", "}\n");
+  return out;
+}
+
+inline std::string report_table(const ReplayReportInputs& r) {
+  const ReplayInputs& in = *r.inputs;
+  std::vector<std::pair<std::string, const KpiReport*>> cols;
+  cols.emplace_back("recorded", &in.recorded_kpis);
+  for (const ReplayResult& run : r.runs) cols.emplace_back(run.strategy, &run.kpis);
+  std::string out = absl::StrFormat(
+      "Replay of %u calls (%s .. %s), %u in the record, %u skipped; %u ambulances, %.0f "
+      "unit-hours on duty\n",
+      in.calls.size(), iso_utc(in.begin), iso_utc(in.end), in.calls_in_record, in.skipped_total(),
+      in.units.size(), in.on_duty_seconds() / 3600.0);
+  for (std::size_t i = 0; i < kSkipReasonCount; ++i)
+    if (in.skipped[i] != 0)
+      absl::StrAppend(&out, "  skipped ", detail::as_absl(to_string(static_cast<SkipReason>(i))),
+                      ": ", in.skipped[i], "\n");
+  auto header = [&](std::string_view title) {
+    absl::StrAppend(&out, "\n", absl::StrFormat("%-34s", detail::as_absl(title)));
+    for (const auto& c : cols) absl::StrAppend(&out, absl::StrFormat("%16s", c.first));
+    absl::StrAppend(&out, "\n");
+  };
+  auto row = [&](std::string_view label, auto&& value) {
+    absl::StrAppend(&out, absl::StrFormat("%-34s", detail::as_absl(label)));
+    for (const auto& c : cols) absl::StrAppend(&out, absl::StrFormat("%16s", value(*c.second)));
+    absl::StrAppend(&out, "\n");
+  };
+  auto minutes = [](double s) { return absl::StrFormat("%.1f", s / 60.0); };
+  auto pct = [](double f) { return absl::StrFormat("%.1f%%", 100.0 * f); };
+  auto block = [&](std::string_view title, auto&& pick) {
+    header(title);
+    row("calls", [&](const KpiReport& k) { return absl::StrCat(pick(k).calls); });
+    row("response median (min)",
+        [&](const KpiReport& k) { return minutes(pick(k).response.median_s); });
+    row("response mean (min)",
+        [&](const KpiReport& k) { return minutes(pick(k).response.mean_s); });
+    row("response 90th percentile (min)",
+        [&](const KpiReport& k) { return minutes(pick(k).response.p90_s); });
+    row("reached within 8 min", [&](const KpiReport& k) { return pct(pick(k).within_8min); });
+    row("late (beyond grade target)",
+        [&](const KpiReport& k) { return pct(pick(k).late_fraction); });
+    row("dispatch delay median (s)", [&](const KpiReport& k) {
+      return absl::StrFormat("%.0f", pick(k).dispatch_delay.median_s);
+    });
+    row("dispatched within 3 min",
+        [&](const KpiReport& k) { return pct(pick(k).dispatch_within_3min); });
+    row("waited for a unit, total (h)",
+        [&](const KpiReport& k) { return absl::StrFormat("%.1f", pick(k).wait_total_h); });
+  };
+  block("ALL CALLS", [](const KpiReport& k) -> const KpiSet& { return k.overall; });
+  row("ambulance utilisation", [&](const KpiReport& k) { return pct(k.utilisation); });
+  for (int g = 0; g < 4; ++g) {
+    const auto grade = static_cast<PriorityGrade>(g + 1);
+    if (in.recorded_kpis.by_grade[static_cast<std::size_t>(g)].calls == 0) continue;
+    block(absl::StrCat("GRADE ", detail::as_absl(to_string(grade)), " (target ",
+                       in.options.targets.response(in.options.area, grade).count() / 60, " min)"),
+          [g](const KpiReport& k) -> const KpiSet& {
+            return k.by_grade[static_cast<std::size_t>(g)];
+          });
+  }
+  for (const EtaValidation& e : r.eta) {
+    absl::StrAppend(
+        &out, absl::StrFormat("\nETA validation (%s): %u drives from the home station; median "
+                              "absolute error %.0f s, bias (median predicted - recorded) %+.0f "
+                              "s, median recorded drive %.0f s\n",
+                              e.metric, e.overall.count, e.overall.median_abs_error_s,
+                              e.overall.bias_s, e.overall.median_recorded_s));
+    absl::StrAppend(&out, "  hour  drives  median |error| (s)  bias (s)\n");
+    for (std::size_t h = 0; h < 24; ++h)
+      if (e.by_hour[h].count != 0)
+        absl::StrAppend(&out,
+                        absl::StrFormat("  %4u  %6u  %18.0f  %+8.0f\n", h, e.by_hour[h].count,
+                                        e.by_hour[h].median_abs_error_s, e.by_hour[h].bias_s));
+  }
+  return out;
+}
+
+namespace detail {
+inline constexpr std::string_view kSeriesColours[] = {"#222222", "#d62728", "#1f77b4",
+                                                      "#2ca02c", "#9467bd", "#ff7f0e"};
+inline std::string_view series_colour(std::size_t i) {
+  return kSeriesColours[i % (sizeof kSeriesColours / sizeof kSeriesColours[0])];
+}
+}  // namespace detail
+
+inline std::string response_time_svg(const ReplayReportInputs& r) {
+  const ReplayInputs& in = *r.inputs;
+  constexpr double kW = 720, kH = 440, kL = 70, kR = 190, kT = 40, kB = 50;
+  constexpr double kMaxMin = 30.0;
+  const double pw = kW - kL - kR, ph = kH - kT - kB;
+  auto x_of = [&](double minutes) { return kL + pw * std::min(minutes, kMaxMin) / kMaxMin; };
+  auto y_of = [&](double share) { return kT + ph * (1.0 - share); };
+  std::string svg = absl::StrFormat(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+      "font-family=\"sans-serif\" font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" "
+      "fill=\"white\"/>\n<text x=\"%.0f\" y=\"22\" font-size=\"15\">Response time (call "
+      "received to first ambulance on scene), %u calls</text>\n",
+      kW, kH, kL, in.calls.size());
+  for (int m = 0; m <= 30; m += 5) {
+    absl::StrAppend(&svg,
+                    absl::StrFormat("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                                    "stroke=\"#ddd\"/><text x=\"%.1f\" y=\"%.1f\" "
+                                    "text-anchor=\"middle\">%d</text>\n",
+                                    x_of(m), y_of(0), x_of(m), y_of(1), x_of(m), y_of(0) + 18, m));
+  }
+  for (int p = 0; p <= 100; p += 20)
+    absl::StrAppend(&svg, absl::StrFormat("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                                          "stroke=\"#ddd\"/><text x=\"%.1f\" y=\"%.1f\" "
+                                          "text-anchor=\"end\">%d%%</text>\n",
+                                          x_of(0), y_of(p / 100.0), x_of(kMaxMin), y_of(p / 100.0),
+                                          x_of(0) - 6, y_of(p / 100.0) + 4, p));
+  absl::StrAppend(
+      &svg, absl::StrFormat("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#888\" "
+                            "stroke-dasharray=\"4 3\"/><text x=\"%.1f\" y=\"%.1f\">8 min</text>\n",
+                            x_of(8), y_of(0), x_of(8), y_of(1), x_of(8) + 4, y_of(1) + 14));
+  absl::StrAppend(&svg, absl::StrFormat("<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">"
+                                        "minutes</text>\n<text x=\"16\" y=\"%.1f\" "
+                                        "transform=\"rotate(-90 16 %.1f)\" text-anchor=\"middle\">"
+                                        "share of calls reached</text>\n",
+                                        kL + pw / 2, kH - 10, kT + ph / 2, kT + ph / 2));
+  auto series = [&](std::span<const CallOutcome> outcomes, std::string_view name, std::size_t i) {
+    std::vector<double> t;
+    for (const CallOutcome& o : outcomes)
+      if (o.reached()) t.push_back(static_cast<double>(o.response_s()) / 60.0);
+    std::sort(t.begin(), t.end());
+    const double n = static_cast<double>(outcomes.size());
+    std::string pts = absl::StrFormat("%.1f,%.1f", x_of(0), y_of(0));
+    for (std::size_t k = 0; k < t.size(); ++k) {
+      if (t[k] > kMaxMin) break;
+      // Step function: one vertex per distinct minute value is enough at this size.
+      if (k + 1 < t.size() && t[k + 1] == t[k]) continue;
+      absl::StrAppend(&pts, absl::StrFormat(" %.1f,%.1f %.1f,%.1f", x_of(t[k]),
+                                            y_of(static_cast<double>(k) / n), x_of(t[k]),
+                                            y_of(static_cast<double>(k + 1) / n)));
+    }
+    const double last =
+        static_cast<double>(std::upper_bound(t.begin(), t.end(), kMaxMin) - t.begin()) / n;
+    absl::StrAppend(&pts, absl::StrFormat(" %.1f,%.1f", x_of(kMaxMin), y_of(last)));
+    absl::StrAppend(&svg, absl::StrFormat("<polyline fill=\"none\" stroke=\"%s\" "
+                                          "stroke-width=\"1.8\"%s points=\"%s\"/>\n",
+                                          detail::series_colour(i),
+                                          i == 0 ? " stroke-dasharray=\"6 3\"" : "", pts));
+    const double ly = kT + 10 + 20.0 * static_cast<double>(i);
+    absl::StrAppend(&svg,
+                    absl::StrFormat("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+                                    "stroke=\"%s\" stroke-width=\"2\"%s/><text x=\"%.1f\" "
+                                    "y=\"%.1f\">%s</text>\n",
+                                    kW - kR + 15, ly, kW - kR + 40, ly, detail::series_colour(i),
+                                    i == 0 ? " stroke-dasharray=\"6 3\"" : "", kW - kR + 46, ly + 4,
+                                    detail::as_absl(name)));
+  };
+  series(in.recorded_outcomes, "recorded", 0);
+  for (std::size_t s = 0; s < r.runs.size(); ++s)
+    series(r.runs[s].outcomes, r.runs[s].strategy, s + 1);
+  absl::StrAppend(&svg, "</svg>\n");
+  return svg;
+}
+
+inline std::string late_calls_svg(const ReplayReportInputs& r) {
+  const ReplayInputs& in = *r.inputs;
+  const RoadGraph& g = *in.graph;
+  // Frame: the calls' bounding box with a margin; equirectangular projection scaled by
+  // cos(latitude) so that a kilometre is as long north-south as east-west.
+  double lat0 = 90, lat1 = -90, lon0 = 180, lon1 = -180;
+  for (const ReplayCall& c : in.calls) {
+    lat0 = std::min(lat0, c.location.lat), lat1 = std::max(lat1, c.location.lat);
+    lon0 = std::min(lon0, c.location.lon), lon1 = std::max(lon1, c.location.lon);
+  }
+  const double mlat = (lat1 - lat0) * 0.03 + 1e-4, mlon = (lon1 - lon0) * 0.03 + 1e-4;
+  lat0 -= mlat, lat1 += mlat, lon0 -= mlon, lon1 += mlon;
+  const double k = std::cos((lat0 + lat1) / 2 * 3.14159265358979323846 / 180.0);
+  constexpr double kPanelW = 360;
+  const double panel_h = kPanelW * (lat1 - lat0) / ((lon1 - lon0) * k);
+  const std::size_t panels = 1 + r.runs.size();
+  const double w = kPanelW * static_cast<double>(panels) + 20.0 * static_cast<double>(panels + 1);
+  const double h = panel_h + 90;
+  auto px = [&](LatLon p) { return (p.lon - lon0) / (lon1 - lon0) * kPanelW; };
+  auto py = [&](LatLon p) { return (lat1 - p.lat) / (lat1 - lat0) * panel_h; };
+  auto inside = [&](LatLon p) {
+    return p.lat >= lat0 && p.lat <= lat1 && p.lon >= lon0 && p.lon <= lon1;
+  };
+  std::string svg = absl::StrFormat(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
+      "width=\"%.0f\" height=\"%.0f\" font-family=\"sans-serif\" font-size=\"12\">\n<rect "
+      "width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n<text x=\"20\" y=\"22\" "
+      "font-size=\"15\">Calls reached late (beyond the grade's target, or never): red; "
+      "stations: blue squares; hospitals: green crosses</text>\n<defs><g id=\"roads\" "
+      "stroke=\"#ccc\" stroke-width=\"0.6\">\n",
+      w, h);
+  if (g.has_coordinates())
+    for (std::uint32_t a = 0; a < g.arc_count(); ++a) {
+      const NodeId t = g.tail(ArcId(a)), hd = g.head(ArcId(a));
+      if (t.value() > hd.value() && g.find_arc(hd, t)) continue;  // draw two-way streets once
+      const LatLon p = g.coordinate(t), q = g.coordinate(hd);
+      if (!inside(p) && !inside(q)) continue;
+      absl::StrAppend(
+          &svg, absl::StrFormat("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", px(p),
+                                py(p), px(q), py(q)));
+    }
+  absl::StrAppend(&svg, "\n</g><g id=\"sites\">\n");
+  for (const Site& s : in.stations)
+    absl::StrAppend(&svg, absl::StrFormat("<rect x=\"%.1f\" y=\"%.1f\" width=\"5\" height=\"5\" "
+                                          "fill=\"#1f77b4\"/>",
+                                          px(s.location) - 2.5, py(s.location) - 2.5));
+  for (const Hospital& hsp : in.hospitals->hospitals())
+    if (inside(hsp.location))
+      absl::StrAppend(&svg,
+                      absl::StrFormat("<path d=\"M%.1f %.1fh8M%.1f %.1fv8\" stroke=\"#2ca02c\" "
+                                      "stroke-width=\"2\"/>",
+                                      px(hsp.location) - 4, py(hsp.location), px(hsp.location),
+                                      py(hsp.location) - 4));
+  absl::StrAppend(&svg, absl::StrFormat("\n</g><clipPath id=\"frame\"><rect width=\"%.0f\" "
+                                        "height=\"%.1f\"/></clipPath></defs>\n",
+                                        kPanelW, panel_h));
+  auto panel = [&](std::size_t i, std::string_view name, std::span<const CallOutcome> outcomes) {
+    const double x0 = 20.0 + (kPanelW + 20.0) * static_cast<double>(i), y0 = 60;
+    std::size_t late = 0;
+    std::string dots;
+    for (const CallOutcome& o : outcomes) {
+      if (o.reached() && o.response_s() <= o.target_s) continue;
+      ++late;
+      absl::StrAppend(&dots, absl::StrFormat("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.2\"/>",
+                                             px(o.location), py(o.location)));
+    }
+    absl::StrAppend(&svg,
+                    absl::StrFormat("<g transform=\"translate(%.1f %.1f)\"><text x=\"0\" y=\"-8\" "
+                                    "font-size=\"13\">%s: %u late of %u</text><rect width=\"%.0f\" "
+                                    "height=\"%.1f\" fill=\"none\" stroke=\"#999\"/><g "
+                                    "clip-path=\"url(#frame)\"><use xlink:href=\"#roads\"/></g><g "
+                                    "fill=\"#d62728\" "
+                                    "fill-opacity=\"0.7\">%s</g><use xlink:href=\"#sites\"/></g>\n",
+                                    x0, y0, detail::as_absl(name), late, outcomes.size(), kPanelW,
+                                    panel_h, dots));
+  };
+  panel(0, "recorded", in.recorded_outcomes);
+  for (std::size_t s = 0; s < r.runs.size(); ++s)
+    panel(s + 1, r.runs[s].strategy, r.runs[s].outcomes);
+  absl::StrAppend(&svg, "</svg>\n");
+  return svg;
+}
+
+DISPATCHKIT_NAMESPACE_END

@@ -1,0 +1,107 @@
+// dispatchkit/sim/scenario.hpp: load a recorded city in one call (graph, calls, sites, fleet).
+//
+//   ReplayPaths paths{.graph = "data/sf/sf_osm_edges.csv.xz",
+//                     .calls = "data/sf/sf_fire_calls_2016-12-31_2017-01-07.csv.gz",
+//                     .stations = "data/sf/sf_fire_stations.csv",
+//                     .hospitals = "data/sf/sf_hospitals.csv"};
+//   absl::StatusOr<std::unique_ptr<ReplayScenario>> s = load_replay_scenario(paths);
+//   absl::StatusOr<ReplayResult> r = replay_strategy((*s)->inputs, "closest_idle", (*s)->ch.get());
+//
+// A ReplayScenario owns everything the replay inputs point into (graph, snapper, record,
+// contraction hierarchy), on the heap so the pointers stay valid when the scenario moves.
+// Optional files: a fleet (load_fleet_file format), a call mapping (CallMapping CSV) and a
+// response plan table (triage CSV); without them the record's fleet, the San Francisco
+// mapping and the default plan table are used.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "dispatchkit/config.hpp"
+#include "dispatchkit/detail/status_macros.hpp"
+#include "dispatchkit/graph/io.hpp"
+#include "dispatchkit/graph/snap.hpp"
+#include "dispatchkit/route/ch/contraction_hierarchy.hpp"
+#include "dispatchkit/sim/call_mapping.hpp"
+#include "dispatchkit/sim/recorded_calls.hpp"
+#include "dispatchkit/sim/replay.hpp"
+#include "dispatchkit/sim/sites.hpp"
+#include "dispatchkit/triage/response_plan.hpp"
+
+DISPATCHKIT_NAMESPACE_BEGIN
+
+struct ReplayPaths {
+  std::string graph;      // any format load_graph() reads
+  std::string calls;      // calls-for-service export
+  std::string stations;   // sites CSV
+  std::string hospitals;  // HIFLD hospitals CSV
+  std::string fleet;      // optional: call_sign,station,capabilities
+  std::string mapping;    // optional: CallMapping CSV
+  std::string plans;      // optional: response plan table CSV
+};
+
+struct ReplayScenarioOptions {
+  ReplayOptions replay;
+  RecordedCallsOptions calls;
+  bool build_ch = true;  // build a contraction hierarchy for the ChOracle
+  bool keep_largest_scc = true;
+};
+
+struct ReplayScenario {
+  std::unique_ptr<RoadGraph> graph;
+  std::unique_ptr<Snapper> snapper;
+  std::unique_ptr<ContractionHierarchy> ch;  // null unless build_ch
+  RecordedCalls record;
+  CallMapping mapping;
+  ResponsePlanTable plans;
+  ReplayInputs inputs;
+};
+
+// Loads and prepares everything; the first error (file:line) is returned.
+[[nodiscard]] absl::StatusOr<std::unique_ptr<ReplayScenario>> load_replay_scenario(
+    const ReplayPaths& paths, const ReplayScenarioOptions& options = {});
+
+// ---------------------------------------------------------------------------------------
+// Implementation.
+
+inline absl::StatusOr<std::unique_ptr<ReplayScenario>> load_replay_scenario(
+    const ReplayPaths& paths, const ReplayScenarioOptions& options) {
+  auto s = std::make_unique<ReplayScenario>();
+  GraphLoadOptions graph_options;
+  graph_options.keep_largest_scc = options.keep_largest_scc;
+  DK_ASSIGN_OR_RETURN(RoadGraph graph, load_graph(paths.graph, graph_options));
+  s->graph = std::make_unique<RoadGraph>(std::move(graph));
+  DK_ASSIGN_OR_RETURN(Snapper snapper, Snapper::build(*s->graph));
+  s->snapper = std::make_unique<Snapper>(std::move(snapper));
+  if (options.build_ch) {
+    DK_ASSIGN_OR_RETURN(ContractionHierarchy ch, ContractionHierarchy::build(*s->graph));
+    s->ch = std::make_unique<ContractionHierarchy>(std::move(ch));
+  }
+  DK_ASSIGN_OR_RETURN(s->record, load_recorded_calls(paths.calls, options.calls));
+  DK_ASSIGN_OR_RETURN(std::vector<Site> stations, load_sites(paths.stations));
+  DK_ASSIGN_OR_RETURN(std::vector<Hospital> hospitals,
+                      load_emergency_departments(paths.hospitals, *s->snapper));
+  if (paths.mapping.empty()) {
+    s->mapping = CallMapping::sf_default();
+  } else {
+    DK_ASSIGN_OR_RETURN(s->mapping, CallMapping::load(paths.mapping));
+  }
+  if (paths.plans.empty()) {
+    s->plans = ResponsePlanTable::default_table();
+  } else {
+    DK_ASSIGN_OR_RETURN(s->plans, ResponsePlanTable::load(paths.plans));
+  }
+  std::optional<std::vector<ReplayUnit>> fleet;
+  if (!paths.fleet.empty()) {
+    DK_ASSIGN_OR_RETURN(fleet, load_fleet_file(paths.fleet, stations));
+  }
+  DK_ASSIGN_OR_RETURN(
+      s->inputs,
+      prepare_replay(*s->graph, *s->snapper, s->record, std::move(stations), std::move(hospitals),
+                     s->mapping, s->plans, options.replay, std::move(fleet)));
+  return s;
+}
+
+DISPATCHKIT_NAMESPACE_END

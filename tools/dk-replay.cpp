@@ -1,0 +1,219 @@
+// dk-replay: replay a recorded city's calls through dispatch strategies and compare them
+// with what really happened.
+//
+//   dk-replay --graph=data/sf/sf_osm_edges.csv.xz
+//             --calls=data/sf/sf_fire_calls_2016-12-31_2017-01-07.csv.gz
+//             --stations=data/sf/sf_fire_stations.csv --hospitals=data/sf/sf_hospitals.csv
+//             --compare=closest_idle,coverage_aware --out=replay_out
+//
+// Writes DIR/report.json (fields: docs/replay.md), DIR/report.txt (the table printed on
+// stdout), DIR/response_times.svg and DIR/late_calls.svg. Options:
+//   --strategy=NAME       one registered strategy (closest_idle, coverage_aware,
+//                         response_plan, preemption, or any DISPATCHKIT_REGISTER_RECOMMENDER)
+//   --compare=A,B,...     several strategies on the same calls
+//   --fleet=FILE          call_sign,station,capabilities (default: the record's ambulances)
+//   --traffic=FILE        a traffic profile (dk-traffic) for a time-of-day ETA validation
+//   --mapping=FILE        recorded priority/call type -> response plan code (CallMapping CSV)
+//   --plans=FILE          response plan table (triage CSV)
+//   --seed=N              sampling seed (default 1)
+//   --oracle=ch|dijkstra  travel-time oracle (same results; ch is faster)
+//   --no-shifts           every unit on duty all the time (default: shifts from the record)
+//   --last-stretch-kmh=X  speed from the street to the caller (default 10)
+//   --progress / --no-progress   progress bar on stderr (default: when stderr is a terminal)
+// Exit status: 0 ok, 1 bad input (message on stderr), 2 usage.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dispatchkit/route/traffic.hpp"
+#include "dispatchkit/sim/compare.hpp"
+#include "dispatchkit/sim/eta_validation.hpp"
+#include "dispatchkit/sim/report.hpp"
+#include "dispatchkit/sim/scenario.hpp"
+
+// A researcher's own strategies: put DISPATCHKIT_REGISTER_RECOMMENDER(MyStrategy); lines in
+// tools/dk_replay_strategies.hpp (not part of dispatchkit) and rebuild; they are then
+// available to --strategy / --compare by name.
+#if __has_include("dk_replay_strategies.hpp")
+#include "dk_replay_strategies.hpp"
+#endif
+
+namespace {
+
+using namespace dispatchkit;
+
+int usage(const char* why) {
+  std::fprintf(stderr,
+               "dk-replay: %s\n"
+               "usage: dk-replay --graph=FILE --calls=FILE --stations=FILE --hospitals=FILE\n"
+               "                 (--strategy=NAME | --compare=A,B,...) --out=DIR\n"
+               "                 [--fleet=FILE] [--traffic=FILE] [--mapping=FILE] [--plans=FILE]\n"
+               "                 [--seed=N] [--oracle=ch|dijkstra] [--no-shifts]\n"
+               "                 [--last-stretch-kmh=X] [--progress|--no-progress]\n"
+               "strategies: ",
+               why);
+  const auto names = RecommenderRegistry::global().names();
+  for (std::size_t i = 0; i < names.size(); ++i)
+    std::fprintf(stderr, "%s%s", i ? ", " : "", names[i].c_str());
+  std::fprintf(stderr, "\n");
+  return 2;
+}
+
+int fail(const absl::Status& s) {
+  std::fprintf(stderr, "dk-replay: %s\n", s.ToString().c_str());
+  return 1;
+}
+
+// A one-line progress bar on stderr (wall clock used only for the display).
+class ProgressBar {
+ public:
+  ProgressBar(bool enabled, std::string label) : enabled_(enabled), label_(std::move(label)) {}
+  void operator()(std::size_t done, std::size_t total) const {
+    if (!enabled_ || total == 0) return;
+    const int width = 40;
+    const int filled =
+        static_cast<int>(static_cast<double>(done) / static_cast<double>(total) * width);
+    std::fprintf(stderr, "\r%-16s [%s%s] %zu/%zu calls", label_.c_str(),
+                 std::string(static_cast<std::size_t>(filled), '#').c_str(),
+                 std::string(static_cast<std::size_t>(width - filled), '.').c_str(), done, total);
+    if (done == total) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  bool enabled_;
+  std::string label_;
+};
+
+std::vector<std::string> split_names(std::string_view s) {
+  std::vector<std::string> out;
+  while (!s.empty()) {
+    const std::size_t comma = s.find(',');
+    const std::string_view name = trim(s.substr(0, comma));
+    if (!name.empty()) out.emplace_back(name);
+    if (comma == std::string_view::npos) break;
+    s.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ReplayPaths paths;
+  ReplayScenarioOptions options;
+  std::vector<std::string> strategies;
+  std::string out_dir, traffic_path;
+  bool progress = isatty(STDERR_FILENO) != 0;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    auto value = [&](std::string_view flag, std::string& out) {
+      if (a.substr(0, flag.size()) != flag) return false;
+      out = std::string(a.substr(flag.size()));
+      return true;
+    };
+    std::string v;
+    if (value("--graph=", paths.graph) || value("--calls=", paths.calls) ||
+        value("--stations=", paths.stations) || value("--hospitals=", paths.hospitals) ||
+        value("--fleet=", paths.fleet) || value("--mapping=", paths.mapping) ||
+        value("--plans=", paths.plans) || value("--out=", out_dir) ||
+        value("--traffic=", traffic_path))
+      continue;
+    if (value("--strategy=", v) || value("--compare=", v)) {
+      for (std::string& n : split_names(v)) strategies.push_back(std::move(n));
+    } else if (value("--seed=", v)) {
+      if (!parse_number(v, options.replay.seed)) return usage("--seed needs an integer");
+    } else if (value("--oracle=", v)) {
+      if (v != "ch" && v != "dijkstra") return usage("--oracle is ch or dijkstra");
+      options.build_ch = v == "ch";
+    } else if (value("--last-stretch-kmh=", v)) {
+      if (!parse_number(v, options.replay.last_stretch_kmh) || options.replay.last_stretch_kmh <= 0)
+        return usage("--last-stretch-kmh needs a positive number");
+    } else if (a == "--no-shifts") {
+      options.replay.shifts_from_record = false;
+    } else if (a == "--progress") {
+      progress = true;
+    } else if (a == "--no-progress") {
+      progress = false;
+    } else {
+      return usage(("unknown argument " + std::string(a)).c_str());
+    }
+  }
+  if (paths.graph.empty() || paths.calls.empty() || paths.stations.empty() ||
+      paths.hospitals.empty())
+    return usage("--graph, --calls, --stations and --hospitals are required");
+  if (strategies.empty()) return usage("give --strategy=NAME or --compare=A,B");
+  if (out_dir.empty()) return usage("--out=DIR is required");
+
+  absl::StatusOr<std::unique_ptr<ReplayScenario>> loaded = load_replay_scenario(paths, options);
+  if (!loaded.ok()) return fail(loaded.status());
+  ReplayScenario& s = **loaded;
+  if (s.record.report.rows_rejected_total() != 0 || s.record.report.stamps_out_of_order != 0)
+    std::fprintf(stderr, "%s", s.record.report.summary().c_str());
+
+  std::vector<ReplayResult> runs;
+  for (const std::string& name : strategies) {
+    ProgressBar bar(progress, name);
+    absl::StatusOr<ReplayResult> r = replay_strategy(
+        s.inputs, name, s.ch.get(), [&](std::size_t done, std::size_t total) { bar(done, total); });
+    if (!r.ok()) return fail(r.status());
+    runs.push_back(*std::move(r));
+  }
+
+  std::vector<EtaValidation> eta;
+  eta.push_back(validate_etas(s.inputs, s.record));
+  std::optional<TrafficProfile> profile;
+  if (!traffic_path.empty()) {
+    absl::StatusOr<TrafficProfile> p = load_traffic_profile(traffic_path, *s.graph);
+    if (!p.ok()) return fail(p.status());
+    profile = *std::move(p);
+    // The profile's week is in its own local offset; a drive is looked up at the same
+    // local time of week (the calls' own offset, with daylight saving).
+    const TimeSlicing& slicing = profile->slicing();
+    std::map<std::pair<std::uint32_t, int>, std::vector<Weight>> cache;
+    eta.push_back(validate_etas(
+        s.inputs, s.record, "time_of_day",
+        [&](SimTime t, TravelMode mode) -> std::span<const Weight> {
+          const std::int64_t shift =
+              utc_offset_at(t, s.inputs.zone) - std::int64_t{slicing.utc_offset_minutes()} * 60;
+          const TimeSlice slice = slicing.slice_of(to_unix_seconds(t) + shift);
+          auto [it, fresh] = cache.try_emplace({slice.value(), static_cast<int>(mode)});
+          if (fresh) {
+            TrafficMetricOptions mo;
+            mo.mode = mode;
+            it->second = make_metric_weights(*s.graph, *profile, slice, mo);
+          }
+          return it->second;
+        }));
+  }
+
+  ReplayReportInputs report;
+  report.inputs = &s.inputs;
+  report.record = &s.record;
+  report.runs = runs;
+  report.eta = eta;
+  report.calls_file = paths.calls;
+  report.graph_file = paths.graph;
+  report.seed = options.replay.seed;
+
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) return fail(absl::PermissionDeniedError(out_dir + ": " + ec.message()));
+  const std::string table = report_table(report);
+  for (const auto& [file, text] :
+       {std::pair<std::string, std::string>{"report.json", report_json(report)},
+        {"report.txt", table},
+        {"response_times.svg", response_time_svg(report)},
+        {"late_calls.svg", late_calls_svg(report)}}) {
+    const absl::Status w = write_file_atomically(out_dir + "/" + file, text);
+    if (!w.ok()) return fail(w);
+  }
+  std::fputs(table.c_str(), stdout);
+  std::printf("\nwrote %s/report.json, report.txt, response_times.svg, late_calls.svg\n",
+              out_dir.c_str());
+  return 0;
+}
