@@ -146,6 +146,9 @@ TEST_CASE("PACE16: malformed files name file:line", "[graph][io]") {
   check_error(load("p tw 3 1\n1 2 3\n").status(), absl::StatusCode::kInvalidArgument, f, 2);
   check_error(load("p tw 3 1\np tw 3 1\n").status(), absl::StatusCode::kInvalidArgument, f, 2);
   CHECK(load("").status().code() == absl::StatusCode::kInvalidArgument);
+  // Lying headers must not make the loader allocate what they announce.
+  check_error(load("p tw 4000000000 1\n1 2\n").status(), absl::StatusCode::kInvalidArgument, f, 1);
+  check_error(load("p tw 3 2000000000\n1 2\n").status(), absl::StatusCode::kDataLoss, f, 2);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -195,6 +198,11 @@ TEST_CASE("DIMACS: malformed files name file:line", "[graph][io]") {
   check_error(load("p sp 2 1\na 1 2 4\na 2 1 4\n").status(), absl::StatusCode::kInvalidArgument, f,
               3);
   check_error(load("p sp 2 1\nv 1 2 4\n").status(), absl::StatusCode::kInvalidArgument, f, 2);
+  check_error(load("p sp 3999999999 1\na 1 2 4\n").status(), absl::StatusCode::kInvalidArgument, f,
+              1);
+  check_error(load("p sp 2 5000000000\na 1 2 4\n").status(), absl::StatusCode::kInvalidArgument, f,
+              1);  // over 32-bit arc ids
+  check_error(load("p sp 2 3999999999\na 1 2 4\n").status(), absl::StatusCode::kDataLoss, f, 2);
 
   // A bad coordinate file is reported at its own path and line.
   const std::string gr = dir.write("c.gr", "p sp 2 1\na 1 2 4\n");

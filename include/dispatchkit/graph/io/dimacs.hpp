@@ -148,11 +148,14 @@ namespace detail {
       if (n >= UINT32_MAX || m >= UINT32_MAX)
         return lines.error(
             absl::StrCat("graph too large for 32-bit ids (", n, " nodes, ", m, " arcs)"));
+      if (!plausible_node_count(n, text.size()))
+        return lines.error(absl::StrCat("the header announces ", n, " nodes but the file has only ",
+                                        text.size(), " bytes; expected a plausible node count"));
       if (!co_path.empty()) {
         DK_ASSIGN_OR_RETURN(const std::string co_text, read_file(co_path));
         DK_RETURN_IF_ERROR(read_dimacs_coordinates(co_path, co_text, n, coordinate));
       }
-      builder.reserve(n, m);
+      builder.reserve(n, reserve_arcs(m, text.size()));
       for (std::uint64_t v = 0; v < n; ++v) {
         if (coordinate.empty()) {
           builder.add_node(static_cast<std::int64_t>(v + 1));

@@ -86,6 +86,18 @@ namespace detail {
   return absl::OkStatus();
 }
 
+// Header counts are trusted for allocation only as far as the file could back them: a road
+// graph has at least one edge line per few nodes, so a node count far beyond the file size
+// is a corrupt header, and believing it would exhaust memory before the file ends.
+[[nodiscard]] constexpr bool plausible_node_count(std::uint64_t nodes, std::size_t bytes) noexcept {
+  return nodes <= 1024 + 8 * static_cast<std::uint64_t>(bytes);
+}
+// Arcs to reserve for a header announcing `arcs`, capped by what `bytes` of text can hold
+// (an arc line takes at least 4 bytes), so a lying header cannot make reserve() throw.
+[[nodiscard]] constexpr std::uint64_t reserve_arcs(std::uint64_t arcs, std::size_t bytes) noexcept {
+  return std::min<std::uint64_t>(arcs, bytes / 4 + 16);
+}
+
 // A field quoted in an error message, cut short so that a binary file cannot flood it.
 [[nodiscard]] inline std::string quoted(std::string_view s) {
   if (s.size() > 40) return absl::StrCat("'", as_absl(s.substr(0, 40)), "...'");

@@ -68,7 +68,10 @@ namespace detail {
       if (n >= UINT32_MAX || 2 * m >= UINT32_MAX)
         return lines.error(
             absl::StrCat("graph too large for 32-bit ids (", n, " nodes, ", m, " edges)"));
-      builder.reserve(n, 2 * m);
+      if (!plausible_node_count(n, text.size()))
+        return lines.error(absl::StrCat("the header announces ", n, " nodes but the file has only ",
+                                        text.size(), " bytes; expected a plausible node count"));
+      builder.reserve(n, 2 * reserve_arcs(m, text.size()));
       builder.add_nodes(static_cast<std::uint32_t>(n), 1);
       have_header = true;
       continue;
