@@ -211,9 +211,13 @@ class RecommenderRegistry {
 };
 
 // Registers strategy type R in the global registry at static initialisation, in one line
-// at namespace scope (in a header: an inline variable, so once per program).
-#define DISPATCHKIT_REGISTER_RECOMMENDER(R)                                  \
-  inline const bool DK_DETAIL_CONCAT(dk_registered_recommender_, __LINE__) = \
-      ::dispatchkit::RecommenderRegistry::global().add<R>()
+// at global or namespace scope, in a header or a source file. Every translation unit that
+// sees the line registers R again; the registry keeps the first and ignores the repeats.
+#define DISPATCHKIT_REGISTER_RECOMMENDER(R)                                               \
+  namespace {                                                                             \
+  [[maybe_unused]] const bool DK_DETAIL_CONCAT(dk_registered_recommender_, __COUNTER__) = \
+      ::dispatchkit::RecommenderRegistry::global().add<R>();                              \
+  }                                                                                       \
+  static_assert(true, "")
 
 DISPATCHKIT_NAMESPACE_END

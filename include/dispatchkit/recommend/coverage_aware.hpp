@@ -26,8 +26,9 @@
 // turnout), so `CoverageModel` precomputes it when the fleet changes, not per call: a
 // unit that moved gets one forward Dijkstra bounded by T; a unit that changed status
 // only adds or removes its list to the counts k_d. A recommendation then sums the loss
-// of the few candidates that meet the target: O(units + sum of their list lengths).
-// After warm-up no recommendation allocates.
+// of the candidates that meet the target; each loss is cached until the counts change
+// again, so between fleet changes a recommendation is O(units), and the first one after
+// a change pays O(sum of the in-time units' list lengths). No allocation after warm-up.
 //
 // Thread safety: thread-compatible (the model is the strategy's mutable state).
 #pragma once
@@ -87,7 +88,8 @@ class CoverageModel {
   // Expected covered demand E = sum_d w_d (1 - q^k_d) of the fleet as last synced.
   [[nodiscard]] double expected_coverage() const noexcept;
   // Expected covered demand lost if `u` left now (0 if it is not counted: busy, or
-  // covering nothing). O(length of u's list). Precondition: u was in the synced fleet.
+  // covering nothing). O(length of u's list) the first time after a change of the
+  // counts, O(1) from the cache afterwards. Precondition: u was in the synced fleet.
   [[nodiscard]] double departure_loss(UnitId u) const noexcept;
   // Demand points (indices into demand()) unit `u` reaches within the target.
   [[nodiscard]] std::span<const std::uint32_t> covered_by(UnitId u) const noexcept {
@@ -105,6 +107,9 @@ class CoverageModel {
     bool computed = false;
     bool counted = false;  // contributes to k_
     std::vector<std::uint32_t> covered;
+    // departure_loss() cache, valid while loss_epoch == counts_epoch_.
+    double loss = 0.0;
+    std::uint64_t loss_epoch = 0;
   };
   void refresh(const Fleet& fleet, const Unit& u) noexcept;
 
@@ -112,8 +117,9 @@ class CoverageModel {
   std::vector<DemandPoint> demand_;
   CoverageOptions options_;
   std::vector<std::uint32_t> k_;
-  std::vector<double> q_pow_;  // q^k for k = 0 .. units
-  std::vector<UnitCoverage> units_;
+  std::vector<double> q_pow_;                // q^k for k = 0 .. units
+  mutable std::vector<UnitCoverage> units_;  // mutable: the loss cache
+  std::uint64_t counts_epoch_ = 1;           // bumped whenever some k_d changes
   const Fleet* fleet_ = nullptr;
   std::uint64_t seen_ = 0;
 };
@@ -162,6 +168,7 @@ inline void CoverageModel::refresh(const Fleet& fleet, const Unit& u) noexcept {
   if (c.counted) {  // withdraw the old contribution first
     for (std::uint32_t d : c.covered) --k_[d];
     c.counted = false;
+    ++counts_epoch_;
   }
   if (!counts) return;
   if (!c.computed || !(c.position == u.position()) || c.turnout != turnout) {
@@ -181,6 +188,7 @@ inline void CoverageModel::refresh(const Fleet& fleet, const Unit& u) noexcept {
   }
   for (std::uint32_t d : c.covered) ++k_[d];
   c.counted = true;
+  ++counts_epoch_;
 }
 
 inline void CoverageModel::sync(const Fleet& fleet) noexcept {
@@ -195,6 +203,7 @@ inline void CoverageModel::sync(const Fleet& fleet) noexcept {
     if (id.value() < fleet.size()) refresh(fleet, fleet.unit(id));
   });
   if (!incremental) {
+    ++counts_epoch_;
     for (UnitCoverage& c : units_) c.counted = false;
     std::fill(k_.begin(), k_.end(), 0u);
     for (const Unit& u : fleet.units()) refresh(fleet, u);
@@ -212,10 +221,16 @@ inline double CoverageModel::expected_coverage() const noexcept {
 
 inline double CoverageModel::departure_loss(UnitId u) const noexcept {
   if (u.value() >= units_.size() || !units_[u.value()].counted) return 0.0;
+  UnitCoverage& c = units_[u.value()];
+  if (c.loss_epoch == counts_epoch_) return c.loss;
+  // Losses change only when some count k_d changes, i.e. at fleet changes: between two
+  // changes every recommendation reads the cache (the DMEXCLP rule is then O(units)).
   const double one_minus_q = 1.0 - options_.busy_fraction;
   double loss = 0.0;
-  for (std::uint32_t d : units_[u.value()].covered)  // k_[d] >= 1: u itself is counted
+  for (std::uint32_t d : c.covered)  // k_[d] >= 1: u itself is counted
     loss += demand_[d].weight * one_minus_q * q_pow_[k_[d] - 1];
+  c.loss = loss;
+  c.loss_epoch = counts_epoch_;
   return loss;
 }
 
