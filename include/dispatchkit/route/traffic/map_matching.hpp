@@ -197,6 +197,7 @@ class MapMatcher {
                std::vector<CoveredArc>* route);
 
   [[nodiscard]] const MapMatchStats& stats() const noexcept { return stats_; }
+  [[nodiscard]] const RoadGraph& graph() const noexcept { return *graph_; }
   [[nodiscard]] const MapMatchOptions& options() const noexcept { return options_; }
 
  private:
@@ -289,14 +290,14 @@ inline double MapMatcher::route(const RoadPosition& s, const RoadPosition& t, do
   if (best == kInfWeight || best > bound) return std::numeric_limits<double>::infinity();
   if (out != nullptr) {
     if (best_seed < 0) {
-      // Same street, no intersection passed.
-      const bool forward =
-          t.arc() == s.arc() ? t.fraction() >= s.fraction() : 1.0f - t.fraction() >= s.fraction();
+      // Same street, no intersection passed. Fractions are on s.arc(); rounding in
+      // same_street_weight() may accept a forward drive of a hair below zero.
       const double tf = t.arc() == s.arc() ? t.fraction() : 1.0 - t.fraction();
-      if (forward)
-        out->push_back({s.arc(), tf - s.fraction()});
+      const double ahead = tf - s.fraction();
+      if (ahead >= 0.0 || !s.reverse_arc().valid())
+        out->push_back({s.arc(), std::max(0.0, ahead)});
       else
-        out->push_back({s.reverse_arc(), s.fraction() - tf});
+        out->push_back({s.reverse_arc(), -ahead});
     } else {
       const NodeId end = ts.seeds[static_cast<std::size_t>(best_seed)].node;
       std::vector<CoveredArc>& r = *out;

@@ -1,0 +1,191 @@
+// dk-traffic: derive a per-arc, per-slice traffic profile (docs/traffic.md) from GPS traces.
+//
+//   dk-traffic --graph=data/sf/sf_osm_edges.csv.xz
+//              --gps=../shared/data/sf_cabspotting_taxi_gps_2008-05-18_2008-05-24.csv.xz
+//              --out=/tmp/sf_profile.csv [--exclude-day=2008-05-21] [--slice-minutes=15]
+//              [--utc-offset-minutes=-420] [--min-samples=1] [--occupied-only]
+//              [--radius-m=50] [--max-gap-s=90]
+//
+// Reads the GPS CSV (cab_id,unix_time_utc,lat,lon,occupied; see route/traffic/gps.hpp),
+// drops fixes outside the graph's bounding box (plus 500 m) and on excluded days, map
+// matches each vehicle's consecutive fixes onto the graph (route/traffic/map_matching.hpp)
+// and writes the median observed travel time of every (arc, slice) seen. Progress on
+// stderr; statistics at the end.
+//
+// Data licence: the cabspotting traces may be used for measurement but never copied into
+// the project, and the same holds for per-trip data derived from them. The profile written
+// here is aggregated (medians per arc and slice); still, write it outside the repository.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dispatchkit/graph/io.hpp"
+#include "dispatchkit/graph/snap.hpp"
+#include "dispatchkit/io/text.hpp"
+#include "dispatchkit/route/traffic.hpp"
+
+using namespace dispatchkit;
+
+namespace {
+
+void usage() {
+  std::cerr << "usage: dk-traffic --graph=PATH --gps=FILE --out=PROFILE.csv\n"
+               "                  [--exclude-day=YYYY-MM-DD]... [--slice-minutes=15]\n"
+               "                  [--utc-offset-minutes=-420] [--min-samples=1]\n"
+               "                  [--occupied-only] [--radius-m=50] [--max-gap-s=90]\n";
+}
+
+std::optional<std::int64_t> parse_day(std::string_view s) {
+  int y = 0;
+  unsigned m = 0, d = 0;
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !parse_number(s.substr(0, 4), y) ||
+      !parse_number(s.substr(5, 2), m) || !parse_number(s.substr(8, 2), d) || m < 1 || m > 12 ||
+      d < 1 || d > 31)
+    return std::nullopt;
+  return days_from_civil(y, m, d);
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string graph_path, gps_path, out_path;
+  std::int32_t slice_minutes = 15, utc_offset = -7 * 60;
+  std::uint32_t min_samples = 1;
+  MapMatchOptions mm;
+  GpsFilter filter;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    auto value = [&](std::string_view flag) -> std::optional<std::string_view> {
+      if (a.starts_with(flag) && a.size() > flag.size() && a[flag.size()] == '=')
+        return a.substr(flag.size() + 1);
+      return std::nullopt;
+    };
+    bool ok = true;
+    if (auto v = value("--graph"))
+      graph_path = *v;
+    else if (auto v = value("--gps"))
+      gps_path = *v;
+    else if (auto v = value("--out"))
+      out_path = *v;
+    else if (auto v = value("--exclude-day")) {
+      const auto day = parse_day(*v);
+      ok = day.has_value();
+      if (ok) filter.excluded_local_days.push_back(*day);
+    } else if (auto v = value("--slice-minutes"))
+      ok = parse_number(*v, slice_minutes);
+    else if (auto v = value("--utc-offset-minutes"))
+      ok = parse_number(*v, utc_offset);
+    else if (auto v = value("--min-samples"))
+      ok = parse_number(*v, min_samples);
+    else if (auto v = value("--radius-m"))
+      ok = parse_number(*v, mm.radius_m);
+    else if (auto v = value("--max-gap-s"))
+      ok = parse_number(*v, mm.max_gap_s);
+    else if (a == "--occupied-only")
+      mm.occupied_only = true;
+    else if (a == "--help" || a == "-h") {
+      usage();
+      return 0;
+    } else
+      ok = false;
+    if (!ok) {
+      std::cerr << "dk-traffic: bad argument '" << a << "'\n";
+      usage();
+      return 2;
+    }
+  }
+  if (graph_path.empty() || gps_path.empty() || out_path.empty()) {
+    usage();
+    return 2;
+  }
+  const TimeSlicing slicing(slice_minutes, utc_offset);
+  if (!slicing.is_valid()) {
+    std::cerr << "dk-traffic: --slice-minutes must divide a day\n";
+    return 2;
+  }
+
+  const auto t0 = std::chrono::steady_clock::now();
+  absl::StatusOr<RoadGraph> graph = load_graph(graph_path);
+  if (!graph.ok()) {
+    std::cerr << "dk-traffic: " << graph.status() << "\n";
+    return 1;
+  }
+  absl::StatusOr<Snapper> snapper = Snapper::build(*graph);
+  if (!snapper.ok()) {
+    std::cerr << "dk-traffic: " << snapper.status() << "\n";
+    return 1;
+  }
+  std::fprintf(stderr, "graph: %u nodes, %u arcs (%.1f s)\n", graph->node_count(),
+               graph->arc_count(), seconds_since(t0));
+  // Bounding box of the graph plus ~500 m: fixes outside are GPS outliers or off the map.
+  filter.south_west = filter.north_east = graph->coordinate(NodeId(0));
+  for (const LatLon& c : graph->coordinates()) {
+    filter.south_west = {std::min(filter.south_west.lat, c.lat),
+                         std::min(filter.south_west.lon, c.lon)};
+    filter.north_east = {std::max(filter.north_east.lat, c.lat),
+                         std::max(filter.north_east.lon, c.lon)};
+  }
+  filter.south_west = {filter.south_west.lat - 0.005, filter.south_west.lon - 0.006};
+  filter.north_east = {filter.north_east.lat + 0.005, filter.north_east.lon + 0.006};
+
+  const auto t1 = std::chrono::steady_clock::now();
+  absl::StatusOr<std::vector<GpsTrack>> tracks = load_gps_tracks(gps_path);
+  if (!tracks.ok()) {
+    std::cerr << "dk-traffic: " << tracks.status() << "\n";
+    return 1;
+  }
+  std::size_t fixes = 0;
+  for (const GpsTrack& t : *tracks) fixes += t.fixes.size();
+  std::fprintf(stderr, "gps: %zu fixes of %zu vehicles (%.1f s)\n", fixes, tracks->size(),
+               seconds_since(t1));
+
+  const auto t2 = std::chrono::steady_clock::now();
+  MapMatcher matcher(*snapper, mm);
+  auto progress = [&](std::size_t done, std::size_t total) {
+    if (done % 8 != 0 && done != total) return;
+    const int width = 40;
+    const int filled = static_cast<int>(width * done / total);
+    std::fprintf(stderr, "\rmatching [%.*s%*s] %zu/%zu vehicles, %.0f s", filled,
+                 "########################################", width - filled, "", done, total,
+                 seconds_since(t2));
+    if (done == total) std::fprintf(stderr, "\n");
+  };
+  absl::StatusOr<TrafficProfile> profile =
+      profile_from_tracks(matcher, *tracks, slicing, filter, min_samples, progress);
+  if (!profile.ok()) {
+    std::cerr << "dk-traffic: " << profile.status() << "\n";
+    return 1;
+  }
+  const MapMatchStats& s = matcher.stats();
+  std::fprintf(stderr,
+               "fixes in box and days: %llu (%llu without a street within %.0f m)\n"
+               "steps: %llu; gap %llu, stationary %llu, unoccupied %llu, no route %llu, "
+               "implausible %llu, attributed %llu\n"
+               "arc samples: %llu; profile: %zu cells on %u of %u arcs (%.1f s matching)\n",
+               static_cast<unsigned long long>(s.fixes),
+               static_cast<unsigned long long>(s.fixes_without_candidate), mm.radius_m,
+               static_cast<unsigned long long>(s.steps),
+               static_cast<unsigned long long>(s.steps_gap),
+               static_cast<unsigned long long>(s.steps_stationary),
+               static_cast<unsigned long long>(s.steps_unoccupied),
+               static_cast<unsigned long long>(s.steps_no_route),
+               static_cast<unsigned long long>(s.steps_implausible),
+               static_cast<unsigned long long>(s.steps_attributed),
+               static_cast<unsigned long long>(s.arc_samples), profile->cell_count(),
+               profile->observed_arc_count(), graph->arc_count(), seconds_since(t2));
+  if (absl::Status st = save_traffic_profile(out_path, *profile, *graph); !st.ok()) {
+    std::cerr << "dk-traffic: " << st << "\n";
+    return 1;
+  }
+  std::fprintf(stderr, "wrote %s (total %.1f s)\n", out_path.c_str(), seconds_since(t0));
+  return 0;
+}
