@@ -123,8 +123,9 @@ namespace detail {
   return absl::OkStatus();
 }
 
-// Advances `lines` to the row whose first field is `name` (left in `f`), then reads the
-// header row into `header_text` (kept as text: `f` is reused for data rows).
+// Advances `lines` to the row whose first field is `name`, records its optional row count
+// (second field) in `count`, then returns the next row, the table's header, in
+// `header_line` (kept as text: the caller reuses `f` for the data rows).
 [[nodiscard]] inline absl::Status seek_jemss_table(LineReader& lines, std::string_view name,
                                                    std::vector<std::string_view>& f,
                                                    std::optional<std::uint64_t>& count,
@@ -175,7 +176,7 @@ namespace detail {
   return absl::OkStatus();
 }
 
-// Fields of a data row, or nullopt at a blank row / the end of the table.
+// Reads the next data row into `f`; false at a blank row (the table's end) or end of file.
 [[nodiscard]] inline bool next_jemss_row(LineReader& lines, std::vector<std::string_view>& f) {
   const auto line = lines.next();
   if (!line) return false;
