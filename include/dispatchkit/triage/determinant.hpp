@@ -23,7 +23,7 @@
 //    letters, digits or `_ . : / + # -`; a code starting with a digit must not hold a '-'
 //    (that shape is reserved for MPDS, so a mistyped "9-X-1" is an error, not a local code).
 //
-// `DeterminantCode` is a 24-byte trivially copyable value (no heap), so queues store it
+// `DeterminantCode` is a 21-byte trivially copyable value (no heap), so queues store it
 // inline. Parsing allocates only for error messages.
 #pragma once
 
@@ -33,6 +33,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -133,6 +134,8 @@ class DeterminantCode {
   }
   [[nodiscard]] static std::optional<DeterminantCode> from_raw(const Raw& r) noexcept;
 };
+
+static_assert(sizeof(DeterminantCode) == 21 && std::is_trivially_copyable_v<DeterminantCode>);
 
 // A row key of a response plan table: a code with wildcards.
 //  - "*"                    matches every code (the table's last resort);
