@@ -327,7 +327,7 @@ TEST_CASE("CCH partial re-customization equals full customization", "[cch]") {
     auto live = CchMetric::customize(*topo, w, {.threads = 1, .perfect = perfect});
     REQUIRE(live.ok());
     Rng rng{perfect ? 1u : 2u};
-    for (int round = 0; round < 30; ++round) {
+    for (int round = 0; round < 80; ++round) {
       // A handful of changes: closures, slow-downs, speed-ups, reopenings.
       std::vector<ArcWeightChange> changes;
       const std::uint32_t count = 1 + rng.below(12);
@@ -400,7 +400,7 @@ TEST_CASE("CCH many-to-one equals Dijkstra, with moves, removals and a metric sw
   }
   auto check = [&](std::span<const Weight> w) {
     Dijkstra d(*g, w);
-    std::vector<Weight> out(fleet.slot_count() + 2);
+    std::vector<Weight> out(fleet.slot_capacity() + 2);
     std::uint32_t mismatches = 0;
     for (int i = 0; i < 15; ++i) {
       const RoadPosition target = random_position(*g, rng);

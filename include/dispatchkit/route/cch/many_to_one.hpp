@@ -5,7 +5,7 @@
 //   CchManyToOne fleet(metric, graph);
 //   fleet.set_source(7, unit_position);            // add or move unit in slot 7
 //   fleet.remove_source(3);                        // unit 3 went off duty
-//   std::vector<Weight> eta(fleet.slot_count());
+//   std::vector<Weight> eta(fleet.slot_capacity());
 //   fleet.distances_to(incident_position, eta);    // eta[slot] for every unit at once
 //   fleet.set_metric(next_metric);                 // traffic changed: buckets recomputed
 //
@@ -39,13 +39,26 @@ class CchManyToOne {
  public:
   CchManyToOne(const CchMetric& metric, const RoadGraph& graph);
 
-  // Places (or moves) the unit of `slot` at `position`. O(ancestors * degree).
+  // Places (or moves) the unit of `slot` at `position`; slots are small dense integers
+  // chosen by the caller, the capacity grows to slot + 1. An invalid position keeps the
+  // slot occupied but unreachable. O(ancestors * degree).
   void set_source(std::uint32_t slot, const RoadPosition& position);
-  // Empties `slot` (no-op if empty).
-  void remove_source(std::uint32_t slot);
+  // Empties `slot` (its distances become kInfWeight). No-op for an empty slot.
+  void remove_source(std::uint32_t slot) noexcept;
+  // Pre-sizes the slot table (optional).
+  void reserve(std::uint32_t slots) {
+    if (slots > slots_.size()) slots_.resize(slots);
+  }
   // One past the highest slot ever set: the size `out` needs to see every unit.
-  [[nodiscard]] std::uint32_t slot_count() const noexcept {
+  [[nodiscard]] std::uint32_t slot_capacity() const noexcept {
     return static_cast<std::uint32_t>(slots_.size());
+  }
+  [[nodiscard]] bool has_source(std::uint32_t slot) const noexcept {
+    return slot < slots_.size() && slots_[slot].active;
+  }
+  // The position of the unit in `slot` (invalid if empty).
+  [[nodiscard]] RoadPosition source(std::uint32_t slot) const noexcept {
+    return has_source(slot) ? slots_[slot].position : RoadPosition();
   }
   // Switches to another metric of the same topology and recomputes every unit's buckets.
   void set_metric(const CchMetric& metric);
@@ -55,7 +68,7 @@ class CchManyToOne {
   void distances_to(const RoadPosition& target, std::span<Weight> out) noexcept;
 
   // Bucket entries held (a measure of distances_to()'s work).
-  [[nodiscard]] std::uint64_t bucket_entry_count() const noexcept { return entries_; }
+  [[nodiscard]] std::size_t entry_count() const noexcept { return entries_; }
 
  private:
   static constexpr std::uint32_t kNone = CchTopology::kNone;
@@ -80,7 +93,7 @@ class CchManyToOne {
   std::vector<Slot> slots_;
   std::vector<Weight> label_;        // kInfWeight outside a walk
   std::vector<std::uint32_t> path_;  // ranks visited by the last walk, ascending
-  std::uint64_t entries_ = 0;
+  std::size_t entries_ = 0;
 };
 
 // ---------------------------------------------------------------------------------------
@@ -162,12 +175,12 @@ inline void CchManyToOne::fill_buckets(std::uint32_t slot) {
 inline void CchManyToOne::set_source(std::uint32_t slot, const RoadPosition& position) {
   if (slot >= slots_.size()) slots_.resize(slot + 1);
   remove_source(slot);
-  slots_[slot].active = position.valid();
+  slots_[slot].active = true;
   slots_[slot].position = position;
   if (position.valid()) fill_buckets(slot);
 }
 
-inline void CchManyToOne::remove_source(std::uint32_t slot) {
+inline void CchManyToOne::remove_source(std::uint32_t slot) noexcept {
   if (slot >= slots_.size() || !slots_[slot].active) return;
   Slot& s = slots_[slot];
   for (std::uint32_t v : s.nodes) {
@@ -191,7 +204,7 @@ inline void CchManyToOne::set_metric(const CchMetric& metric) {
   entries_ = 0;
   for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
     slots_[slot].nodes.clear();
-    if (slots_[slot].active) fill_buckets(slot);
+    if (slots_[slot].active && slots_[slot].position.valid()) fill_buckets(slot);
   }
 }
 
@@ -219,7 +232,7 @@ inline void CchManyToOne::distances_to(const RoadPosition& target, std::span<Wei
   if (!target.is_node()) {
     const auto n = std::min<std::size_t>(n_out, slots_.size());
     for (std::size_t slot = 0; slot < n; ++slot)
-      if (slots_[slot].active)
+      if (slots_[slot].active && slots_[slot].position.valid())
         out[slot] = std::min(out[slot], same_street_weight(weights, slots_[slot].position, target));
   }
 }

@@ -143,11 +143,12 @@ class CchMetric {
   // Scratch of update(), kept so that repeated updates do not allocate. Not part of the
   // metric's value (copies start without it).
   struct UpdateScratch {
-    std::vector<std::uint8_t> queued;
-    std::vector<std::uint64_t> heap;  // (key << 32) | arc
-    std::vector<std::uint32_t> changed;
-    std::vector<std::uint32_t> touched;
+    std::vector<std::uint8_t> queued;  // kQueued | kBasicChanged per CCH arc
+    std::vector<std::uint64_t> heap;   // (key << 32) | arc
+    std::vector<std::uint32_t> level, basic_changed, perfect_changed;
+    std::vector<detail::CchArcWeights> old_basic, old_perfect;  // valid where changed
   };
+  static constexpr std::uint8_t kQueued = 1, kBasicChanged = 2, kPerfectChanged = 4;
   struct ScratchHolder {
     ScratchHolder() = default;
     ScratchHolder(const ScratchHolder&) {}

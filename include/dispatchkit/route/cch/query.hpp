@@ -68,8 +68,13 @@ class CchQuery {
   const CchMetric* metric_;
   const CchTopology* topo_;
   const RoadGraph* graph_;
-  std::vector<Weight> fwd_, bwd_;
-  std::vector<std::uint32_t> fwd_pred_, bwd_pred_;  // CCH arc into the node, kNone at seeds
+  // Both directions' labels of a rank side by side: the top of the tree is shared by the
+  // two walks, and one cache line then serves both.
+  struct Label {
+    Weight fwd = kInfWeight, bwd = kInfWeight;
+    std::uint32_t fwd_pred = kNone, bwd_pred = kNone;  // CCH arc into the node, kNone at seeds
+  };
+  std::vector<Label> label_;
   // Last query: its seeds (ranks, for the reset and the path), meeting rank, positions.
   std::uint32_t src_[2] = {kNone, kNone}, tgt_[2] = {kNone, kNone};
   std::uint32_t meet_ = kNone;
@@ -85,10 +90,7 @@ inline CchQuery::CchQuery(const CchMetric& metric, const RoadGraph& graph)
     : metric_(&metric),
       topo_(&metric.topology()),
       graph_(&graph),
-      fwd_(metric.topology().node_count(), kInfWeight),
-      bwd_(metric.topology().node_count(), kInfWeight),
-      fwd_pred_(metric.topology().node_count(), kNone),
-      bwd_pred_(metric.topology().node_count(), kNone) {}
+      label_(metric.topology().node_count()) {}
 
 inline void CchQuery::set_metric(const CchMetric& metric) noexcept {
   reset();
@@ -99,28 +101,29 @@ inline void CchQuery::set_metric(const CchMetric& metric) noexcept {
 inline void CchQuery::reset() noexcept {
   const auto parent = topo_->parents();
   for (std::uint32_t r : {src_[0], src_[1]})
-    for (; r != kNone; r = parent[r]) fwd_[r] = kInfWeight;
+    for (; r != kNone; r = parent[r]) label_[r].fwd = kInfWeight;
   for (std::uint32_t r : {tgt_[0], tgt_[1]})
-    for (; r != kNone; r = parent[r]) bwd_[r] = kInfWeight;
+    for (; r != kNone; r = parent[r]) label_[r].bwd = kInfWeight;
   src_[0] = src_[1] = tgt_[0] = tgt_[1] = kNone;
   meet_ = kNone;
 }
 
 inline Weight CchQuery::run(const SeedPair& s, const SeedPair& t, Weight best) noexcept {
   reset();
+  Label* label = label_.data();
   for (std::uint32_t i = 0; i < s.count; ++i) {
     const std::uint32_t r = topo_->rank(s.seeds[i].node);
-    if (s.seeds[i].offset < fwd_[r]) {
-      fwd_[r] = s.seeds[i].offset;
-      fwd_pred_[r] = kNone;
+    if (s.seeds[i].offset < label[r].fwd) {
+      label[r].fwd = s.seeds[i].offset;
+      label[r].fwd_pred = kNone;
     }
     src_[i] = r;
   }
   for (std::uint32_t i = 0; i < t.count; ++i) {
     const std::uint32_t r = topo_->rank(t.seeds[i].node);
-    if (t.seeds[i].offset < bwd_[r]) {
-      bwd_[r] = t.seeds[i].offset;
-      bwd_pred_[r] = kNone;
+    if (t.seeds[i].offset < label[r].bwd) {
+      label[r].bwd = t.seeds[i].offset;
+      label[r].bwd_pred = kNone;
     }
     tgt_[i] = r;
   }
@@ -145,7 +148,7 @@ inline Weight CchQuery::run(const SeedPair& s, const SeedPair& t, Weight best) n
       if (p == v) on_t = true, p = parent[v];
     if (sp[1] == sp[0]) sp[1] = kNone;
     if (tp[1] == tp[0]) tp[1] = kNone;
-    const Weight dv = fwd_[v], bv = bwd_[v];
+    const Weight dv = label[v].fwd, bv = label[v].bwd;
     if (on_s && on_t) {
       const Weight cand = add_weights(dv, bv);
       if (cand < best) {
@@ -153,23 +156,40 @@ inline Weight CchQuery::run(const SeedPair& s, const SeedPair& t, Weight best) n
         meet_ = v;
       }
     }
-    if (on_s && dv < best) {
-      for (std::uint32_t a = up_first[v]; a < up_first[v + 1]; ++a) {
-        const std::uint32_t h = up_head[a];
-        const std::uint64_t nd = std::uint64_t{dv} + w[a].forward;
-        if (nd < fwd_[h]) {
-          fwd_[h] = static_cast<Weight>(nd);
-          fwd_pred_[h] = a;
+    // Labels no better than the best meeting cannot lead to a better one.
+    const bool relax_s = on_s && dv < best, relax_t = on_t && bv < best;
+    const std::uint32_t ae = up_first[v + 1];
+    if (relax_s && relax_t) {
+      // Common ancestors (the top of the tree, where most arcs are): one pass for both.
+      for (std::uint32_t a = up_first[v]; a < ae; ++a) {
+        Label& h = label[up_head[a]];
+        const std::uint64_t nf = std::uint64_t{dv} + w[a].forward;
+        const std::uint64_t nb = std::uint64_t{bv} + w[a].backward;
+        if (nf < h.fwd) {
+          h.fwd = static_cast<Weight>(nf);
+          h.fwd_pred = a;
+        }
+        if (nb < h.bwd) {
+          h.bwd = static_cast<Weight>(nb);
+          h.bwd_pred = a;
         }
       }
-    }
-    if (on_t && bv < best) {
-      for (std::uint32_t a = up_first[v]; a < up_first[v + 1]; ++a) {
-        const std::uint32_t h = up_head[a];
-        const std::uint64_t nd = std::uint64_t{bv} + w[a].backward;
-        if (nd < bwd_[h]) {
-          bwd_[h] = static_cast<Weight>(nd);
-          bwd_pred_[h] = a;
+    } else if (relax_s) {
+      for (std::uint32_t a = up_first[v]; a < ae; ++a) {
+        Label& h = label[up_head[a]];
+        const std::uint64_t nf = std::uint64_t{dv} + w[a].forward;
+        if (nf < h.fwd) {
+          h.fwd = static_cast<Weight>(nf);
+          h.fwd_pred = a;
+        }
+      }
+    } else if (relax_t) {
+      for (std::uint32_t a = up_first[v]; a < ae; ++a) {
+        Label& h = label[up_head[a]];
+        const std::uint64_t nb = std::uint64_t{bv} + w[a].backward;
+        if (nb < h.bwd) {
+          h.bwd = static_cast<Weight>(nb);
+          h.bwd_pred = a;
         }
       }
     }
@@ -219,9 +239,9 @@ inline std::vector<ArcId> CchQuery::path() const {
   // Forward half: seed -> meeting node, collected backwards then unpacked in order.
   std::vector<std::uint32_t> arcs;
   std::uint32_t r = meet_;
-  while (fwd_pred_[r] != kNone) {
-    arcs.push_back(fwd_pred_[r]);
-    r = topo_->up_tail(fwd_pred_[r]);
+  while (label_[r].fwd_pred != kNone) {
+    arcs.push_back(label_[r].fwd_pred);
+    r = topo_->up_tail(label_[r].fwd_pred);
   }
   const std::uint32_t source_seed = r;
   if (!last_source_.is_node()) {
@@ -231,9 +251,9 @@ inline std::vector<ArcId> CchQuery::path() const {
   for (auto it = arcs.rbegin(); it != arcs.rend(); ++it) metric_->unpack(*it, true, path, scratch);
   // Backward half: meeting node -> target seed.
   r = meet_;
-  while (bwd_pred_[r] != kNone) {
-    metric_->unpack(bwd_pred_[r], false, path, scratch);
-    r = topo_->up_tail(bwd_pred_[r]);
+  while (label_[r].bwd_pred != kNone) {
+    metric_->unpack(label_[r].bwd_pred, false, path, scratch);
+    r = topo_->up_tail(label_[r].bwd_pred);
   }
   if (!last_target_.is_node()) {
     const bool via_tail = topo_->rank(graph_->tail(last_target_.arc())) == r;

@@ -104,7 +104,28 @@ struct CchSchedule {
   return s;
 }
 
+// The arcs {f, h} between a fixed upward neighbour f of some node and that node's other
+// upward neighbours h, asked for in ascending h. Above f, h is in f's own row (the node's
+// upward neighbours form a clique), which a cursor walks; below f, a binary search in h's
+// row finds f.
+class CchCliqueArcs {
+ public:
+  CchCliqueArcs(const CchTopology& t, std::uint32_t f) noexcept
+      : t_(t), f_(f), cursor_(t.first_up(f)) {}
+  [[nodiscard]] std::uint32_t arc_to(std::uint32_t h) noexcept {
+    if (h < f_) return t_.find_arc(h, f_);
+    while (t_.up_head(cursor_) < h) ++cursor_;
+    return cursor_;
+  }
+
+ private:
+  const CchTopology& t_;
+  std::uint32_t f_;
+  std::uint32_t cursor_;
+};
+
 struct CchCustomizer {
+  static constexpr std::uint32_t kPrefetch = 4;
   const CchTopology& t;
   CchMetric& m;
 
@@ -127,6 +148,12 @@ struct CchCustomizer {
     }
     const std::uint32_t de = t.first_down(y + 1);
     for (std::uint32_t i = t.first_down(y); i < de; ++i) {
+      // The rows of the lower neighbours x are scattered over the whole arc array near the
+      // top of the tree: fetch a few rows ahead.
+      if (i + kPrefetch < de) {
+        __builtin_prefetch(w + down_arc[i + kPrefetch]);
+        __builtin_prefetch(up_head + down_arc[i + kPrefetch]);
+      }
       const std::uint32_t x = down_tail[i], a = down_arc[i];
       const Weight y_to_x = w[a].backward, x_to_y = w[a].forward;
       if (y_to_x == kInfWeight && x_to_y == kInfWeight) continue;
@@ -155,6 +182,11 @@ struct CchCustomizer {
     for (std::uint32_t a = up_first[y]; a < up_first[y + 1]; ++a) slot[up_head[a]] = a;
     const std::uint32_t de = t.first_down(y + 1);
     for (std::uint32_t i = t.first_down(y); i < de; ++i) {
+      if (i + kPrefetch < de) {
+        __builtin_prefetch(basic + down_arc[i + kPrefetch]);
+        __builtin_prefetch(p + down_arc[i + kPrefetch]);
+        __builtin_prefetch(up_head + down_arc[i + kPrefetch]);
+      }
       const std::uint32_t x = down_tail[i], a = down_arc[i];
       const CchArcWeights ba = basic[a];
       CchArcWeights pa = p[a];
@@ -240,19 +272,13 @@ struct CchCustomizer {
     const CchArcWeights* basic = m.basic_weights_.data();
     const CchArcWeights* p = m.perfect_weights_.data();
     CchArcWeights w = basic[c];
+    CchCliqueArcs clique(t, y);
     for (std::uint32_t b = t.first_up(x); b < t.first_up(x + 1); ++b) {
       if (b == c) continue;
       const std::uint32_t z = t.up_head(b);
-      Weight z_to_y, y_to_z;
-      if (z < y) {
-        const CchArcWeights e = p[t.find_arc(z, y)];
-        z_to_y = e.forward;
-        y_to_z = e.backward;
-      } else {
-        const CchArcWeights e = p[t.find_arc(y, z)];
-        z_to_y = e.backward;
-        y_to_z = e.forward;
-      }
+      const CchArcWeights e = p[clique.arc_to(z)];
+      const Weight z_to_y = z < y ? e.forward : e.backward;
+      const Weight y_to_z = z < y ? e.backward : e.forward;
       w.forward = min_sum(w.forward, basic[b].forward, z_to_y);
       w.backward = min_sum(w.backward, y_to_z, basic[b].backward);
     }
@@ -289,89 +315,189 @@ inline absl::StatusOr<CchUpdateStats> CchMetric::update(std::span<const ArcWeigh
           "CCH update: arc ", ch.arc.value(), " is not one of the ", input_.size(), " road arcs"));
   CchUpdateStats stats;
   if (changes.empty()) return stats;
+  using detail::CchArcWeights;
   const CchTopology& t = *topology_;
   const detail::CchCustomizer cz{t, *this};
+  const std::uint32_t n = t.node_count();
   UpdateScratch& s = scratch_.s;
-  if (s.queued.size() != t.arc_count()) s.queued.assign(t.arc_count(), 0);
+  if (s.queued.size() != t.arc_count()) {
+    s.queued.assign(t.arc_count(), 0);
+    s.old_basic.resize(t.arc_count());
+    s.old_perfect.resize(t.arc_count());
+  }
   s.heap.clear();
-  s.changed.clear();
-  // Min-heap of (key << 32 | arc), `key` chosen so that arcs pop in dependency order.
+  // Min-heap of (key << 32 | arc), `key` chosen so that arcs pop in dependency order, one
+  // level (lower end) at a time.
   auto push = [&](std::uint32_t arc, std::uint32_t key) {
-    if (s.queued[arc]) return;
-    s.queued[arc] = 1;
+    if (s.queued[arc] & kQueued) return;
+    s.queued[arc] |= kQueued;
     s.heap.push_back((std::uint64_t{key} << 32) | arc);
     std::push_heap(s.heap.begin(), s.heap.end(), std::greater<>());
   };
-  auto pop = [&]() {
-    std::pop_heap(s.heap.begin(), s.heap.end(), std::greater<>());
-    const auto arc = static_cast<std::uint32_t>(s.heap.back());
-    s.heap.pop_back();
-    s.queued[arc] = 0;
-    return arc;
+  // Pops every queued arc of the lowest key into s.level.
+  auto pop_level = [&]() {
+    s.level.clear();
+    const std::uint64_t key = s.heap.front() >> 32;
+    while (!s.heap.empty() && (s.heap.front() >> 32) == key) {
+      std::pop_heap(s.heap.begin(), s.heap.end(), std::greater<>());
+      const auto arc = static_cast<std::uint32_t>(s.heap.back());
+      s.heap.pop_back();
+      s.queued[arc] &= static_cast<std::uint8_t>(~kQueued);
+      s.level.push_back(arc);
+    }
+  };
+  // Whether a triangle whose sum went from `before` to `after` can change an arc direction
+  // now weighing `current`: it undercuts it, or it was the (a) minimum and got worse.
+  auto affects = [](Weight current, Weight before, Weight after) {
+    return after < current || (before == current && after > before);
+  };
+  auto sum = [](Weight a, Weight b) { return add_weights(a, b); };
+  // Weights as they were before this update.
+  auto old_basic = [&](std::uint32_t a) {
+    return (s.queued[a] & kBasicChanged) ? s.old_basic[a] : basic_weights_[a];
+  };
+  auto old_perfect = [&](std::uint32_t a) {
+    return (s.queued[a] & kPerfectChanged) ? s.old_perfect[a] : perfect_weights_[a];
   };
 
-  // Basic weights, in ascending order of the lower end: a basic weight depends only on
-  // arcs whose lower end is lower.
+  // Phase 1: basic weights, by ascending lower end (a basic weight depends only on arcs
+  // with a lower lower end).
+  s.basic_changed.clear();
   for (const ArcWeightChange& ch : changes) {
     input_[ch.arc.value()] = ch.weight;
     const std::uint32_t slot = t.input_arc_slot(ch.arc);
     if (slot != CchTopology::kNone) push(slot / 2, t.up_tail(slot / 2));
   }
   while (!s.heap.empty()) {
-    const std::uint32_t c = pop();
-    ++stats.basic_recomputed;
-    const detail::CchArcWeights w = cz.recompute_basic(c);
-    if (w == basic_weights_[c]) continue;
-    basic_weights_[c] = w;
-    ++stats.basic_changed;
-    s.changed.push_back(c);
-    // {y, z} is a side of the lower triangles {y, z, o} of every arc {z, o}, o another
-    // upward neighbour of y.
-    const std::uint32_t y = t.up_tail(c), z = t.up_head(c);
-    for (std::uint32_t d = t.first_up(y); d < t.first_up(y + 1); ++d) {
-      if (d == c) continue;
-      const std::uint32_t o = t.up_head(d);
-      const std::uint32_t lo = std::min(z, o), hi = std::max(z, o);
-      push(t.find_arc(lo, hi), lo);
+    pop_level();
+    const std::size_t first_changed = s.basic_changed.size();
+    for (std::uint32_t c : s.level) {
+      ++stats.basic_recomputed;
+      const CchArcWeights w = cz.recompute_basic(c);
+      if (w == basic_weights_[c]) continue;
+      s.old_basic[c] = basic_weights_[c];
+      s.queued[c] |= kBasicChanged;
+      basic_weights_[c] = w;
+      s.basic_changed.push_back(c);
     }
-  }
-  if (!perfect_) {
-    stats.perfect_recomputed = stats.basic_recomputed;
-    return stats;
-  }
-
-  // Perfect weights, in descending order of the lower end (key = n - 1 - lower end). An arc
-  // {x, y} depends on x's basic weights and on perfect weights of arcs above x.
-  const std::uint32_t n = t.node_count();
-  for (std::uint32_t c : s.changed) {
-    const std::uint32_t x = t.up_tail(c);
-    for (std::uint32_t a = t.first_up(x); a < t.first_up(x + 1); ++a) push(a, n - 1 - x);
-  }
-  while (!s.heap.empty()) {
-    const std::uint32_t c = pop();
-    ++stats.perfect_recomputed;
-    const detail::CchArcWeights w = cz.recompute_perfect(c);
-    if (w == perfect_weights_[c]) continue;
-    perfect_weights_[c] = w;
-    ++stats.perfect_changed;
-    // {x, y} is the top of the lower triangles {w, x, y}: arcs {w, x} and {w, y} use it.
-    const std::uint32_t x = t.up_tail(c), y = t.up_head(c);
-    std::uint32_t i = t.first_down(x), ie = t.first_down(x + 1);
-    std::uint32_t j = t.first_down(y), je = t.first_down(y + 1);
-    while (i < ie && j < je) {
-      const std::uint32_t wi = t.down_tail(i), wj = t.down_tail(j);
-      if (wi < wj) {
-        ++i;
-      } else if (wj < wi) {
-        ++j;
-      } else {
-        push(t.down_arc(i), n - 1 - wi);
-        push(t.down_arc(j), n - 1 - wi);
-        ++i;
-        ++j;
+    // A changed {y, z} is a side of the lower triangles {y, z, o} of the arcs {z, o}, o
+    // another upward neighbour of y. Only a triangle that undercuts {z, o} or was tight
+    // for it and got worse calls for re-evaluating {z, o}.
+    for (std::size_t k = first_changed; k < s.basic_changed.size(); ++k) {
+      const std::uint32_t c = s.basic_changed[k];
+      const std::uint32_t y = t.up_tail(c), z = t.up_head(c);
+      const CchArcWeights c_old = s.old_basic[c], c_new = basic_weights_[c];
+      detail::CchCliqueArcs clique(t, z);
+      for (std::uint32_t d = t.first_up(y); d < t.first_up(y + 1); ++d) {
+        if (d == c) continue;
+        const std::uint32_t o = t.up_head(d);
+        const CchArcWeights d_old = old_basic(d), d_new = basic_weights_[d];
+        const std::uint32_t lo = std::min(z, o);
+        const std::uint32_t e = clique.arc_to(o);
+        const CchArcWeights cur = basic_weights_[e];
+        // z -> y -> o and o -> y -> z.
+        const Weight zo_before = sum(c_old.backward, d_old.forward);
+        const Weight zo_after = sum(c_new.backward, d_new.forward);
+        const Weight oz_before = sum(d_old.backward, c_old.forward);
+        const Weight oz_after = sum(d_new.backward, c_new.forward);
+        const Weight cur_zo = z < o ? cur.forward : cur.backward;
+        const Weight cur_oz = z < o ? cur.backward : cur.forward;
+        if (affects(cur_zo, zo_before, zo_after) || affects(cur_oz, oz_before, oz_after))
+          push(e, lo);
       }
     }
   }
+  stats.basic_changed = static_cast<std::uint32_t>(s.basic_changed.size());
+
+  if (perfect_) {
+    // Phase 2: perfect weights, by descending lower end (key n - 1 - lower end). {x, y}
+    // depends on x's basic weights and on perfect weights of arcs above x.
+    s.perfect_changed.clear();
+    for (std::uint32_t c : s.basic_changed) push(c, n - 1 - t.up_tail(c));
+    while (!s.heap.empty()) {
+      pop_level();
+      // A changed basic {x, z} is also the lower side of the upper and intermediate
+      // triangles of x's other arcs {x, y} (via z); the perfect weights of {z, y} used there
+      // are final now, so only the triangles that undercut or supported {x, y} queue it.
+      const std::size_t level_size = s.level.size();
+      for (std::size_t k = 0; k < level_size; ++k) {
+        const std::uint32_t c = s.level[k];
+        if (!(s.queued[c] & kBasicChanged)) continue;
+        const std::uint32_t x = t.up_tail(c), z = t.up_head(c);
+        const CchArcWeights c_old = s.old_basic[c], c_new = basic_weights_[c];
+        detail::CchCliqueArcs clique(t, z);
+        for (std::uint32_t d = t.first_up(x); d < t.first_up(x + 1); ++d) {
+          if (d == c || (s.queued[d] & kQueued)) continue;
+          const std::uint32_t y = t.up_head(d);
+          const std::uint32_t e = clique.arc_to(y);
+          // Sums before and after the whole update, so that {z, y} having changed as well
+          // is accounted for.
+          const CchArcWeights e_new = perfect_weights_[e], e_old = old_perfect(e);
+          const Weight zy_new = z < y ? e_new.forward : e_new.backward;
+          const Weight yz_new = z < y ? e_new.backward : e_new.forward;
+          const Weight zy_old = z < y ? e_old.forward : e_old.backward;
+          const Weight yz_old = z < y ? e_old.backward : e_old.forward;
+          const CchArcWeights cur = perfect_weights_[d];
+          if (affects(cur.forward, sum(c_old.forward, zy_old), sum(c_new.forward, zy_new)) ||
+              affects(cur.backward, sum(yz_old, c_old.backward), sum(yz_new, c_new.backward))) {
+            s.queued[d] |= kQueued;
+            s.level.push_back(d);
+          }
+        }
+      }
+      for (std::uint32_t c : s.level) s.queued[c] &= static_cast<std::uint8_t>(~kQueued);
+      for (std::uint32_t c : s.level) {
+        ++stats.perfect_recomputed;
+        const CchArcWeights w = cz.recompute_perfect(c);
+        if (w == perfect_weights_[c]) continue;
+        s.old_perfect[c] = perfect_weights_[c];
+        s.queued[c] |= kPerfectChanged;
+        perfect_weights_[c] = w;
+        s.perfect_changed.push_back(c);
+        // {x, y} is the top of its lower triangles {w, x, y}: perfect(w, y) may go via x,
+        // perfect(w, x) via y. Basic weights are final here; where one of w's changed,
+        // all of w's arcs are queued already.
+        const std::uint32_t x = t.up_tail(c), y = t.up_head(c);
+        const CchArcWeights c_old = s.old_perfect[c];
+        std::uint32_t i = t.first_down(x), ie = t.first_down(x + 1);
+        std::uint32_t j = t.first_down(y), je = t.first_down(y + 1);
+        while (i < ie && j < je) {
+          const std::uint32_t wi = t.down_tail(i), wj = t.down_tail(j);
+          if (wi < wj) {
+            ++i;
+          } else if (wj < wi) {
+            ++j;
+          } else {
+            const std::uint32_t a = t.down_arc(i), b = t.down_arc(j);  // {w, x}, {w, y}
+            // Sums before the update use the old basic weights where those changed.
+            const CchArcWeights ba = basic_weights_[a], bb = basic_weights_[b];
+            const CchArcWeights ba_old = old_basic(a), bb_old = old_basic(b);
+            const CchArcWeights pa = perfect_weights_[a], pb = perfect_weights_[b];
+            // w -> x -> y and y -> x -> w improve or support {w, y}.
+            if (affects(pb.forward, sum(ba_old.forward, c_old.forward),
+                        sum(ba.forward, w.forward)) ||
+                affects(pb.backward, sum(c_old.backward, ba_old.backward),
+                        sum(w.backward, ba.backward)))
+              push(b, n - 1 - wi);
+            // w -> y -> x and x -> y -> w improve or support {w, x}.
+            if (affects(pa.forward, sum(bb_old.forward, c_old.backward),
+                        sum(bb.forward, w.backward)) ||
+                affects(pa.backward, sum(c_old.forward, bb_old.backward),
+                        sum(w.forward, bb.backward)))
+              push(a, n - 1 - wi);
+            ++i;
+            ++j;
+          }
+        }
+      }
+    }
+    stats.perfect_changed = static_cast<std::uint32_t>(s.perfect_changed.size());
+  } else {
+    stats.perfect_recomputed = stats.basic_recomputed;
+  }
+  for (std::uint32_t c : s.basic_changed) s.queued[c] = 0;
+  if (perfect_)
+    for (std::uint32_t c : s.perfect_changed) s.queued[c] = 0;
   return stats;
 }
 
