@@ -49,6 +49,10 @@ struct ChBuildOptions {
   // stops after settling this many nodes. Smaller is faster to build but may add
   // superfluous shortcuts; never affects correctness.
   std::uint32_t witness_settled_limit = 500;
+  // The same limit for the searches that only estimate a node's priority (which happen
+  // several times per node as its neighbourhood changes). Cheaper searches overestimate
+  // shortcuts a little; the ones actually added use witness_settled_limit.
+  std::uint32_t priority_settled_limit = 100;
   // Threads for the witness searches; 0 = std::thread::hardware_concurrency().
   std::uint32_t threads = 0;
   // Nodes contracted in one round must be a local priority minimum among all nodes within

@@ -48,6 +48,7 @@
 #include "dispatchkit/detail/indexed_heap.hpp"
 #include "dispatchkit/graph/road_graph.hpp"
 #include "dispatchkit/route/ch/contraction_hierarchy.hpp"
+#include "dispatchkit/route/ch/detail/search_primitives.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
 namespace detail {
@@ -69,14 +70,13 @@ struct ChShortcut {
 // Per-thread state of the witness searches.
 class ChWitnessSearch {
  public:
-  explicit ChWitnessSearch(std::uint32_t n) : heap_(n), dist_(n, kInfWeight), target_(n, 0) {}
+  explicit ChWitnessSearch(std::uint32_t n) : dist_(n), target_(n, 0) {}
 
   void clear_targets() noexcept { target_.reset(); }
   void mark_target(std::uint32_t w) noexcept { target_.set(w, 1); }
   [[nodiscard]] Weight dist(std::uint32_t w) const noexcept { return dist_.get(w); }
   [[nodiscard]] std::uint64_t memory_bytes() const noexcept {
-    return std::uint64_t{heap_.id_count()} * (4 + 8) +
-           std::uint64_t{dist_.size()} * (4 + 4 + 1 + 4);
+    return std::uint64_t{dist_.size()} * (8 + 4 + 1);
   }
 
   // Dijkstra from `u` over `out` skipping `avoid` and nodes whose state is `in_set`,
@@ -84,14 +84,15 @@ class ChWitnessSearch {
   // nodes are settled.
   void run(const std::vector<std::vector<ChDynArc>>& out, const std::vector<std::uint8_t>& state,
            std::uint8_t in_set, std::uint32_t u, std::uint32_t avoid, Weight bound,
-           std::uint32_t targets, std::uint32_t limit) noexcept {
-    heap_.clear();
+           std::uint32_t targets, std::uint32_t limit) {
+    queue_.clear();
     dist_.reset();
     dist_.set(u, 0);
-    heap_.push_or_decrease(u, 0);
+    queue_.push(u, 0);
     std::uint32_t settled = 0;
-    while (!heap_.empty()) {
-      const auto [x, d] = heap_.pop();
+    while (!queue_.empty()) {
+      const auto [d, x] = queue_.pop();
+      if (d > dist_.get(x)) continue;  // stale duplicate
       if (target_.get(x) != 0 && --targets == 0) break;
       if (++settled >= limit) break;
       for (const ChDynArc& a : out[x]) {
@@ -100,17 +101,42 @@ class ChWitnessSearch {
         const Weight nd = add_weights(d, a.weight);
         if (nd <= bound && nd < dist_.get(y)) {
           dist_.set(y, nd);
-          heap_.push_or_decrease(y, nd);
+          queue_.push(y, nd);
         }
       }
     }
   }
 
  private:
-  IndexedMinHeap<Weight> heap_;
-  TimestampedArray<Weight> dist_;
+  ChMinQueue queue_;
+  ChDistLabels dist_;
   TimestampedArray<std::uint8_t> target_;
 };
+
+// Position of `p` along a Hilbert curve over a 2^16 x 2^16 grid of the globe: nearby
+// points get nearby keys (Hilbert, 1891; the iterative x/y-to-index form, Warren,
+// "Hacker's Delight", 2nd ed., section 16-2).
+[[nodiscard]] inline std::uint64_t hilbert_key(LatLon p) noexcept {
+  constexpr std::uint32_t kSide = 1u << 16;
+  auto cell = [](double v, double lo, double span) {
+    const double f = (v - lo) / span;
+    return static_cast<std::uint32_t>(std::clamp(f, 0.0, 1.0) * (kSide - 1));
+  };
+  std::uint32_t x = cell(p.lon, -180.0, 360.0), y = cell(p.lat, -90.0, 180.0);
+  std::uint64_t d = 0;
+  for (std::uint32_t s = kSide / 2; s > 0; s /= 2) {
+    const std::uint32_t rx = (x & s) ? 1 : 0, ry = (y & s) ? 1 : 0;
+    d += std::uint64_t{s} * s * ((3 * rx) ^ ry);
+    if (ry == 0) {  // rotate the quadrant
+      if (rx == 1) {
+        x = kSide - 1 - x;
+        y = kSide - 1 - y;
+      }
+      std::swap(x, y);
+    }
+  }
+  return d;
+}
 
 class ChContractor {
  public:
@@ -158,6 +184,7 @@ class ChContractor {
   std::vector<std::uint32_t> level_;
   std::vector<std::uint64_t> key_;
   std::vector<std::uint8_t> dirty_;
+  std::vector<std::uint64_t> locality_;  // Hilbert index of the coordinate, or the node id
   std::vector<ChWitnessSearch> ws_;
   std::vector<std::vector<ChShortcut>> pending_;
   // Output, filled in rank order.
@@ -200,7 +227,7 @@ inline ChContractor::Simulation ChContractor::simulate(std::uint32_t v, ChWitnes
     }
     if (targets == 0) continue;
     ws.run(out_, state_, kInSet, u, v, add_weights(ia.weight, max_out), targets,
-           options_.witness_settled_limit);
+           out == nullptr ? options_.priority_settled_limit : options_.witness_settled_limit);
     for (const ChDynArc& oa : outs) {
       if (oa.node == u) continue;  // u -> v -> u needs no shortcut
       const Weight via = add_weights(ia.weight, oa.weight);
@@ -316,7 +343,8 @@ void ChContractor::parallel_for(std::size_t count, F&& f) {
 inline void ChContractor::note_memory() noexcept {
   std::uint64_t bytes = dyn_bytes_;
   bytes += (out_.capacity() + in_.capacity()) * sizeof(std::vector<ChDynArc>);
-  bytes += state_.capacity() + dirty_.capacity() + level_.capacity() * 4 + key_.capacity() * 8;
+  bytes += state_.capacity() + dirty_.capacity() + level_.capacity() * 4 + key_.capacity() * 8 +
+           locality_.capacity() * 8;
   bytes +=
       (rank_.capacity() + order_.capacity() + up_first_.capacity() + down_first_.capacity()) * 4;
   bytes += (up_.capacity() + down_.capacity()) * sizeof(OutArc);
@@ -375,6 +403,11 @@ inline ContractionHierarchy ChContractor::run() {
   for (std::uint32_t v = 0; v < n_; ++v)
     dyn_bytes_ += (out_[v].capacity() + in_[v].capacity()) * sizeof(ChDynArc);
 
+  locality_.resize(n_);
+  for (std::uint32_t v = 0; v < n_; ++v) {
+    locality_[v] =
+        graph_.has_coordinates() ? hilbert_key(graph_.coordinate(NodeId(v))) << 32 | v : v;
+  }
   state_.assign(n_, kRemaining);
   level_.assign(n_, 0);
   key_.assign(n_, 0);
@@ -406,8 +439,11 @@ inline ContractionHierarchy ChContractor::run() {
     set.clear();
     for (const std::uint32_t v : remaining)
       if (is_local_minimum(v)) set.push_back(v);
+    // Nodes of one set are pairwise non-adjacent, so their relative ranks change nothing
+    // in the hierarchy: rank them in map order, so that the low, numerous levels that
+    // every search starts in are laid out by place and neighbouring searches share lines.
     std::sort(set.begin(), set.end(),
-              [this](std::uint32_t a, std::uint32_t b) { return before(a, b); });
+              [this](std::uint32_t a, std::uint32_t b) { return locality_[a] < locality_[b]; });
     for (const std::uint32_t v : set) state_[v] = kInSet;
     // 3. Shortcuts of every set node, witnesses avoiding the whole set.
     if (pending_.size() < set.size()) pending_.resize(set.size());
@@ -468,8 +504,9 @@ inline absl::StatusOr<ContractionHierarchy> ContractionHierarchy::build(
         absl::StrCat(graph.source(), ": ", graph.node_count(), " nodes and ", graph.arc_count(),
                      " arcs exceed the 2^31 ids a contraction hierarchy can address"));
   }
-  if (options.witness_settled_limit == 0) {
-    return absl::InvalidArgumentError("ChBuildOptions::witness_settled_limit must be positive");
+  if (options.witness_settled_limit == 0 || options.priority_settled_limit == 0) {
+    return absl::InvalidArgumentError(
+        "ChBuildOptions: witness and priority settled limits must be positive");
   }
   return detail::ChContractor(graph, options, progress).run();
 }

@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "dispatchkit/config.hpp"
-#include "dispatchkit/detail/indexed_heap.hpp"
 #include "dispatchkit/graph/road_graph.hpp"
 #include "dispatchkit/graph/road_position.hpp"
 #include "dispatchkit/route/ch/contraction_hierarchy.hpp"
+#include "dispatchkit/route/ch/detail/search_primitives.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
 namespace detail {
@@ -51,17 +51,16 @@ inline std::uint32_t ch_seeds(const ContractionHierarchy& ch, const RoadGraph& g
 class ChUpwardSearch {
  public:
   ChUpwardSearch() = default;
-  explicit ChUpwardSearch(std::uint32_t n) : heap_(n), dist_(n, kInfWeight) {}
+  explicit ChUpwardSearch(std::uint32_t n) : dist_(n) {}
 
   template <bool kForward, class OnSettle>
-  void run(const ContractionHierarchy& ch, std::span<const ChSeed> seeds,
-           OnSettle&& on_settle) noexcept {
+  void run(const ContractionHierarchy& ch, std::span<const ChSeed> seeds, OnSettle&& on_settle) {
     heap_.clear();
     dist_.reset();
     for (const ChSeed& s : seeds) {
       if (s.offset < dist_.get(s.rank)) {
         dist_.set(s.rank, s.offset);
-        heap_.push_or_decrease(s.rank, s.offset);
+        heap_.push(s.rank, s.offset);
       }
     }
     const auto up_first = ch.up_first();
@@ -73,7 +72,8 @@ class ChUpwardSearch {
     const std::uint32_t* stall_first = kForward ? down_first.data() : up_first.data();
     const ChArc* stall_arcs = kForward ? down : up;
     while (!heap_.empty()) {
-      const auto [v, d] = heap_.pop();
+      const auto [d, v] = heap_.pop();
+      if (d > dist_.get(v)) continue;  // stale duplicate
       bool stalled = false;
       for (std::uint32_t i = stall_first[v]; i < stall_first[v + 1]; ++i) {
         if (add_weights(dist_.get(stall_arcs[i].head), stall_arcs[i].weight) < d) {
@@ -88,15 +88,15 @@ class ChUpwardSearch {
         const Weight nd = add_weights(d, relax_arcs[i].weight);
         if (nd < dist_.get(h)) {
           dist_.set(h, nd);
-          heap_.push_or_decrease(h, nd);
+          heap_.push(h, nd);
         }
       }
     }
   }
 
  private:
-  IndexedMinHeap<Weight> heap_;
-  TimestampedArray<Weight> dist_;
+  ChMinQueue heap_;
+  ChDistLabels dist_;
 };
 
 }  // namespace detail
