@@ -68,6 +68,9 @@ struct CoverageOptions {
   // Probability q that an idle unit is busy when a call arrives (MEXCLP). Estimate as
   // offered load / units, e.g. calls per hour x mean job hours / units; 0 < q < 1.
   double busy_fraction = 0.3;
+  // Units that count as coverage: those having all of these capabilities (e.g.
+  // {kTransport} to count ambulances but not engines or AED volunteers). Empty: all.
+  CapabilitySet counts;
 };
 
 // Per-unit covered demand and per-demand-point cover counts, kept in step with a Fleet.
@@ -163,7 +166,8 @@ inline CoverageModel::CoverageModel(const RoadGraph& graph, std::span<const Weig
 
 inline void CoverageModel::refresh(const Fleet& fleet, const Unit& u) noexcept {
   UnitCoverage& c = units_[u.id().value()];
-  const bool counts = is_available(u.status()) && u.position().valid();
+  const bool counts = is_available(u.status()) && u.position().valid() &&
+                      u.capabilities().contains_all(options_.counts);
   const Deciseconds turnout = fleet.turnout(u.status());
   if (c.counted) {  // withdraw the old contribution first
     for (std::uint32_t d : c.covered) --k_[d];
