@@ -37,7 +37,8 @@ void usage() {
   std::cerr << "usage: dk-traffic --graph=PATH --gps=FILE --out=PROFILE.csv\n"
                "                  [--exclude-day=YYYY-MM-DD]... [--slice-minutes=15]\n"
                "                  [--utc-offset-minutes=-420] [--min-samples=1]\n"
-               "                  [--occupied-only] [--radius-m=50] [--max-gap-s=90]\n";
+               "                  [--occupied-only] [--radius-m=50] [--max-gap-s=90]\n"
+               "                  [--statistic=median|mean]\n";
 }
 
 std::optional<std::int64_t> parse_day(std::string_view s) {
@@ -61,6 +62,7 @@ int main(int argc, char** argv) {
   std::int32_t slice_minutes = 15, utc_offset = -7 * 60;
   std::uint32_t min_samples = 1;
   MapMatchOptions mm;
+  TrafficAccumulator::Statistic statistic = TrafficAccumulator::Statistic::kMedian;
   GpsFilter filter;
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
@@ -160,7 +162,7 @@ int main(int argc, char** argv) {
     if (done == total) std::fprintf(stderr, "\n");
   };
   absl::StatusOr<TrafficProfile> profile =
-      profile_from_tracks(matcher, *tracks, slicing, filter, min_samples, progress);
+      profile_from_tracks(matcher, *tracks, slicing, filter, min_samples, progress, statistic);
   if (!profile.ok()) {
     std::cerr << "dk-traffic: " << profile.status() << "\n";
     return 1;

@@ -153,3 +153,27 @@ TEST_CASE("GPS CSV: grouping, sorting and bad rows", "[traffic][gps]") {
   CHECK(parse_gps_tracks("g.csv", "id,time\n").status().code() ==
         absl::StatusCode::kInvalidArgument);
 }
+
+TEST_CASE("accumulated samples become medians or trimmed means", "[traffic][map_matching]") {
+  const RoadGraph g = grid();
+  const TimeSlicing week;
+  const ArcId arc(3);
+  auto fill = [&](TrafficAccumulator& acc) {
+    for (float s : {1000.f, 10.f, 30.f, 1000.f, 20.f, 10.f, 1000.f, 30.f, 10.f, 1000.f})
+      acc.add(arc, TimeSlice(7), s);
+    acc.add(arc, TimeSlice(8), 12.f);
+  };
+  TrafficAccumulator a, b;
+  fill(a);
+  fill(b);
+  auto median = a.build(g, week, 2);
+  REQUIRE(median.ok());
+  CHECK(median->cell_count() == 1);  // slice 8 has one sample < min_samples
+  CHECK(median->find(arc, TimeSlice(7))->travel_time_s == 30.0f);
+  CHECK(median->find(arc, TimeSlice(7))->samples == 10);
+  // 20% trimmed: drop 2 fastest and 2 slowest -> {10, 20, 30, 30, 1000, 1000}.
+  auto mean = b.build(g, week, 1, TrafficAccumulator::Statistic::kTrimmedMean);
+  REQUIRE(mean.ok());
+  CHECK(mean->find(arc, TimeSlice(7))->travel_time_s == Approx(2090.0 / 6));
+  CHECK(mean->find(arc, TimeSlice(8))->travel_time_s == 12.0f);
+}

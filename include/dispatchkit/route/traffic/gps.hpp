@@ -110,13 +110,15 @@ struct GpsFilter {
 };
 
 // Map-matches every track through `matcher` (fixes kept by `filter`, local days by
-// `slicing`) and returns the profile of medians (cells with >= min_samples samples).
+// `slicing`) and returns the profile (median or trimmed mean per cell, cells with
+// >= min_samples samples).
 // `progress(done, total)` is called after each track (may be empty). The matcher's
 // stats() hold the counts afterwards.
 [[nodiscard]] inline absl::StatusOr<TrafficProfile> profile_from_tracks(
     MapMatcher& matcher, std::span<const GpsTrack> tracks, const TimeSlicing& slicing,
     const GpsFilter& filter = {}, std::uint32_t min_samples = 1,
-    const std::function<void(std::size_t, std::size_t)>& progress = {}) {
+    const std::function<void(std::size_t, std::size_t)>& progress = {},
+    TrafficAccumulator::Statistic statistic = TrafficAccumulator::Statistic::kMedian) {
   TrafficAccumulator samples;
   std::vector<GpsFix> kept;
   for (std::size_t i = 0; i < tracks.size(); ++i) {
@@ -135,7 +137,7 @@ struct GpsFilter {
     matcher.match_track(kept, slicing, samples);
     if (progress) progress(i + 1, tracks.size());
   }
-  return samples.build(matcher.graph(), slicing, min_samples);
+  return samples.build(matcher.graph(), slicing, min_samples, statistic);
 }
 
 // Reads (gzip/xz/plain) and parses a GPS CSV file.

@@ -8,12 +8,14 @@
 //     matcher.match_track(cab, slicing, samples);
 //   absl::StatusOr<TrafficProfile> p = samples.build(graph, slicing);   // median per cell
 //
-// Method. A track is cut into chains of fixes at most `max_gap_s` apart that each moved
-// at least `min_move_m` (a cab that moved 20 m in a minute is parked, and tells nothing
-// about traffic). Every fix gets up to `candidates` streets within `radius_m`. The chain
-// is matched with the hidden Markov model of Newson & Krumm ("Hidden Markov map matching
-// through noise and sparseness", ACM SIGSPATIAL GIS 2009): emission cost
-// 0.5 (d / gps_sigma_m)^2 for a fix d metres from a street, transition cost
+// Method. A track is cut into chains of fixes at most `max_gap_s` apart. A fix less than
+// `min_move_m` from the previous kept fix is skipped while the stop lasts at most
+// `max_stop_s`, so the time spent at a red light or in a queue is attributed to the streets
+// driven next (dropping such stops would make every street look faster than the trips on
+// it); a longer stop is parking, and the chain restarts at its last fix. Every fix gets up to
+// `candidates` streets within `radius_m`. The chain is matched with the hidden Markov model of
+// Newson & Krumm ("Hidden Markov map matching through noise and sparseness", ACM SIGSPATIAL GIS
+// 2009): emission cost 0.5 (d / gps_sigma_m)^2 for a fix d metres from a street, transition cost
 // |route length - great-circle distance| / beta_m between candidates of consecutive fixes
 // (route length = shortest path by length between the two road positions, one-way streets
 // respected, searched only up to max_detour x distance + detour_slack_m), and the Viterbi
@@ -71,6 +73,7 @@ struct MapMatchOptions {
   double max_gap_s = 90.0;       // consecutive fixes further apart are not linked
   double min_gap_s = 5.0;        // closer fixes are skipped (duplicates, bursts)
   double min_move_m = 30.0;      // below this the vehicle is treated as stationary
+  double max_stop_s = 120.0;     // stops up to this long count in the next moving step
   double radius_m = 50.0;        // candidate streets within this distance of a fix
   std::uint32_t candidates = 4;  // at most this many streets per fix
   double gps_sigma_m = 15.0;     // emission noise (Newson & Krumm: 4.07 m on full maps)
@@ -127,11 +130,16 @@ class TrafficAccumulator {
   }
   [[nodiscard]] std::size_t size() const noexcept { return samples_.size(); }
 
-  // The median travel time of each (arc, slice) with at least `min_samples` samples.
-  // O(s log s) for s samples; sorts the samples in place.
+  // The representative travel time of each (arc, slice) with at least `min_samples`
+  // samples: the median, or the 20%-trimmed mean (drop the fastest and slowest fifth).
+  // The median is the robust default; the trimmed mean sits higher on right-skewed
+  // travel times and so adds up better along a route (a sum of medians is below the
+  // median of sums). O(s log s) for s samples; sorts the samples in place.
+  enum class Statistic { kMedian, kTrimmedMean };
   [[nodiscard]] absl::StatusOr<TrafficProfile> build(const RoadGraph& graph,
                                                      const TimeSlicing& slicing,
-                                                     std::uint32_t min_samples = 1) {
+                                                     std::uint32_t min_samples = 1,
+                                                     Statistic statistic = Statistic::kMedian) {
     std::sort(samples_.begin(), samples_.end(), [](const Sample& a, const Sample& b) {
       return a.key != b.key ? a.key < b.key : a.seconds < b.seconds;
     });
@@ -142,11 +150,19 @@ class TrafficAccumulator {
       while (j < samples_.size() && samples_[j].key == samples_[i].key) ++j;
       const std::size_t n = j - i;
       if (n >= min_samples) {
-        const double median =
-            n % 2 == 1 ? samples_[i + n / 2].seconds
-                       : 0.5 * (samples_[i + n / 2 - 1].seconds + samples_[i + n / 2].seconds);
+        double value;
+        if (statistic == Statistic::kMedian) {
+          value = n % 2 == 1
+                      ? samples_[i + n / 2].seconds
+                      : 0.5 * (samples_[i + n / 2 - 1].seconds + samples_[i + n / 2].seconds);
+        } else {
+          const std::size_t trim = n / 5;
+          double sum = 0.0;
+          for (std::size_t k = i + trim; k < j - trim; ++k) sum += samples_[k].seconds;
+          value = sum / static_cast<double>(n - 2 * trim);
+        }
         obs.push_back({ArcId(static_cast<std::uint32_t>(samples_[i].key >> 32)),
-                       TimeSlice(static_cast<std::uint32_t>(samples_[i].key & 0xffffffffu)), median,
+                       TimeSlice(static_cast<std::uint32_t>(samples_[i].key & 0xffffffffu)), value,
                        static_cast<std::uint32_t>(n)});
       }
       i = j;
@@ -226,6 +242,7 @@ class MapMatcher {
   std::vector<std::uint32_t> back_;
   std::vector<NodeId> targets_;
   std::vector<CoveredArc> route_;
+  std::vector<GpsFix> chain_;
 };
 
 // ---------------------------------------------------------------------------------------
@@ -325,31 +342,57 @@ inline double MapMatcher::route(const RoadPosition& s, const RoadPosition& t, do
 inline void MapMatcher::match_track(std::span<const GpsFix> fixes, const TimeSlicing& slicing,
                                     TrafficAccumulator& sink) {
   stats_.fixes += fixes.size();
-  std::size_t start = 0;
-  for (std::size_t i = 1; i <= fixes.size(); ++i) {
-    bool cut = i == fixes.size();
-    if (!cut) {
-      ++stats_.steps;
-      const GpsFix& a = fixes[i - 1];
-      const GpsFix& b = fixes[i];
-      const double dt = static_cast<double>(b.unix_time - a.unix_time);
-      if (dt > options_.max_gap_s || dt < options_.min_gap_s) {
-        ++stats_.steps_gap;
-        cut = true;
-      } else if (options_.occupied_only && !(a.occupied && b.occupied)) {
-        ++stats_.steps_unoccupied;
-        cut = true;
-      } else if (haversine(a.position, b.position).value() < options_.min_move_m) {
-        ++stats_.steps_stationary;
-        cut = true;
+  chain_.clear();
+  // Matches the kept fixes; a chain may split where a fix has no street or a step no
+  // route, so match_chain() is called again on the rest.
+  auto flush = [&] {
+    std::size_t start = 0;
+    while (chain_.size() - start >= 2)
+      start += match_chain(std::span<const GpsFix>(chain_).subspan(start), slicing, sink);
+    chain_.clear();
+  };
+  bool parked = false;
+  for (std::size_t i = 0; i < fixes.size(); ++i) {
+    const GpsFix& b = fixes[i];
+    if (chain_.empty()) {
+      chain_.push_back(b);
+      continue;
+    }
+    ++stats_.steps;
+    const GpsFix& a = chain_.back();  // the last kept fix
+    if (static_cast<double>(b.unix_time - fixes[i - 1].unix_time) > options_.max_gap_s) {
+      ++stats_.steps_gap;  // the trace has a hole: what happened in it is unknown
+      flush();
+      chain_.push_back(b);
+      parked = false;
+      continue;
+    }
+    if (static_cast<double>(b.unix_time - a.unix_time) < options_.min_gap_s) {
+      ++stats_.steps_gap;  // a burst of fixes: keep the first
+      continue;
+    }
+    if (options_.occupied_only && !(a.occupied && b.occupied)) {
+      ++stats_.steps_unoccupied;
+      flush();
+      chain_.push_back(b);
+      continue;
+    }
+    if (haversine(a.position, b.position).value() < options_.min_move_m) {
+      ++stats_.steps_stationary;
+      // A short stop (a red light, a queue) is part of the trip: skip the fix so that the
+      // waiting time counts in the next step that moves. A long one is parking: restart
+      // the chain at the latest stationary fix so no parked time is attributed.
+      if (parked || static_cast<double>(b.unix_time - a.unix_time) > options_.max_stop_s) {
+        flush();
+        chain_.push_back(b);
+        parked = true;
       }
+      continue;
     }
-    if (cut) {
-      // A chain may split where a fix has no street or a step no route: match the rest.
-      while (i - start >= 2) start += match_chain(fixes.subspan(start, i - start), slicing, sink);
-      start = i;
-    }
+    parked = false;
+    chain_.push_back(b);
   }
+  flush();
 }
 
 inline std::size_t MapMatcher::match_chain(std::span<const GpsFix> chain,
