@@ -12,6 +12,7 @@
 //   BM_Recommend_<Strategy>/<units>  the shipped strategies over ChOracle (CH many-to-one)
 //   BM_Recommend_PerUnitCH/<units>   baseline: closest idle with one ChQuery per unit
 //   BM_Recommend_ReverseDijkstra/<units>  baseline: closest idle with one reverse Dijkstra
+//   BM_Recommend_OracleOnly/<units>  the CH many-to-one query alone (attribution)
 // Units sit at random nodes (fixed seed), all available; a third are BLS, the rest ALS,
 // so the ALS filter has work to do. Graph loading, CH construction and the coverage
 // precomputation happen before any timing.
@@ -141,6 +142,19 @@ void BM_Recommend_CoverageAware(benchmark::State& state) {
     demand.push_back(
         {RoadPosition::at_node(n), 1.0 + static_cast<double>(detail::splitmix64(s++) % 5)});
   bm_strategy(state, CoverageAware(*g_graph, std::move(demand)));
+}
+
+// Attribution: the CH many-to-one query alone (what every strategy above pays first).
+void BM_Recommend_OracleOnly(benchmark::State& state) {
+  const Fleet fleet = make_fleet(static_cast<std::uint32_t>(state.range(0)));
+  const auto incidents = make_incidents();
+  ChOracle oracle(*g_ch, *g_graph);
+  oracle.sync(fleet);
+  std::vector<Weight> times(fleet.size());
+  timed_loop(state, incidents, [&](const Incident& i) {
+    oracle.travel_times_to(i.position, i.mode, times);
+    benchmark::DoNotOptimize(times.data());
+  });
 }
 
 // Baseline: closest idle where each unit's ETA is its own CH point-to-point query.
