@@ -455,6 +455,13 @@ inline absl::StatusOr<std::vector<NodeId>> cch_order_metis(const RoadGraph& grap
   idx_t options[METIS_NOPTIONS];
   METIS_SetDefaultOptions(options);
   options[METIS_OPTION_SEED] = 4711;  // deterministic
+  // Measured on PACE16 NY (docs/cch.md): five separator attempts per level, connected
+  // components ordered separately and a looser balance (ufactor 300 = 1:1.3) give 16% fewer
+  // triangles and a 13% smaller mean search space than METIS's defaults, for about twice
+  // the ordering time; the order is computed once per graph.
+  options[METIS_OPTION_NSEPS] = 5;
+  options[METIS_OPTION_CCORDER] = 1;
+  options[METIS_OPTION_UFACTOR] = 300;
   const int rc =
       METIS_NodeND(&nvtxs, xadj.data(), adjncy.data(), nullptr, options, perm.data(), iperm.data());
   if (rc != METIS_OK)
