@@ -212,6 +212,7 @@ int main(int argc, char** argv) {
         benchmark::RegisterBenchmark("BM_Recommend_CoverageAware", BM_Recommend_CoverageAware),
         benchmark::RegisterBenchmark("BM_Recommend_ResponsePlan", BM_Recommend_ResponsePlan),
         benchmark::RegisterBenchmark("BM_Recommend_Preemption", BM_Recommend_Preemption),
+        benchmark::RegisterBenchmark("BM_Recommend_OracleOnly", BM_Recommend_OracleOnly),
         benchmark::RegisterBenchmark("BM_Recommend_PerUnitCH", BM_Recommend_PerUnitCH),
         benchmark::RegisterBenchmark("BM_Recommend_ReverseDijkstra", BM_Recommend_ReverseDijkstra)})
     bm->Arg(50)->Arg(500)->Arg(5000)->Unit(benchmark::kMicrosecond);

@@ -6,7 +6,7 @@
 //   ranker.set_status(HospitalId{3}, HospitalStatus::kDiversion);
 //   std::vector<HospitalChoice> choices;
 //   ranker.rank(scene, Specialty::kTrauma, TravelMode::kLightsAndSirens, choices);
-//   PreArrivalNotification note = make_pre_arrival(incident, unit, choices[0], ranker, now);
+//   PreArrivalNotification note = make_pre_arrival(incident, unit_id, choices[0], now);
 //   std::cout << to_string(note, ranker, fleet);
 //
 // Rule (explained in each HospitalChoice):
