@@ -10,8 +10,8 @@
 //
 // Strategies come from RecommenderRegistry::global() (the four shipped ones and every
 // registered one), built with a RecommenderContext that replay_context() derives from the
-// replay itself: the graph, the demand (every replayed call's snapped position, weight 1
-// per call; coverage is measured against where calls really arose) and, for
+// replay itself: the graph, the demand (replay_demand: where the replayed calls really
+// arose, by intersection) and, for
 // CoverageAware, the MEXCLP busy fraction q = the record's ambulance utilisation, clamped
 // to [0.05, 0.95], with the grade I/II response target as coverage radius.
 //
@@ -21,9 +21,7 @@
 #pragma once
 
 #include <algorithm>
-#include <map>
 #include <string_view>
-#include <tuple>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -37,8 +35,11 @@
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
-// Demand points of the replayed calls: one per distinct snapped position, weighted by the
-// number of calls there. Deterministic order (by arc, node, fraction).
+// Demand points of the replayed calls: each call counted at the intersection nearest to
+// its snapped position (the end of its street it is closer to), one point per
+// intersection weighted by its calls. Intersection level is fine enough for an 8-minute
+// coverage radius and keeps CoverageAware's per-move work proportional to intersections
+// with calls rather than to calls. Ordered by node id.
 [[nodiscard]] std::vector<DemandPoint> replay_demand(const ReplayInputs& in);
 
 // The registry context for strategies replaying `in` (see the banner).
@@ -55,17 +56,17 @@ DISPATCHKIT_NAMESPACE_BEGIN
 // Implementation.
 
 inline std::vector<DemandPoint> replay_demand(const ReplayInputs& in) {
-  using Key = std::tuple<std::uint32_t, std::uint32_t, float, std::uint32_t>;
-  std::map<Key, std::pair<RoadPosition, double>> points;
+  const RoadGraph& g = *in.graph;
+  std::vector<double> weight(g.node_count(), 0.0);
   for (const ReplayCall& c : in.calls) {
     const RoadPosition& p = c.position;
-    const Key k{p.arc().value(), p.node().value(), p.fraction(), p.reverse_arc().value()};
-    auto [it, fresh] = points.try_emplace(k, p, 0.0);
-    it->second.second += 1.0;
+    NodeId n = p.node();
+    if (!p.is_node()) n = p.fraction() < 0.5f ? g.tail(p.arc()) : g.head(p.arc());
+    weight[n.value()] += 1.0;
   }
   std::vector<DemandPoint> out;
-  out.reserve(points.size());
-  for (const auto& [k, v] : points) out.push_back(DemandPoint{v.first, v.second});
+  for (std::uint32_t v = 0; v < g.node_count(); ++v)
+    if (weight[v] > 0) out.push_back(DemandPoint{RoadPosition::at_node(NodeId(v)), weight[v]});
   return out;
 }
 

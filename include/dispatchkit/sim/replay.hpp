@@ -114,6 +114,11 @@ struct ReplayOptions {
   std::int32_t shift_first_block_local_hour = 8;
   // Calls snapped farther than this from a street are skipped (not_on_road).
   Meters max_snap_distance{1000.0};
+  // A unit driving home is located along its route in steps of this much driving (like
+  // an AVL feed reporting once a minute). Each move makes position-dependent strategies
+  // redo work (CoverageAware recomputes the unit's coverage), so a finer step costs time
+  // for little change in where the unit is; 0 = every decision sees the exact position.
+  SimDuration avl_step = std::chrono::seconds(60);
   FleetOptions fleet;       // turnout times
   TravelModeOptions modes;  // normal-driving factor for transports and returns
 };
@@ -233,6 +238,12 @@ struct ReplayInputs {
     std::vector<Site> stations, std::vector<Hospital> hospitals, const CallMapping& mapping,
     const ResponsePlanTable& plans, const ReplayOptions& options = {},
     std::optional<std::vector<ReplayUnit>> fleet = std::nullopt);
+
+// `copies` back-to-back copies of `in`, copy k shifted by k * period (calls, shifts,
+// recorded column): a synthetic longer period with the same demand pattern, e.g. 52
+// copies of a week for a year. The copies share the record's call indices.
+[[nodiscard]] ReplayInputs repeat_replay(const ReplayInputs& in, std::uint32_t copies,
+                                         SimDuration period);
 
 // Result of one strategy's replay.
 struct ReplayResult {
@@ -630,6 +641,48 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
   return in;
 }
 
+inline ReplayInputs repeat_replay(const ReplayInputs& in, std::uint32_t copies,
+                                  SimDuration period) {
+  ReplayInputs out = in;
+  out.calls.clear();
+  out.recorded_outcomes.clear();
+  for (ReplayUnit& u : out.units) u.on_duty.clear();
+  for (std::uint32_t k = 0; k < copies; ++k) {
+    const SimDuration shift = period * k;
+    auto moved = [&](SimTime t) { return is_set(t) ? t + shift : t; };
+    for (ReplayCall c : in.calls) {
+      c.received = moved(c.received);
+      c.entered = moved(c.entered);
+      c.ready = moved(c.ready);
+      c.recorded_first_dispatch = moved(c.recorded_first_dispatch);
+      c.recorded_first_on_scene = moved(c.recorded_first_on_scene);
+      out.calls.push_back(c);
+    }
+    for (CallOutcome o : in.recorded_outcomes) {
+      o.call += k * static_cast<std::uint32_t>(in.calls.size());
+      o.received = moved(o.received);
+      o.ready = moved(o.ready);
+      o.first_dispatch = moved(o.first_dispatch);
+      o.first_on_scene = moved(o.first_on_scene);
+      out.recorded_outcomes.push_back(o);
+    }
+    for (std::size_t u = 0; u < in.units.size(); ++u)
+      for (const auto& [a, b] : in.units[u].on_duty) {
+        auto& d = out.units[u].on_duty;
+        // Merge a shift that runs on into the next copy's first one.
+        if (!d.empty() && d.back().second >= a + shift)
+          d.back().second = std::max(d.back().second, b + shift);
+        else
+          d.emplace_back(a + shift, b + shift);
+      }
+  }
+  out.end = in.end + period * (copies == 0 ? 0 : copies - 1);
+  out.recorded_usage.busy_seconds *= copies;
+  out.recorded_usage.on_duty_seconds = out.on_duty_seconds();
+  out.recorded_kpis = compute_kpis(out.recorded_outcomes, out.recorded_usage);
+  return out;
+}
+
 namespace detail {
 
 // The discrete-event engine of run_replay (one per run; not reusable).
@@ -859,8 +912,11 @@ class ReplayEngine {
       const UnitState& us = units_[u];
       const std::vector<Weight>& tree = in_.to_station[in_.units[u].station];
       // Elapsed driving in the lights-and-sirens metric (returns drive normally).
-      const double elapsed_ds = static_cast<double>(secs(now_) - secs(us.return_start)) * 10.0 /
-                                in_.options.modes.normal_factor;
+      std::int64_t elapsed_s = secs(now_) - secs(us.return_start);
+      const std::int64_t step = in_.options.avl_step.count();
+      if (step > 0) elapsed_s -= elapsed_s % step;
+      const double elapsed_ds =
+          static_cast<double>(elapsed_s) * 10.0 / in_.options.modes.normal_factor;
       const SeedPair seeds = source_seeds(g_, g_.weights(), us.return_from);
       Weight best = kInfWeight;
       SearchSeed start{};

@@ -49,6 +49,9 @@ struct ReplayReportInputs {
 // A plain-text comparison table: recorded beside each strategy, overall and per grade,
 // then the ETA error table by hour.
 [[nodiscard]] std::string report_table(const ReplayReportInputs& r);
+// The short comparison a dispatch centre's manager reads: the headline KPIs, recorded
+// beside each strategy, and one line on how far to trust the road model.
+[[nodiscard]] std::string report_summary(const ReplayReportInputs& r);
 // Cumulative distribution of response times (first ambulance on scene), recorded and
 // per strategy, 0..30 min, with the 8-minute line.
 [[nodiscard]] std::string response_time_svg(const ReplayReportInputs& r);
@@ -283,6 +286,56 @@ inline std::string report_table(const ReplayReportInputs& r) {
         absl::StrAppend(&out,
                         absl::StrFormat("  %4u  %6u  %18.0f  %+8.0f\n", h, e.by_hour[h].count,
                                         e.by_hour[h].median_abs_error_s, e.by_hour[h].bias_s));
+  }
+  return out;
+}
+
+inline std::string report_summary(const ReplayReportInputs& r) {
+  const ReplayInputs& in = *r.inputs;
+  std::string out = absl::StrFormat(
+      "%u calls that needed an ambulance replayed (%s .. %s); %u others skipped:", in.calls.size(),
+      iso_utc(in.begin).substr(0, 10), iso_utc(in.end).substr(0, 10), in.skipped_total());
+  for (std::size_t i = 0; i < kSkipReasonCount; ++i)
+    if (in.skipped[i] != 0)
+      absl::StrAppend(&out, " ", in.skipped[i], " ",
+                      detail::as_absl(to_string(static_cast<SkipReason>(i))));
+  absl::StrAppend(&out, absl::StrFormat("\n%u ambulances, %.0f unit-hours on duty.\n\n",
+                                        in.units.size(), in.on_duty_seconds() / 3600.0));
+  std::vector<std::pair<std::string, const KpiReport*>> cols;
+  cols.emplace_back("recorded", &in.recorded_kpis);
+  for (const ReplayResult& run : r.runs) cols.emplace_back(run.strategy, &run.kpis);
+  absl::StrAppend(&out, absl::StrFormat("%-36s", ""));
+  for (const auto& c : cols) absl::StrAppend(&out, absl::StrFormat("%16s", c.first));
+  absl::StrAppend(&out, "\n");
+  auto row = [&](std::string_view label, auto&& value) {
+    absl::StrAppend(&out, absl::StrFormat("%-36s", detail::as_absl(label)));
+    for (const auto& c : cols) absl::StrAppend(&out, absl::StrFormat("%16s", value(*c.second)));
+    absl::StrAppend(&out, "\n");
+  };
+  auto pct = [](double f) { return absl::StrFormat("%.1f%%", 100.0 * f); };
+  row("median response (min)", [](const KpiReport& k) {
+    return absl::StrFormat("%.1f", k.overall.response.median_s / 60.0);
+  });
+  row("90th percentile response (min)",
+      [](const KpiReport& k) { return absl::StrFormat("%.1f", k.overall.response.p90_s / 60.0); });
+  row("reached within 8 min", [&](const KpiReport& k) { return pct(k.overall.within_8min); });
+  row("grade I reached within 8 min",
+      [&](const KpiReport& k) { return pct(k.by_grade[0].within_8min); });
+  row("late for their grade's target",
+      [&](const KpiReport& k) { return pct(k.overall.late_fraction); });
+  row("dispatched within 3 min",
+      [&](const KpiReport& k) { return pct(k.overall.dispatch_within_3min); });
+  row("hours calls waited for a free unit",
+      [](const KpiReport& k) { return absl::StrFormat("%.1f", k.overall.wait_total_h); });
+  row("ambulance utilisation", [&](const KpiReport& k) { return pct(k.utilisation); });
+  if (!r.eta.empty()) {
+    const EtaErrorStats& e = r.eta[0].overall;
+    absl::StrAppend(
+        &out, absl::StrFormat(
+                  "\nHow far to trust the simulated columns: over %u recorded drives from a "
+                  "station,\nthe road model (%s) was off by a median %.0f s (bias %+.0f s; "
+                  "median drive %.0f s).\n",
+                  e.count, r.eta[0].metric, e.median_abs_error_s, e.bias_s, e.median_recorded_s));
   }
   return out;
 }
