@@ -67,7 +67,9 @@ struct SearchSeed {
 struct SeedPair {
   std::array<SearchSeed, 2> seeds{};
   std::uint32_t count = 0;
-  [[nodiscard]] std::span<const SearchSeed> view() const noexcept { return {seeds.data(), count}; }
+  [[nodiscard]] std::span<const SearchSeed> view() const& noexcept { return {seeds.data(), count}; }
+  // A view of a temporary would dangle in `for (auto s : source_seeds(...).view())`: name it.
+  std::span<const SearchSeed> view() const&& = delete;
 };
 
 // Weight of driving `fraction` of an arc of weight `w`, rounded to the nearest unit.
