@@ -435,8 +435,7 @@ TEST_CASE("CCH on PACE16 NY equals Dijkstra on 10,000 pairs per metric", "[cch][
     const auto w = make_weights(*g, kind, 23);
     auto m = CchMetric::customize(*topo, w, {.threads = 2});
     REQUIRE(m.ok());
-    cross_check(*g, *m, w, kind == MetricKind::kFreeFlow ? 100 : 40, 100,
-                300 + static_cast<int>(kind));
+    cross_check(*g, *m, w, 100, 100, 300 + static_cast<int>(kind));
     if (kind == MetricKind::kFreeFlow) {
       // Ten closures, partial re-customization against a full one.
       Rng rng{8};

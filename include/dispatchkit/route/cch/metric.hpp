@@ -98,7 +98,8 @@ class CchMetric {
 
   // Applies `changes` in place (later entries win for a repeated arc) and re-customizes
   // only what depends on them; the result equals a full customize() of the new weights.
-  // OutOfRange if an arc id is not a road arc (nothing is changed then). Cost grows with the
+  // OutOfRange if an arc id is not a road arc (nothing is changed then), FailedPrecondition
+  // on a default-constructed metric. Cost grows with the
   // number of CCH arcs whose weights change, typically well under 1 ms for a handful of
   // arcs. Allocates its scratch space on first use only. Not thread-safe.
   absl::StatusOr<CchUpdateStats> update(std::span<const ArcWeightChange> changes);

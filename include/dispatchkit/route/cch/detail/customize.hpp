@@ -313,6 +313,8 @@ inline absl::StatusOr<CchUpdateStats> CchMetric::update(std::span<const ArcWeigh
     if (!ch.arc.valid() || ch.arc.value() >= input_.size())
       return absl::OutOfRangeError(absl::StrCat(
           "CCH update: arc ", ch.arc.value(), " is not one of the ", input_.size(), " road arcs"));
+  if (topology_ == nullptr)
+    return absl::FailedPreconditionError("CCH update on a metric that was never customized");
   CchUpdateStats stats;
   if (changes.empty()) return stats;
   using detail::CchArcWeights;

@@ -392,6 +392,16 @@ class InertialFlowOrderer {
       }
     }
     for (std::uint32_t v : nodes) local_[v] = kNone;
+    if (best_sep.empty()) {
+      // Cannot happen on a connected component (every source-sink path crosses a node),
+      // but an empty separator would never shrink the work: cut the busiest node instead.
+      std::uint32_t best = 0;
+      for (std::uint32_t i = 1; i < k; ++i)
+        if (sym_.first[nodes[i] + 1] - sym_.first[nodes[i]] >
+            sym_.first[nodes[best] + 1] - sym_.first[nodes[best]])
+          best = i;
+      best_sep.push_back(best);
+    }
     for (std::uint32_t& v : best_sep) v = nodes[v];
     return best_sep;
   }
