@@ -166,13 +166,13 @@ TEST_CASE("accumulated samples become medians or trimmed means", "[traffic][map_
   TrafficAccumulator a, b;
   fill(a);
   fill(b);
-  auto median = a.build(g, week, 2);
+  auto median = a.build(g, week, 2, TrafficAccumulator::Statistic::kMedian);
   REQUIRE(median.ok());
   CHECK(median->cell_count() == 1);  // slice 8 has one sample < min_samples
   CHECK(median->find(arc, TimeSlice(7))->travel_time_s == 30.0f);
   CHECK(median->find(arc, TimeSlice(7))->samples == 10);
   // 20% trimmed: drop 2 fastest and 2 slowest -> {10, 20, 30, 30, 1000, 1000}.
-  auto mean = b.build(g, week, 1, TrafficAccumulator::Statistic::kTrimmedMean);
+  auto mean = b.build(g, week);  // the default: trimmed mean
   REQUIRE(mean.ok());
   CHECK(mean->find(arc, TimeSlice(7))->travel_time_s == Approx(2090.0 / 6));
   CHECK(mean->find(arc, TimeSlice(8))->travel_time_s == 12.0f);

@@ -118,7 +118,7 @@ struct GpsFilter {
     MapMatcher& matcher, std::span<const GpsTrack> tracks, const TimeSlicing& slicing,
     const GpsFilter& filter = {}, std::uint32_t min_samples = 1,
     const std::function<void(std::size_t, std::size_t)>& progress = {},
-    TrafficAccumulator::Statistic statistic = TrafficAccumulator::Statistic::kMedian) {
+    TrafficAccumulator::Statistic statistic = TrafficAccumulator::Statistic::kTrimmedMean) {
   TrafficAccumulator samples;
   std::vector<GpsFix> kept;
   for (std::size_t i = 0; i < tracks.size(); ++i) {

@@ -24,8 +24,8 @@
 // [min_ratio, max_ratio] of free flow) spreads its observed duration over the route's arcs
 // in proportion to their free-flow times; every arc covered for at least min_arc_coverage
 // of its length gets one sample "full-arc travel time = ratio x free-flow time" in the
-// slice of the step's midpoint. TrafficAccumulator::build() keeps the median per
-// (arc, slice).
+// slice of the step's midpoint. TrafficAccumulator::build() keeps a trimmed mean (or the
+// median) per (arc, slice).
 //
 // Limitations (docs/traffic.md): straight chords stand in for street geometry; on a graph
 // of main roads only (the bundled SF network has no residential streets) a cab on a side
@@ -131,15 +131,14 @@ class TrafficAccumulator {
   [[nodiscard]] std::size_t size() const noexcept { return samples_.size(); }
 
   // The representative travel time of each (arc, slice) with at least `min_samples`
-  // samples: the median, or the 20%-trimmed mean (drop the fastest and slowest fifth).
-  // The median is the robust default; the trimmed mean sits higher on right-skewed
-  // travel times and so adds up better along a route (a sum of medians is below the
-  // median of sums). O(s log s) for s samples; sorts the samples in place.
+  // samples: the 20%-trimmed mean (drop the fastest and slowest fifth; the default) or
+  // the median. Travel times are right-skewed, and a sum of per-arc medians falls below
+  // the median trip time: on the SF taxi week the trimmed mean cut the held-out-day median
+  // ETA error from 94 s to 86 s (docs/traffic.md). O(s log s); sorts the samples in place.
   enum class Statistic { kMedian, kTrimmedMean };
-  [[nodiscard]] absl::StatusOr<TrafficProfile> build(const RoadGraph& graph,
-                                                     const TimeSlicing& slicing,
-                                                     std::uint32_t min_samples = 1,
-                                                     Statistic statistic = Statistic::kMedian) {
+  [[nodiscard]] absl::StatusOr<TrafficProfile> build(
+      const RoadGraph& graph, const TimeSlicing& slicing, std::uint32_t min_samples = 1,
+      Statistic statistic = Statistic::kTrimmedMean) {
     std::sort(samples_.begin(), samples_.end(), [](const Sample& a, const Sample& b) {
       return a.key != b.key ? a.key < b.key : a.seconds < b.seconds;
     });

@@ -50,7 +50,7 @@
 DISPATCHKIT_NAMESPACE_BEGIN
 
 // What was observed on one arc in one slice: a representative travel time over the whole
-// arc (the producer's choice of statistic; dk-traffic writes the median) and how many
+// arc (the producer's choice of statistic; dk-traffic writes a trimmed mean) and how many
 // observations it rests on.
 struct TrafficCell {
   TimeSlice slice;

@@ -1,0 +1,140 @@
+// MetricStore over customized CCH metrics: one thread answers CCH queries on the current
+// metric while another customizes new traffic slices and closures beside it (partial
+// re-customization) and publishes them. Every answer must equal Dijkstra's on the weights
+// of the metric the query ran on. Run under ThreadSanitizer by scripts/test.sh.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "dispatchkit/detail/hash.hpp"
+#include "dispatchkit/route/cch/metric.hpp"
+#include "dispatchkit/route/cch/order.hpp"
+#include "dispatchkit/route/cch/query.hpp"
+#include "dispatchkit/route/cch/topology.hpp"
+#include "dispatchkit/route/dijkstra.hpp"
+#include "dispatchkit/route/metric_store.hpp"
+
+using namespace dispatchkit;
+
+namespace {
+// A side x side grid of two-way streets (node (r, c) = r * side + c), 10 s per block.
+RoadGraph grid(std::uint32_t side) {
+  RoadGraphBuilder b("grid");
+  b.add_nodes(side * side, 1);
+  for (std::uint32_t r = 0; r < side; ++r)
+    for (std::uint32_t c = 0; c < side; ++c) {
+      const std::uint32_t v = r * side + c;
+      if (c + 1 < side) {
+        b.add_arc(NodeId(v), NodeId(v + 1), Deciseconds{100}, Meters{100});
+        b.add_arc(NodeId(v + 1), NodeId(v), Deciseconds{100}, Meters{100});
+      }
+      if (r + 1 < side) {
+        b.add_arc(NodeId(v), NodeId(v + side), Deciseconds{100}, Meters{100});
+        b.add_arc(NodeId(v + side), NodeId(v), Deciseconds{100}, Meters{100});
+      }
+    }
+  return *std::move(b).build();
+}
+
+// Weights of "slice" k: every arc congested by a seeded factor 1..4.
+std::vector<Weight> slice_weights(const RoadGraph& g, std::uint64_t k) {
+  std::vector<Weight> w(g.arc_count());
+  for (std::uint32_t a = 0; a < w.size(); ++a)
+    w[a] = g.weights()[a] * (1 + static_cast<Weight>(detail::splitmix64(k * 7919 + a) % 4));
+  return w;
+}
+
+struct Expected {
+  std::vector<Weight> weights;
+  std::vector<Deciseconds> answers;
+};
+}  // namespace
+
+TEST_CASE("CCH queries while metrics are customized and swapped",
+          "[traffic][metric_store][cch][stress]") {
+  const RoadGraph g = grid(16);
+  auto order = cch_order_metis(g);
+  REQUIRE(order.ok());
+  auto topo = CchTopology::build(g, *order);
+  REQUIRE(topo.ok());
+  constexpr std::uint32_t kQueries = 24;
+  std::vector<std::pair<NodeId, NodeId>> queries;
+  for (std::uint32_t q = 0; q < kQueries; ++q)
+    queries.emplace_back(NodeId(detail::splitmix64(100 + 2 * q) % g.node_count()),
+                         NodeId(detail::splitmix64(101 + 2 * q) % g.node_count()));
+  // Versions: slices 0..3, and slice k plus closures of a few arcs (partial update).
+  std::vector<Expected> expected;
+  std::vector<std::vector<ArcWeightChange>> closures;
+  for (std::uint64_t k = 0; k < 4; ++k) {
+    Expected e{slice_weights(g, k), {}};
+    std::vector<ArcWeightChange> closed;
+    for (std::uint32_t a = static_cast<std::uint32_t>(k); a < g.arc_count(); a += 37)
+      closed.push_back({ArcId(a), kInfWeight});
+    Expected c{e.weights, {}};
+    for (const ArcWeightChange& ch : closed) c.weights[ch.arc.value()] = kInfWeight;
+    expected.push_back(std::move(e));
+    expected.push_back(std::move(c));
+    closures.push_back(std::move(closed));
+  }
+  for (Expected& e : expected) {
+    Dijkstra d(g, e.weights);
+    for (const auto& [s, t] : queries) e.answers.push_back(d.distance(s, t));
+  }
+  REQUIRE(expected[0].answers != expected[2].answers);
+  REQUIRE(expected[2].answers != expected[3].answers);  // the closures matter
+
+  struct Versioned {
+    CchMetric metric;
+    std::uint32_t index;  // into expected
+  };
+  auto first = CchMetric::customize(*topo, expected[0].weights);
+  REQUIRE(first.ok());
+  MetricStore<Versioned> store(std::make_shared<const Versioned>(Versioned{*std::move(first), 0}));
+
+  std::atomic<bool> done{false};
+  std::atomic<std::uint64_t> answered{0}, wrong{0};
+  std::thread reader([&] {
+    std::uint32_t q = 0;
+    while (!done.load(std::memory_order_acquire) ||
+           answered.load(std::memory_order_relaxed) < 2000) {
+      const auto snap = store.snapshot();
+      CchQuery query(snap.metric->metric, g);
+      for (int k = 0; k < 8; ++k, q = (q + 1) % kQueries) {
+        if (query.distance(queries[q].first, queries[q].second) !=
+            expected[snap.metric->index].answers[q])
+          wrong.fetch_add(1, std::memory_order_relaxed);
+        answered.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+  });
+  // Writer: customize the next slice beside the live metric, publish it, then close roads
+  // on it by partial re-customization of a copy (read-copy-update).
+  bool failed = false;
+  for (std::uint32_t round = 1; round <= 24 && !failed; ++round) {
+    const std::uint32_t k = round % 4;
+    auto m = CchMetric::customize(*topo, expected[2 * k].weights);
+    if (!m.ok()) {
+      failed = true;
+      break;
+    }
+    store.publish(std::make_shared<const Versioned>(Versioned{*std::move(m), 2 * k}));
+    store.update([&](const Versioned& live) {
+      auto closed = live.metric.updated(closures[k]);
+      if (!closed.ok()) failed = true;
+      return closed.ok()
+                 ? std::make_shared<const Versioned>(Versioned{*std::move(closed), 2 * k + 1})
+                 : std::make_shared<const Versioned>(live);
+    });
+  }
+  done.store(true, std::memory_order_release);
+  reader.join();
+  CHECK_FALSE(failed);
+  CHECK(store.version() == 1 + 2 * 24);
+  CHECK(store.snapshot().metric->index == 1);  // round 24: slice 0 plus its closures
+  CHECK(answered.load() >= 2000);
+  CHECK(wrong.load() == 0);
+}
