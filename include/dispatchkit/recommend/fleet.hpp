@@ -34,6 +34,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -203,7 +204,7 @@ class Fleet {
   [[nodiscard]] std::span<const Unit> units() const noexcept { return units_; }
   // OutOfRange "unit id 17 does not exist (fleet has 12 units)".
   [[nodiscard]] absl::StatusOr<const Unit*> find(UnitId id) const;
-  // The unit with this call sign; NotFound otherwise. O(n).
+  // The unit with this call sign; NotFound otherwise. O(1) expected.
   [[nodiscard]] absl::StatusOr<UnitId> find(std::string_view call_sign) const;
 
   // Validated status change (see is_valid_transition). Entering kDispatched needs an
@@ -258,6 +259,7 @@ class Fleet {
 
   FleetOptions options_;
   std::vector<Unit> units_;
+  std::unordered_map<std::string, std::uint32_t> by_call_sign_;
   std::vector<UnitId> journal_;
   std::uint64_t generation_ = 0;
 };
@@ -279,10 +281,9 @@ inline absl::StatusOr<UnitId> Fleet::add_unit(UnitSpec spec) {
   if (spec.call_sign.empty())
     return absl::InvalidArgumentError(
         absl::StrCat("unit ", units_.size(), ": empty call sign (every unit needs a name)"));
-  for (const Unit& u : units_)
-    if (u.call_sign() == spec.call_sign)
-      return absl::InvalidArgumentError(absl::StrCat("duplicate call sign ", spec.call_sign,
-                                                     " (already unit id ", u.id().value(), ")"));
+  if (const auto it = by_call_sign_.find(spec.call_sign); it != by_call_sign_.end())
+    return absl::InvalidArgumentError(absl::StrCat("duplicate call sign ", spec.call_sign,
+                                                   " (already unit id ", it->second, ")"));
   if (spec.status != UnitStatus::kOutOfService && !is_available(spec.status))
     return absl::InvalidArgumentError(
         absl::StrCat("unit ", spec.call_sign, ": cannot join the fleet as ",
@@ -293,6 +294,7 @@ inline absl::StatusOr<UnitId> Fleet::add_unit(UnitSpec spec) {
   Unit u;
   u.id_ = UnitId(static_cast<std::uint32_t>(units_.size()));
   u.spec_ = std::move(spec);
+  by_call_sign_.emplace(u.spec_.call_sign, u.id_.value());
   units_.push_back(std::move(u));
   record(units_.back().id_);
   return units_.back().id_;
@@ -307,8 +309,8 @@ inline absl::StatusOr<const Unit*> Fleet::find(UnitId id) const {
 }
 
 inline absl::StatusOr<UnitId> Fleet::find(std::string_view call_sign) const {
-  for (const Unit& u : units_)
-    if (u.call_sign() == call_sign) return u.id();
+  if (const auto it = by_call_sign_.find(std::string(call_sign)); it != by_call_sign_.end())
+    return UnitId(it->second);
   return absl::NotFoundError(absl::StrCat("no unit with call sign ", detail::as_absl(call_sign)));
 }
 
