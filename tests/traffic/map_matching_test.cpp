@@ -5,7 +5,13 @@
 #include <cmath>
 #include <set>
 #include <string>
+#include <vector>
 
+#include "test_data.hpp"
+
+#include "dispatchkit/detail/hash.hpp"
+#include "dispatchkit/graph/io.hpp"
+#include "dispatchkit/route/dijkstra.hpp"
 #include "dispatchkit/route/traffic/gps.hpp"
 #include "dispatchkit/route/traffic/map_matching.hpp"
 
@@ -176,4 +182,63 @@ TEST_CASE("accumulated samples become medians or trimmed means", "[traffic][map_
   REQUIRE(mean.ok());
   CHECK(mean->find(arc, TimeSlice(7))->travel_time_s == Approx(2090.0 / 6));
   CHECK(mean->find(arc, TimeSlice(8))->travel_time_s == 12.0f);
+}
+
+TEST_CASE("synthetic traces along real SF routes are matched to those routes",
+          "[traffic][map_matching]") {
+  // Bundled San Francisco main-road network (data/sf). For seeded random node pairs, drive
+  // the free-flow shortest path at 1.5 x free-flow time, take a fix every 20 s with
+  // deterministic +-5 m noise, and check that the samples land on the route's arcs with
+  // the right congestion ratio.
+  auto g = load_graph(dk_test::bundled("sf/sf_osm_edges.csv.xz"));
+  REQUIRE(g.ok());
+  auto snapper = Snapper::build(*g);
+  REQUIRE(snapper.ok());
+  const TimeSlicing week;
+  Dijkstra dijkstra(*g);
+  std::uint64_t on_route = 0, off_route = 0, routes = 0;
+  std::vector<double> ratios;
+  for (std::uint64_t seed = 1; routes < 40 && seed < 400; ++seed) {
+    const NodeId s(static_cast<std::uint32_t>(detail::splitmix64(seed) % g->node_count()));
+    const NodeId t(static_cast<std::uint32_t>(detail::splitmix64(seed + 1000) % g->node_count()));
+    if (dijkstra.distance(s, t).seconds() < 240.0) continue;  // want routes of 4+ minutes
+    const std::vector<ArcId> path = dijkstra.path_to(t);
+    ++routes;
+    std::set<std::uint32_t> route;
+    for (ArcId a : path) route.insert(a.value());
+    // Fixes every 20 s of driving at 1.5 x free flow.
+    std::vector<GpsFix> fixes;
+    const std::int64_t t0 = 1211209200;  // Monday 08:00 PDT
+    double clock = 0.0, next_fix = 0.0;
+    int k = 0;
+    for (ArcId a : path) {
+      const double dur = 1.5 * g->travel_time(a).seconds();
+      const LatLon u = g->coordinate(g->tail(a)), v = g->coordinate(g->head(a));
+      while (next_fix <= clock + dur) {
+        const double f = dur > 0 ? (next_fix - clock) / dur : 0.0;
+        const double noise = (k++ % 2 == 0 ? 5.0 : -5.0) / 111195.0;
+        fixes.push_back({t0 + static_cast<std::int64_t>(std::lround(next_fix)),
+                         {u.lat + f * (v.lat - u.lat) + noise, u.lon + f * (v.lon - u.lon)},
+                         true});
+        next_fix += 20.0;
+      }
+      clock += dur;
+    }
+    MapMatcher matcher(*snapper);
+    TrafficAccumulator acc;
+    matcher.match_track(fixes, week, acc);
+    auto p = acc.build(*g, week);
+    REQUIRE(p.ok());
+    for (std::uint32_t a = 0; a < g->arc_count(); ++a)
+      for (const TrafficCell& c : p->cells(ArcId(a))) {
+        (route.count(a) ? on_route : off_route) += c.samples;
+        if (route.count(a)) ratios.push_back(c.travel_time_s / g->travel_time(ArcId(a)).seconds());
+      }
+  }
+  REQUIRE(routes == 40);
+  INFO("samples on route " << on_route << ", off route " << off_route);
+  CHECK(on_route > 500);
+  CHECK(off_route * 10 < on_route);  // over 90% of the samples on the driven route
+  std::nth_element(ratios.begin(), ratios.begin() + ratios.size() / 2, ratios.end());
+  CHECK(ratios[ratios.size() / 2] == Approx(1.5).epsilon(0.1));
 }
