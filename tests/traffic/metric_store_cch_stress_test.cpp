@@ -17,6 +17,8 @@
 #include "dispatchkit/route/cch/topology.hpp"
 #include "dispatchkit/route/dijkstra.hpp"
 #include "dispatchkit/route/metric_store.hpp"
+#include "dispatchkit/route/traffic/closures.hpp"
+#include "dispatchkit/route/traffic/metric.hpp"
 
 using namespace dispatchkit;
 
@@ -137,4 +139,52 @@ TEST_CASE("CCH queries while metrics are customized and swapped",
   CHECK(store.snapshot().metric->index == 1);  // round 24: slice 0 plus its closures
   CHECK(answered.load() >= 2000);
   CHECK(wrong.load() == 0);
+}
+
+TEST_CASE("closures and reopenings by partial re-customization", "[traffic][metric_store][cch]") {
+  const RoadGraph g = grid(12);
+  auto order = cch_order_metis(g);
+  REQUIRE(order.ok());
+  auto topo = CchTopology::build(g, *order);
+  REQUIRE(topo.ok());
+  const std::vector<Weight> base = slice_weights(g, 5);
+  auto m = CchMetric::customize(*topo, base);
+  REQUIRE(m.ok());
+  MetricStore<CchMetric> store(std::make_shared<const CchMetric>(*std::move(m)));
+  const auto before = store.current();
+  // Close the whole column of streets between x = 5 and x = 6 except the top row:
+  // traffic must detour through row 11.
+  std::vector<ArcId> closed;
+  for (std::uint32_t r = 0; r + 1 < 12; ++r) {
+    closed.push_back(*g.find_arc(NodeId(r * 12 + 5), NodeId(r * 12 + 6)));
+    closed.push_back(*g.find_arc(NodeId(r * 12 + 6), NodeId(r * 12 + 5)));
+  }
+  auto v = publish_closures(store, closed);
+  REQUIRE(v.ok());
+  CHECK(*v == 2);
+  Dijkstra open_roads(g, base);
+  const std::vector<Weight> closed_w = with_closures(base, closed);
+  Dijkstra closed_roads(g, closed_w);
+  CchQuery q_new(*store.current(), g), q_old(*before, g);
+  for (std::uint32_t s = 0; s < g.node_count(); s += 7)
+    for (std::uint32_t t = 0; t < g.node_count(); t += 5) {
+      CHECK(q_new.distance(NodeId(s), NodeId(t)) == closed_roads.distance(NodeId(s), NodeId(t)));
+      // The query holding the old metric still sees the open roads.
+      CHECK(q_old.distance(NodeId(s), NodeId(t)) == open_roads.distance(NodeId(s), NodeId(t)));
+    }
+  CHECK(q_new.distance(NodeId(0), NodeId(6)) > q_old.distance(NodeId(0), NodeId(6)));
+  // Reopen: back to the base answers.
+  REQUIRE(publish_reopenings(store, closed, base).ok());
+  CchQuery q_back(*store.current(), g);
+  CHECK(q_back.distance(NodeId(0), NodeId(6)) == open_roads.distance(NodeId(0), NodeId(6)));
+  CHECK(store.version() == 3);
+  // A bad arc id is an error and publishes nothing.
+  const ArcId bad[] = {ArcId(g.arc_count() + 5)};
+  CHECK_FALSE(publish_closures(store, bad).ok());
+  CHECK_FALSE(publish_reopenings(store, bad, base).ok());
+  CHECK(store.version() == 3);
+  // The plain weight-vector store.
+  MetricStore<WeightMetric> plain(std::make_shared<const WeightMetric>(WeightMetric{base, "b"}));
+  REQUIRE(publish_closures(plain, closed).ok());
+  CHECK(plain.current()->weights == closed_w);
 }

@@ -39,6 +39,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "dispatchkit/config.hpp"
 #include "dispatchkit/graph/types.hpp"
 
@@ -90,6 +92,20 @@ class MetricStore {
     const std::lock_guard<std::mutex> lock(writer_);
     const MetricSnapshot<Metric> old = snapshot();  // writers are serialized: stays current
     return swap_in(std::forward<Make>(make)(*old.metric));
+  }
+
+  // As update(), for a `make` that may fail: it returns
+  // absl::StatusOr<std::shared_ptr<const Metric>>, and on an error nothing is published
+  // and the error is returned. FailedPrecondition if there is no current metric.
+  template <class Make>
+  absl::StatusOr<std::uint64_t> try_update(Make&& make) {
+    const std::lock_guard<std::mutex> lock(writer_);
+    const MetricSnapshot<Metric> old = snapshot();
+    if (old.metric == nullptr)
+      return absl::FailedPreconditionError("MetricStore::try_update: no current metric");
+    absl::StatusOr<std::shared_ptr<const Metric>> next = std::forward<Make>(make)(*old.metric);
+    if (!next.ok()) return next.status();
+    return swap_in(*std::move(next));
   }
 
  private:

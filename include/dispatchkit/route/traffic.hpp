@@ -17,11 +17,14 @@
 //                     shrinkage, smoothing, lights-and-sirens; with_closures()
 //   map_matching.hpp  MapMatcher + TrafficAccumulator: GPS traces -> profile (dk-traffic)
 //   gps.hpp           GpsTrack and the GPS CSV reader
+//   closures.hpp      publish_closures / publish_reopenings on a live MetricStore (CCH
+//                     partial re-customization)
 // and route/metric_store.hpp: MetricStore, the atomic swap of live metrics.
 // docs/traffic.md documents the CSV format, the model and the measured ETA quality.
 #pragma once
 
 #include "dispatchkit/route/metric_store.hpp"
+#include "dispatchkit/route/traffic/closures.hpp"
 #include "dispatchkit/route/traffic/gps.hpp"
 #include "dispatchkit/route/traffic/map_matching.hpp"
 #include "dispatchkit/route/traffic/metric.hpp"
