@@ -83,3 +83,35 @@ TEST_CASE("mid-arc positions respect one-way streets", "[route][dijkstra]") {
   CHECK(d.distance(RoadPosition::on_arc(a23, 0.9f), incident).is_infinite());
   CHECK(d.distance(incident, RoadPosition::on_arc(a23, 0.9f)) == Deciseconds{2});
 }
+
+TEST_CASE("invalid ids, invalid positions and closed arcs are unreachable", "[route][dijkstra]") {
+  const RoadGraph g = drawn_city();
+  const ArcId a01 = *g.find_arc(NodeId(0), NodeId(1));
+  const ArcId a10 = *g.find_arc(NodeId(1), NodeId(0));
+  const ArcId a23 = *g.find_arc(NodeId(2), NodeId(3));
+  Dijkstra d(g);
+  CHECK(d.distance(NodeId(0), NodeId(99)).is_infinite());
+  CHECK(d.distance(NodeId::invalid(), NodeId(1)).is_infinite());
+  CHECK(d.distance_to(NodeId(1234)).is_infinite());
+  CHECK(d.distance(RoadPosition(), RoadPosition::at_node(NodeId(1))).is_infinite());
+  CHECK(d.distance(RoadPosition::on_arc(ArcId(999), 0.5f), RoadPosition::at_node(NodeId(1)))
+            .is_infinite());
+  // A "reverse arc" that is not the same street reversed makes the position invalid.
+  CHECK_FALSE(is_valid_position(g, RoadPosition::on_arc(a01, 0.5f, a23)));
+  CHECK(is_valid_position(g, RoadPosition::on_arc(a01, 0.5f, a10)));
+
+  // Close 0 -> 1 (kInfWeight): a unit in its middle can only leave along 1 -> 0.
+  std::vector<Weight> closed(g.weights().begin(), g.weights().end());
+  closed[a01.value()] = kInfWeight;
+  Dijkstra c(g, closed);
+  const auto unit = RoadPosition::on_arc(a01, 0.5f, a10);
+  CHECK(c.distance(unit, RoadPosition::at_node(NodeId(0))) == Deciseconds{5});
+  CHECK(c.distance(unit, RoadPosition::at_node(NodeId(4))) == Deciseconds{55});
+  // On a closed one-way street nothing moves, and no finite "2^31" ETA appears.
+  closed[a23.value()] = kInfWeight;
+  Dijkstra c2(g, closed);
+  CHECK(
+      c2.distance(RoadPosition::on_arc(a23, 0.5f), RoadPosition::at_node(NodeId(4))).is_infinite());
+  CHECK(
+      c2.distance(RoadPosition::on_arc(a23, 0.2f), RoadPosition::on_arc(a23, 0.8f)).is_infinite());
+}

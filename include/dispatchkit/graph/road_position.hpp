@@ -14,6 +14,7 @@
 // helpers below, so all of them agree on rounding to the decisecond.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -72,57 +73,79 @@ struct SeedPair {
   std::span<const SearchSeed> view() const&& = delete;
 };
 
+// True if `p` names a node or arc of `g` and, for a two-way street, its reverse arc
+// really runs head -> tail of its arc. Positions from outside (a unit never positioned,
+// a stale id after a graph reload) fail this; every search then treats them as
+// unreachable instead of reading out of bounds. O(1).
+[[nodiscard]] inline bool is_valid_position(const RoadGraph& g, const RoadPosition& p) noexcept {
+  if (p.is_node()) return p.node().value() < g.node_count();
+  if (!p.arc().valid() || p.arc().value() >= g.arc_count()) return false;
+  if (!p.reverse_arc().valid()) return true;
+  return p.reverse_arc().value() < g.arc_count() && g.tail(p.reverse_arc()) == g.head(p.arc()) &&
+         g.head(p.reverse_arc()) == g.tail(p.arc());
+}
+
 // Weight of driving `fraction` of an arc of weight `w`, rounded to the nearest unit.
+// A closed arc (kInfWeight) cannot be driven at all, not even part of it.
 [[nodiscard]] inline Weight partial_weight(Weight w, float fraction) noexcept {
+  if (w == kInfWeight) return fraction > 0.0f ? kInfWeight : 0;
   return static_cast<Weight>(std::lround(static_cast<double>(w) * fraction));
 }
 
 // Where a search leaving `p` starts: the head of its arc after the rest of the arc, and
-// for a two-way street also the tail after driving back along the reverse arc.
+// for a two-way street also the tail after driving back along the reverse arc. Closed
+// arcs (kInfWeight) give no seed; an invalid position (is_valid_position) gives none.
 [[nodiscard]] inline SeedPair source_seeds(const RoadGraph& g, std::span<const Weight> weights,
                                            const RoadPosition& p) noexcept {
   SeedPair s;
+  if (!is_valid_position(g, p)) return s;
   if (p.is_node()) {
     s.seeds[s.count++] = {p.node(), 0};
     return s;
   }
   const Weight w = weights[p.arc().value()];
-  s.seeds[s.count++] = {g.head(p.arc()), w - partial_weight(w, p.fraction())};
+  if (w != kInfWeight) s.seeds[s.count++] = {g.head(p.arc()), w - partial_weight(w, p.fraction())};
   if (p.reverse_arc().valid()) {
     const Weight r = weights[p.reverse_arc().value()];
-    s.seeds[s.count++] = {g.head(p.reverse_arc()), partial_weight(r, p.fraction())};
+    if (r != kInfWeight)
+      s.seeds[s.count++] = {g.head(p.reverse_arc()), partial_weight(r, p.fraction())};
   }
   return s;
 }
 
 // Where a search reaching `p` ends: its arc's tail plus the part of the arc up to `p`,
-// and for a two-way street also the head plus the part of the reverse arc.
+// and for a two-way street also the head plus the part of the reverse arc. Same rules
+// for closed arcs and invalid positions as source_seeds().
 [[nodiscard]] inline SeedPair target_seeds(const RoadGraph& g, std::span<const Weight> weights,
                                            const RoadPosition& p) noexcept {
   SeedPair s;
+  if (!is_valid_position(g, p)) return s;
   if (p.is_node()) {
     s.seeds[s.count++] = {p.node(), 0};
     return s;
   }
   const Weight w = weights[p.arc().value()];
-  s.seeds[s.count++] = {g.tail(p.arc()), partial_weight(w, p.fraction())};
+  if (w != kInfWeight) s.seeds[s.count++] = {g.tail(p.arc()), partial_weight(w, p.fraction())};
   if (p.reverse_arc().valid()) {
     const Weight r = weights[p.reverse_arc().value()];
-    s.seeds[s.count++] = {g.tail(p.reverse_arc()), r - partial_weight(r, p.fraction())};
+    if (r != kInfWeight)
+      s.seeds[s.count++] = {g.tail(p.reverse_arc()), r - partial_weight(r, p.fraction())};
   }
   return s;
 }
 
 // Travel weight from `s` to `t` without passing an intersection (both on the same street,
-// `t` ahead of `s` in a permitted direction); kInfWeight if there is no such drive.
+// `t` ahead of `s` in a permitted direction); kInfWeight if there is no such drive, if
+// the street is closed in that direction, or if an arc id is outside `weights`.
 [[nodiscard]] inline Weight same_street_weight(std::span<const Weight> weights,
                                                const RoadPosition& s,
                                                const RoadPosition& t) noexcept {
-  if (s.is_node() || t.is_node()) return kInfWeight;
+  if (s.is_node() || t.is_node() || !s.arc().valid() || !t.arc().valid()) return kInfWeight;
   Weight best = kInfWeight;
   auto consider = [&](ArcId arc, bool reversed) {
-    if (!arc.valid()) return;
+    if (!arc.valid() || arc.value() >= weights.size()) return;
     const Weight w = weights[arc.value()];
+    if (w == kInfWeight) return;
     // Fractions are measured along s.arc(); on the reverse arc they run the other way.
     const Weight from =
         reversed ? w - partial_weight(w, s.fraction()) : partial_weight(w, s.fraction());
@@ -133,7 +156,7 @@ struct SeedPair {
   if (t.arc() == s.arc()) {
     consider(s.arc(), false);
     consider(s.reverse_arc(), true);
-  } else if (t.arc() == s.reverse_arc() && t.reverse_arc() == s.arc()) {
+  } else if (s.reverse_arc().valid() && t.arc() == s.reverse_arc() && t.reverse_arc() == s.arc()) {
     // Same street seen from the other direction: express t on s's arc.
     const RoadPosition t_on_s = RoadPosition::on_arc(s.arc(), 1.0f - t.fraction(), s.reverse_arc());
     return same_street_weight(weights, s, t_on_s);

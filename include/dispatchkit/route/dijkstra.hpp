@@ -46,13 +46,16 @@ class Dijkstra {
 
   // Travel time from `source` to `target`, stopping as soon as `target` is settled;
   // infinite() if unreachable. O((n + m) log n) worst case.
+  // Ids outside the graph answer infinite().
   Deciseconds distance(NodeId source, NodeId target) noexcept {
+    if (!in_graph(source) || !in_graph(target)) return Deciseconds::infinite();
     const SearchSeed seed{source, 0};
     run({&seed, 1}, Direction::kForward, target);
     return distance_to(target);
   }
 
-  // Travel time between two road positions (mid-arc allowed), one-way streets respected.
+  // Travel time between two road positions (mid-arc allowed), one-way streets respected;
+  // infinite() for a position that is not valid on this graph (is_valid_position).
   Deciseconds distance(const RoadPosition& source, const RoadPosition& target) noexcept {
     const SeedPair s = source_seeds(*graph_, weights_, source);
     const SeedPair t = target_seeds(*graph_, weights_, target);
@@ -67,24 +70,27 @@ class Dijkstra {
   // One-to-all from `source`: afterwards distance_to(v) is the time source -> v.
   void run_forward(NodeId source) noexcept {
     const SearchSeed seed{source, 0};
-    run({&seed, 1}, Direction::kForward, NodeId::invalid());
+    run({&seed, in_graph(source) ? 1u : 0u}, Direction::kForward, NodeId::invalid());
   }
   // Reverse one-to-all towards `target`: afterwards distance_to(v) is the time v -> target.
   void run_backward(NodeId target) noexcept {
     const SearchSeed seed{target, 0};
-    run({&seed, 1}, Direction::kBackward, NodeId::invalid());
+    run({&seed, in_graph(target) ? 1u : 0u}, Direction::kBackward, NodeId::invalid());
   }
 
   // General search from several seeds (multi-source), in either direction, stopping
   // when `stop_at` is settled (pass NodeId::invalid() to settle everything reachable).
+  // Seeds outside the graph or with an infinite offset are ignored.
   void run(std::span<const SearchSeed> seeds, Direction direction, NodeId stop_at) noexcept;
 
   // After a search: the settled distance to `v` (infinite() if not reached). With an
   // early stop, only nodes settled before the stop are final.
   [[nodiscard]] Deciseconds distance_to(NodeId v) const noexcept {
-    return Deciseconds(dist_.get(v.value()));
+    return in_graph(v) ? Deciseconds(dist_.get(v.value())) : Deciseconds::infinite();
   }
-  [[nodiscard]] bool reached(NodeId v) const noexcept { return dist_.get(v.value()) != kInfWeight; }
+  [[nodiscard]] bool reached(NodeId v) const noexcept {
+    return in_graph(v) && dist_.get(v.value()) != kInfWeight;
+  }
   // The arcs of a shortest path, in driving order: from the seed to `v` after a forward
   // search, from `v` to the seed after a backward one. Empty if `v` is a seed or unreached.
   [[nodiscard]] std::vector<ArcId> path_to(NodeId v) const;
@@ -95,6 +101,7 @@ class Dijkstra {
   [[nodiscard]] std::span<const Weight> weights() const noexcept { return weights_; }
 
  private:
+  [[nodiscard]] bool in_graph(NodeId v) const noexcept { return v.value() < graph_->node_count(); }
   const RoadGraph* graph_;
   std::span<const Weight> weights_;
   detail::IndexedMinHeap<Weight> heap_;
@@ -114,6 +121,7 @@ inline void Dijkstra::run(std::span<const SearchSeed> seeds, Direction direction
   direction_ = direction;
   settled_ = 0;
   for (const SearchSeed& s : seeds) {
+    if (!in_graph(s.node) || s.offset == kInfWeight) continue;
     if (!dist_.is_set(s.node.value()) || s.offset < dist_.get(s.node.value())) {
       dist_.set(s.node.value(), s.offset);
       parent_arc_[s.node.value()] = UINT32_MAX;
