@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -452,4 +453,40 @@ TEST_CASE("CCH on PACE16 NY equals Dijkstra on 10,000 pairs per metric", "[cch][
       require_same_weights(*m, *full);
     }
   }
+}
+
+TEST_CASE("CCH queries treat unknown nodes, arcs and slots as unreachable", "[cch]") {
+  const RoadGraph g = drawn_city();
+  auto order = cch_order_metis(g);
+  REQUIRE(order.ok());
+  auto topo = CchTopology::build(g, *order);
+  REQUIRE(topo.ok());
+  auto m = CchMetric::customize(*topo, g.weights());
+  REQUIRE(m.ok());
+  CchQuery q(*m, g);
+  CHECK(q.distance(NodeId(g.node_count() + 10), NodeId(0)).is_infinite());
+  CHECK(q.distance(NodeId(0), NodeId::invalid()).is_infinite());
+  CHECK(q.path().empty());
+  const RoadPosition ok = RoadPosition::at_node(NodeId(0));
+  CHECK(q.distance(RoadPosition(), ok).is_infinite());
+  CHECK(q.distance(ok, RoadPosition::on_arc(ArcId(g.arc_count() + 3), 0.5f)).is_infinite());
+  CHECK(q.distance(ok, RoadPosition::on_arc(ArcId(0), 0.5f, ArcId(g.arc_count()))).is_infinite());
+  CHECK(q.distance(NodeId(0), NodeId(4)) == Deciseconds{31});  // still usable afterwards
+
+  CchManyToOne fleet(*m, g);
+  fleet.set_source(0, RoadPosition::at_node(NodeId(0)));
+  fleet.set_source(1, RoadPosition::on_arc(ArcId(g.arc_count() + 7), 0.5f));
+  CHECK(fleet.has_source(1));
+  CHECK_THROWS_AS(fleet.set_source(UINT32_MAX, ok), std::length_error);
+  CHECK(fleet.has_source(0));
+  std::vector<Weight> out(2, 0);
+  fleet.distances_to(RoadPosition(), out);
+  CHECK(out[0] == kInfWeight);
+  CHECK(out[1] == kInfWeight);
+  fleet.distances_to(RoadPosition::at_node(NodeId(4)), out);
+  CHECK(out[0] == 31);
+  CHECK(out[1] == kInfWeight);
+  CchMetric empty;
+  const ArcWeightChange change{ArcId(0), 5};
+  CHECK(empty.update({&change, 1}).status().code() == absl::StatusCode::kFailedPrecondition);
 }

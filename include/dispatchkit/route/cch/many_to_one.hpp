@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <span>
+#include <stdexcept>
 #include <vector>
 
 #include "dispatchkit/config.hpp"
@@ -31,23 +32,30 @@
 #include "dispatchkit/graph/road_position.hpp"
 #include "dispatchkit/graph/types.hpp"
 #include "dispatchkit/route/cch/metric.hpp"
+#include "dispatchkit/route/cch/query.hpp"
 #include "dispatchkit/route/cch/topology.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
 class CchManyToOne {
  public:
+  // Slots are unit indexes, not ids: a larger one is a caller bug, refused rather than
+  // allocating gigabytes.
+  static constexpr std::uint32_t kMaxSlots = 1u << 24;
+
   CchManyToOne(const CchMetric& metric, const RoadGraph& graph);
 
   // Places (or moves) the unit of `slot` at `position`; slots are small dense integers
-  // chosen by the caller, the capacity grows to slot + 1. An invalid position keeps the
-  // slot occupied but unreachable. O(ancestors * degree).
+  // chosen by the caller, the capacity grows to slot + 1 (std::length_error for a slot of
+  // kMaxSlots or more, leaving the other units untouched). An invalid position (or one
+  // naming a node or arc the graph does not have) keeps the slot occupied but unreachable.
+  // O(ancestors * degree).
   void set_source(std::uint32_t slot, const RoadPosition& position);
   // Empties `slot` (its distances become kInfWeight). No-op for an empty slot.
   void remove_source(std::uint32_t slot) noexcept;
   // Pre-sizes the slot table (optional).
   void reserve(std::uint32_t slots) {
-    if (slots > slots_.size()) slots_.resize(slots);
+    if (slots > slots_.size()) slots_.resize(std::min(slots, kMaxSlots));
   }
   // One past the highest slot ever set: the size `out` needs to see every unit.
   [[nodiscard]] std::uint32_t slot_capacity() const noexcept {
@@ -173,11 +181,13 @@ inline void CchManyToOne::fill_buckets(std::uint32_t slot) {
 }
 
 inline void CchManyToOne::set_source(std::uint32_t slot, const RoadPosition& position) {
-  if (slot >= slots_.size()) slots_.resize(slot + 1);
+  if (slot >= kMaxSlots) throw std::length_error("CchManyToOne: slot index too large");
+  if (slot >= slots_.size()) slots_.resize(std::size_t{slot} + 1);
   remove_source(slot);
   slots_[slot].active = true;
-  slots_[slot].position = position;
-  if (position.valid()) fill_buckets(slot);
+  // A position the graph cannot resolve is stored as invalid: occupied, unreachable.
+  slots_[slot].position = detail::cch_position_ok(*graph_, position) ? position : RoadPosition();
+  if (slots_[slot].position.valid()) fill_buckets(slot);
 }
 
 inline void CchManyToOne::remove_source(std::uint32_t slot) noexcept {
@@ -210,6 +220,7 @@ inline void CchManyToOne::set_metric(const CchMetric& metric) {
 
 inline void CchManyToOne::distances_to(const RoadPosition& target, std::span<Weight> out) noexcept {
   std::fill(out.begin(), out.end(), kInfWeight);
+  if (!detail::cch_position_ok(*graph_, target)) return;  // unknown place: unreachable
   const auto weights = metric_->input_weights();
   const SeedPair seeds = target_seeds(*graph_, weights, target);
   walk(seeds, false);

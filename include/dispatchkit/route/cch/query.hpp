@@ -46,10 +46,12 @@ class CchQuery {
   void set_metric(const CchMetric& metric) noexcept;
   [[nodiscard]] const CchMetric& metric() const noexcept { return *metric_; }
 
-  // Travel time from `source` to `target`; infinite() if unreachable (e.g. closed roads).
-  // O(sum of upward degrees of the ancestors of both), no allocation.
+  // Travel time from `source` to `target`; infinite() if unreachable (e.g. closed roads) or
+  // if either id is not a node of the graph. O(sum of upward degrees of the ancestors of
+  // both), no allocation.
   Deciseconds distance(NodeId source, NodeId target) noexcept;
-  // Travel time between two road positions (mid-street allowed, one-way streets respected).
+  // Travel time between two road positions (mid-street allowed, one-way streets respected);
+  // infinite() if a position names a node or arc the graph does not have.
   Deciseconds distance(const RoadPosition& source, const RoadPosition& target) noexcept;
 
   // The road arcs of the last distance() query's route in driving order (for positions,
@@ -199,7 +201,22 @@ inline Weight CchQuery::run(const SeedPair& s, const SeedPair& t, Weight best) n
   return best;
 }
 
+namespace detail {
+// Whether every id in `p` names a node or arc of `g` (positions come from outside: snapping,
+// recorded calls); an invalid one is unreachable rather than an out-of-bounds read.
+[[nodiscard]] inline bool cch_position_ok(const RoadGraph& g, const RoadPosition& p) noexcept {
+  if (p.is_node()) return p.node().value() < g.node_count();
+  return p.arc().valid() && p.arc().value() < g.arc_count() &&
+         (!p.reverse_arc().valid() || p.reverse_arc().value() < g.arc_count());
+}
+}  // namespace detail
+
 inline Deciseconds CchQuery::distance(NodeId source, NodeId target) noexcept {
+  if (source.value() >= topo_->node_count() || target.value() >= topo_->node_count()) {
+    reset();
+    best_ = kInfWeight;
+    return Deciseconds::infinite();
+  }
   SeedPair s, t;
   s.seeds[s.count++] = {source, 0};
   t.seeds[t.count++] = {target, 0};
@@ -213,6 +230,11 @@ inline Deciseconds CchQuery::distance(const RoadPosition& source,
   const auto weights = metric_->input_weights();
   last_source_ = source;
   last_target_ = target;
+  if (!detail::cch_position_ok(*graph_, source) || !detail::cch_position_ok(*graph_, target)) {
+    reset();
+    best_ = kInfWeight;
+    return Deciseconds::infinite();
+  }
   return Deciseconds(run(source_seeds(*graph_, weights, source),
                          target_seeds(*graph_, weights, target),
                          same_street_weight(weights, source, target)));

@@ -309,12 +309,12 @@ inline absl::StatusOr<CchMetric> CchMetric::customize(const CchTopology& topolog
 }
 
 inline absl::StatusOr<CchUpdateStats> CchMetric::update(std::span<const ArcWeightChange> changes) {
+  if (topology_ == nullptr)
+    return absl::FailedPreconditionError("CCH update on a metric that was never customized");
   for (const ArcWeightChange& ch : changes)
     if (!ch.arc.valid() || ch.arc.value() >= input_.size())
       return absl::OutOfRangeError(absl::StrCat(
           "CCH update: arc ", ch.arc.value(), " is not one of the ", input_.size(), " road arcs"));
-  if (topology_ == nullptr)
-    return absl::FailedPreconditionError("CCH update on a metric that was never customized");
   CchUpdateStats stats;
   if (changes.empty()) return stats;
   using detail::CchArcWeights;
