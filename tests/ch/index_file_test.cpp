@@ -30,8 +30,12 @@ TEST_CASE("saved index loads back identical and answers the same", "[ch][index]"
   auto loaded = load_hierarchy(path, g);
   REQUIRE(loaded.ok());
   CHECK(std::ranges::equal(loaded->ranks(), ch->ranks()));
-  CHECK(std::ranges::equal(loaded->up_unpack(), ch->up_unpack()));
-  CHECK(std::ranges::equal(loaded->down_first(), ch->down_first()));
+  CHECK(std::ranges::equal(loaded->unpack_words(), ch->unpack_words()));
+  REQUIRE(loaded->arcs().size() == ch->arcs().size());
+  for (std::size_t i = 0; i < ch->arcs().size(); ++i) {
+    CHECK(loaded->arcs()[i].head == ch->arcs()[i].head);
+    CHECK(loaded->arcs()[i].weight == ch->arcs()[i].weight);
+  }
   CHECK(loaded->stats().shortcut_count == ch->stats().shortcut_count);
   CHECK(loaded->graph_fingerprint() == g.fingerprint());
   ChQuery a(*ch, g), b(*loaded, g);
@@ -98,9 +102,9 @@ TEST_CASE("truncated, corrupt and mismatched index files are rejected", "[ch][in
     // only the structural validation can catch this.
     std::string bad = good.substr(0, good.size() - 8);
     const std::size_t n = g.node_count();
-    const std::size_t first_up_arc = detail::kChIndexHeaderBytes + 4 * n + 4 * (n + 1);
+    const std::size_t first_arc = detail::kChIndexHeaderBytes + 4 * n + 8 * (n + 1);
     const std::uint32_t zero = 0;
-    std::memcpy(bad.data() + first_up_arc + 8 * 50, &zero, 4);  // some row's first head = rank 0
+    std::memcpy(bad.data() + first_arc + 8 * 50, &zero, 4);  // some row's arc head = rank 0
     const std::uint64_t sum = detail::ch_checksum(bad);
     bad.append(reinterpret_cast<const char*>(&sum), 8);
     write_bytes(path, bad);

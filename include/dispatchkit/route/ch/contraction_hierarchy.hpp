@@ -86,9 +86,16 @@ struct ChArc {
 };
 // Unpack word of a hierarchy arc: an original ArcId, or `middle rank | kChShortcutBit`.
 inline constexpr std::uint32_t kChShortcutBit = 0x80000000u;
-// Work item of the iterative shortcut unpacking.
-struct ChUnpackItem {
-  std::uint32_t from, to, unpack;
+// Where row r of the hierarchy starts and where its upward part starts.
+struct ChRow {
+  std::uint32_t begin;
+  std::uint32_t up;
+};
+// The two arcs a shortcut u -> w via m stands for: u -> m (in m's downward part) and
+// m -> w (in m's upward part), as indices into the arc array.
+struct ChHalves {
+  std::uint32_t first;
+  std::uint32_t second;
 };
 class ChContractor;
 struct ChIndexAccess;
@@ -123,45 +130,48 @@ class ContractionHierarchy {
   // The graph node with rank `r`.
   [[nodiscard]] NodeId node_at(std::uint32_t r) const noexcept { return NodeId(order_[r]); }
 
-  // Raw rows, indexed by rank, for the search loops in route/ch/. `up_arcs(r)` are the
-  // arcs r -> h with rank h > r; `down_arcs(r)` the arcs h -> r with h > r, stored with
-  // `head` = h. The unpack words run parallel to the arcs.
+  // Raw rows, indexed by rank, for the search loops in route/ch/. Row r holds first its
+  // downward arcs (h -> r with h > r, stored with `head` = h), then its upward arcs
+  // (r -> h with h > r), each part sorted by head, so one settled node costs one row
+  // lookup for both the stall check and the relaxation. `rows()[r].begin` and
+  // `rows()[r].up` delimit the parts; `rows()[r + 1].begin` ends the row.
   [[nodiscard]] std::span<const detail::ChArc> up_arcs(std::uint32_t r) const noexcept {
-    return {up_arc_.data() + up_first_[r], up_arc_.data() + up_first_[r + 1]};
+    return {arc_.data() + row_[r].up, arc_.data() + row_[r + 1].begin};
   }
   [[nodiscard]] std::span<const detail::ChArc> down_arcs(std::uint32_t r) const noexcept {
-    return {down_arc_.data() + down_first_[r], down_arc_.data() + down_first_[r + 1]};
+    return {arc_.data() + row_[r].begin, arc_.data() + row_[r].up};
   }
-  [[nodiscard]] std::span<const std::uint32_t> up_first() const noexcept { return up_first_; }
-  [[nodiscard]] std::span<const detail::ChArc> up_arc_array() const noexcept { return up_arc_; }
-  [[nodiscard]] std::span<const std::uint32_t> up_unpack() const noexcept { return up_unpack_; }
-  [[nodiscard]] std::span<const std::uint32_t> down_first() const noexcept { return down_first_; }
-  [[nodiscard]] std::span<const detail::ChArc> down_arc_array() const noexcept { return down_arc_; }
-  [[nodiscard]] std::span<const std::uint32_t> down_unpack() const noexcept { return down_unpack_; }
+  [[nodiscard]] std::span<const detail::ChRow> rows() const noexcept { return row_; }
+  [[nodiscard]] std::span<const detail::ChArc> arcs() const noexcept { return arc_; }
+  // Per arc: an original ArcId, or `middle rank | kChShortcutBit`.
+  [[nodiscard]] std::span<const std::uint32_t> unpack_words() const noexcept { return unpack_; }
   [[nodiscard]] std::span<const std::uint32_t> ranks() const noexcept { return rank_; }
 
-  // Appends to `out` the original arcs, in driving order, of the hierarchy arc
-  // `from_rank -> to_rank` whose unpack word is `unpack`. Iterative (explicit stack
-  // `scratch`, reused by the caller), O(path length * degree).
-  void unpack_arc(std::uint32_t from_rank, std::uint32_t to_rank, std::uint32_t unpack,
-                  std::vector<ArcId>& out, std::vector<detail::ChUnpackItem>& scratch) const;
+  // Appends to `out` the original arcs, in driving order, of the hierarchy arc with index
+  // `arc` (into arcs()). Iterative with the explicit stack `scratch` (reused by the
+  // caller); O(original arcs): each shortcut knows the indices of its two halves.
+  void unpack_arc(std::uint32_t arc, std::vector<ArcId>& out,
+                  std::vector<std::uint32_t>& scratch) const;
 
   // Bytes held by the arrays (what a loaded index occupies).
   [[nodiscard]] std::uint64_t memory_bytes() const noexcept;
 
  private:
+  // Fills halves_; false if some shortcut's halves are missing (a corrupt index).
+  bool link_shortcuts();
+
+ public:
+ private:
   friend class detail::ChContractor;
   friend struct detail::ChIndexAccess;
   std::uint64_t graph_fingerprint_ = 0;
   std::uint32_t graph_arc_count_ = 0;
-  std::vector<std::uint32_t> rank_;   // node -> rank
-  std::vector<std::uint32_t> order_;  // rank -> node
-  std::vector<std::uint32_t> up_first_{0};
-  std::vector<detail::ChArc> up_arc_;
-  std::vector<std::uint32_t> up_unpack_;
-  std::vector<std::uint32_t> down_first_{0};
-  std::vector<detail::ChArc> down_arc_;
-  std::vector<std::uint32_t> down_unpack_;
+  std::vector<std::uint32_t> rank_;                      // node -> rank
+  std::vector<std::uint32_t> order_;                     // rank -> node
+  std::vector<detail::ChRow> row_{detail::ChRow{0, 0}};  // n + 1 rows
+  std::vector<detail::ChArc> arc_;
+  std::vector<std::uint32_t> unpack_;
+  std::vector<detail::ChHalves> halves_;  // derived from the above by link_shortcuts()
   ChStats stats_;
 };
 

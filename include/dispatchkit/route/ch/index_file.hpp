@@ -7,19 +7,19 @@
 //
 // File layout (version 1, little-endian, all integers unsigned):
 //   magic "DK-CHIX\n" | u32 version | u32 reserved | u64 graph fingerprint |
-//   u32 node count | u32 graph arc count | u64 up arcs | u64 down arcs | u64 shortcuts |
+//   u32 node count | u32 graph arc count | u64 arcs m | u64 upward arcs | u64 shortcuts |
 //   u32 rounds | u32 reserved | f64 build seconds | u64 peak memory bytes |
-//   u32 rank[n] | u32 up_first[n+1] | {u32 head, u32 weight}[up] | u32 up_unpack[up] |
-//   u32 down_first[n+1] | {u32 head, u32 weight}[down] | u32 down_unpack[down] |
+//   u32 rank[n] | {u32 begin, u32 up}[n+1] rows | {u32 head, u32 weight}[m] | u32 unpack[m] |
 //   u64 checksum of every byte before it.
+// (see ContractionHierarchy::rows() for the meaning of the arrays).
 //
 // Errors: NotFound (no file), DataLoss (not an index, truncated, trailing bytes, checksum
 // mismatch, or contents inconsistent with themselves or with the graph's arcs),
 // FailedPrecondition (another format version, or built for a different graph: the
 // fingerprint, node or arc count differs). A file that loads has been checked arc by arc:
 // every original arc it names exists in `expected_graph` with the same ends and weight,
-// and every shortcut unpacks through strictly lower ranks, so no query can read out of
-// bounds or loop.
+// and every shortcut unpacks through strictly lower ranks into two arcs whose weights add
+// up to its own, so no query can read out of bounds, loop or unpack a wrong route.
 #pragma once
 
 #include <bit>
@@ -96,20 +96,17 @@ struct ChIndexAccess {
     put(ch.graph_fingerprint_);
     put(n);
     put(ch.graph_arc_count_);
-    put(std::uint64_t{ch.up_arc_.size()});
-    put(std::uint64_t{ch.down_arc_.size()});
+    put(std::uint64_t{ch.arc_.size()});
+    put(ch.stats_.upward_arc_count);
     put(ch.stats_.shortcut_count);
     put(ch.stats_.rounds);
     put(std::uint32_t{0});
     put(ch.stats_.build_seconds);
     put(ch.stats_.peak_memory_bytes);
     put_vec(ch.rank_);
-    put_vec(ch.up_first_);
-    put_vec(ch.up_arc_);
-    put_vec(ch.up_unpack_);
-    put_vec(ch.down_first_);
-    put_vec(ch.down_arc_);
-    put_vec(ch.down_unpack_);
+    put_vec(ch.row_);
+    put_vec(ch.arc_);
+    put_vec(ch.unpack_);
     put(ch_checksum(out));
     return out;
   }
@@ -132,7 +129,7 @@ struct ChIndexAccess {
       at += sizeof v;
     };
     std::uint32_t version = 0, reserved = 0, n = 0, arcs = 0, rounds = 0;
-    std::uint64_t fingerprint = 0, up = 0, down = 0, shortcuts = 0, peak = 0;
+    std::uint64_t fingerprint = 0, m = 0, up = 0, shortcuts = 0, peak = 0;
     double seconds = 0;
     get(version);
     get(reserved);
@@ -144,18 +141,18 @@ struct ChIndexAccess {
     get(fingerprint);
     get(n);
     get(arcs);
+    get(m);
     get(up);
-    get(down);
     get(shortcuts);
     get(rounds);
     get(reserved);
     get(seconds);
     get(peak);
     // Sizes first, with 64-bit arithmetic bounded by the file size (no overflow).
-    if (n == 0 || n >= kChShortcutBit || up > data.size() || down > data.size())
-      return loss("corrupt header (node count ", n, ", arc counts ", up, "/", down, ")");
+    if (n == 0 || n >= kChShortcutBit || m > data.size() || up > m)
+      return loss("corrupt header (node count ", n, ", arc counts ", m, "/", up, ")");
     const std::uint64_t expected =
-        kChIndexHeaderBytes + 4ull * n + 2 * 4ull * (n + 1ull) + 12ull * up + 12ull * down + 8;
+        kChIndexHeaderBytes + 4ull * n + 8ull * (n + 1ull) + 12ull * m + 8;
     if (data.size() < expected)
       return loss("truncated: ", data.size(), " bytes, the header announces ", expected);
     if (data.size() > expected)
@@ -179,20 +176,18 @@ struct ChIndexAccess {
     ch.graph_fingerprint_ = fingerprint;
     ch.graph_arc_count_ = arcs;
     get_vec(ch.rank_, n);
-    get_vec(ch.up_first_, n + 1ull);
-    get_vec(ch.up_arc_, up);
-    get_vec(ch.up_unpack_, up);
-    get_vec(ch.down_first_, n + 1ull);
-    get_vec(ch.down_arc_, down);
-    get_vec(ch.down_unpack_, down);
+    get_vec(ch.row_, n + 1ull);
+    get_vec(ch.arc_, m);
+    get_vec(ch.unpack_, m);
     ch.stats_.shortcut_count = shortcuts;
     ch.stats_.upward_arc_count = up;
-    ch.stats_.downward_arc_count = down;
+    ch.stats_.downward_arc_count = m - up;
     ch.stats_.rounds = rounds;
     ch.stats_.build_seconds = seconds;
     ch.stats_.peak_memory_bytes = peak;
-    // Structure: a permutation, monotone rows, heads above their row, sorted rows,
-    // original arcs that exist with these ends and weight, shortcuts through lower ranks.
+    // Structure: a permutation, monotone rows, heads above their row and sorted within
+    // each part, original arcs that exist with these ends and weight, shortcuts through
+    // lower ranks (checked with their halves by link_shortcuts()).
     ch.order_.assign(n, UINT32_MAX);
     for (std::uint32_t v = 0; v < n; ++v) {
       const std::uint32_t r = ch.rank_[v];
@@ -200,35 +195,38 @@ struct ChIndexAccess {
       ch.order_[r] = v;
     }
     const auto weights = g.weights();
-    std::uint64_t counted_shortcuts = 0;
-    auto check_rows = [&](const std::vector<std::uint32_t>& first,
-                          const std::vector<ChArc>& row_arcs,
-                          const std::vector<std::uint32_t>& unpack, bool upward) -> bool {
-      if (first[0] != 0 || first[n] != row_arcs.size()) return false;
+    const auto tails = g.tails();
+    const auto heads = g.heads();
+    std::uint64_t counted_shortcuts = 0, counted_up = 0;
+    auto rows_ok = [&]() -> bool {
+      if (ch.row_[0].begin != 0 || ch.row_[n].begin != m || ch.row_[n].up != m) return false;
       for (std::uint32_t r = 0; r < n; ++r) {
-        if (first[r] > first[r + 1]) return false;
-        std::uint32_t previous = r;
-        for (std::uint32_t i = first[r]; i < first[r + 1]; ++i) {
-          const std::uint32_t h = row_arcs[i].head;
-          if (h >= n || h <= previous) return false;
-          previous = h;
-          const std::uint32_t u = unpack[i];
-          if ((u & kChShortcutBit) != 0) {
-            if ((u & ~kChShortcutBit) >= r) return false;
-            ++counted_shortcuts;
-          } else {
-            if (u >= g.arc_count() || weights[u] != row_arcs[i].weight) return false;
+        const ChRow row = ch.row_[r];
+        if (row.begin > row.up || row.up > ch.row_[r + 1].begin) return false;
+        counted_up += ch.row_[r + 1].begin - row.up;
+        for (const bool upward : {false, true}) {
+          const std::uint32_t lo = upward ? row.up : row.begin;
+          const std::uint32_t hi = upward ? ch.row_[r + 1].begin : row.up;
+          std::uint32_t previous = r;
+          for (std::uint32_t i = lo; i < hi; ++i) {
+            const std::uint32_t h = ch.arc_[i].head;
+            if (h >= n || h <= previous) return false;
+            previous = h;
+            const std::uint32_t u = ch.unpack_[i];
+            if ((u & kChShortcutBit) != 0) {
+              ++counted_shortcuts;
+              continue;
+            }
+            if (u >= g.arc_count() || weights[u] != ch.arc_[i].weight) return false;
             const std::uint32_t tail = upward ? ch.order_[r] : ch.order_[h];
             const std::uint32_t head = upward ? ch.order_[h] : ch.order_[r];
-            if (g.tails()[u] != tail || g.heads()[u] != head) return false;
+            if (tails[u] != tail || heads[u] != head) return false;
           }
         }
       }
       return true;
     };
-    if (!check_rows(ch.up_first_, ch.up_arc_, ch.up_unpack_, true) ||
-        !check_rows(ch.down_first_, ch.down_arc_, ch.down_unpack_, false) ||
-        counted_shortcuts != shortcuts) {
+    if (!rows_ok() || counted_shortcuts != shortcuts || counted_up != up || !ch.link_shortcuts()) {
       return loss("inconsistent hierarchy arrays (checksum matched: written by a faulty writer?)");
     }
     return ch;

@@ -73,7 +73,7 @@ class ChQuery {
   };
   struct Parent {
     std::uint32_t node;  // rank, or kSeedParent (then `arc` is the seed index)
-    std::uint32_t arc;   // index into the hierarchy's up (forward) or down (backward) arcs
+    std::uint32_t arc;   // index into the hierarchy's arcs() of the arc that reached the node
   };
   struct Side {
     detail::ChMinQueue heap;
@@ -100,8 +100,8 @@ class ChQuery {
   Side fwd_, bwd_;
   std::uint32_t stamp_ = 0;
   std::uint32_t settled_ = 0;
-  std::vector<detail::ChUnpackItem> unpack_stack_;
-  std::vector<detail::ChUnpackItem> segments_;
+  std::vector<std::uint32_t> unpack_stack_;
+  std::vector<std::uint32_t> segments_;  // hierarchy arcs of the route, in driving order
 };
 
 // The route's shape for a map: the source position, every intersection passed and the
@@ -142,22 +142,26 @@ inline void ChQuery::step(Side& self, const Side& other, Result& best) noexcept 
     best.dist = via;
     best.meet = v;
   }
-  const ContractionHierarchy& ch = *ch_;
-  const auto stall_first = kForward ? ch.down_first() : ch.up_first();
-  const detail::ChArc* stall = kForward ? ch.down_arc_array().data() : ch.up_arc_array().data();
-  for (std::uint32_t i = stall_first[v]; i < stall_first[v + 1]; ++i) {
-    if (add_weights(dist(self, stall[i].head), stall[i].weight) < d) return;  // stalled
+  const detail::ChRow* rows = ch_->rows().data();
+  const detail::ChArc* arcs = ch_->arcs().data();
+  // Forward: stall over the downward part of v's row, relax the upward part; backward:
+  // mirrored. Both parts are adjacent in memory.
+  const std::uint32_t begin = rows[v].begin, up = rows[v].up, end = rows[v + 1].begin;
+  const std::uint32_t stall_begin = kForward ? begin : up, stall_end = kForward ? up : end;
+  const std::uint32_t relax_begin = kForward ? up : begin, relax_end = kForward ? end : up;
+  for (std::uint32_t i = stall_begin; i < stall_end; ++i) {
+    if (add_weights(dist(self, arcs[i].head), arcs[i].weight) < d) return;  // stalled
   }
-  const auto relax_first = kForward ? ch.up_first() : ch.down_first();
-  const detail::ChArc* relax = kForward ? ch.up_arc_array().data() : ch.down_arc_array().data();
-  for (std::uint32_t i = relax_first[v]; i < relax_first[v + 1]; ++i) {
-    const std::uint32_t h = relax[i].head;
-    const Weight nd = add_weights(d, relax[i].weight);
+  for (std::uint32_t i = relax_begin; i < relax_end; ++i) {
+    const std::uint32_t h = arcs[i].head;
+    const Weight nd = add_weights(d, arcs[i].weight);
     Label& l = self.label[h];
     if (l.stamp != stamp_ || nd < l.dist) {
       l = Label{stamp_, nd};
       self.parent[h] = Parent{v, i};
       self.heap.push(h, nd);
+      // h's row is read when h is settled, a few pops from now: fetch it meanwhile.
+      __builtin_prefetch(rows + h);
     }
   }
 }
@@ -220,27 +224,23 @@ inline Deciseconds ChQuery::distance(const RoadPosition& source,
 
 inline void ChQuery::unpack_route(const Result& r, std::vector<ArcId>& out,
                                   std::uint32_t& source_seed, std::uint32_t& target_seed) {
-  const ContractionHierarchy& ch = *ch_;
   // Forward half: hierarchy arcs from the source seed up to the meeting node.
   segments_.clear();
   std::uint32_t x = r.meet;
   while (fwd_.parent[x].node != kSeedParent) {
-    const Parent& p = fwd_.parent[x];
-    segments_.push_back({p.node, x, ch.up_unpack()[p.arc]});
-    x = p.node;
+    segments_.push_back(fwd_.parent[x].arc);
+    x = fwd_.parent[x].node;
   }
   source_seed = fwd_.parent[x].arc;
   std::reverse(segments_.begin(), segments_.end());
   // Backward half: from the meeting node down to the target seed.
   x = r.meet;
   while (bwd_.parent[x].node != kSeedParent) {
-    const Parent& p = bwd_.parent[x];
-    segments_.push_back({x, p.node, ch.down_unpack()[p.arc]});
-    x = p.node;
+    segments_.push_back(bwd_.parent[x].arc);
+    x = bwd_.parent[x].node;
   }
   target_seed = bwd_.parent[x].arc;
-  for (const detail::ChUnpackItem& s : segments_)
-    ch.unpack_arc(s.from, s.to, s.unpack, out, unpack_stack_);
+  for (const std::uint32_t arc : segments_) ch_->unpack_arc(arc, out, unpack_stack_);
 }
 
 inline std::vector<ArcId> ChQuery::path(NodeId source, NodeId target) {

@@ -170,9 +170,7 @@ class ChContractor {
   void release(std::vector<ChDynArc>& list) noexcept;
   template <class F>
   void parallel_for(std::size_t count, F&& f);
-  void finish_rows(std::vector<std::uint32_t>& first, std::vector<OutArc>& arcs,
-                   std::vector<ChArc>& out_arcs, std::vector<std::uint32_t>& out_unpack,
-                   std::uint64_t& shortcuts) const;
+  void finish_rows(ContractionHierarchy& ch);
   void note_memory() noexcept;
 
   const RoadGraph& graph_;
@@ -353,28 +351,40 @@ inline void ChContractor::note_memory() noexcept {
   peak_bytes_ = std::max(peak_bytes_, bytes);
 }
 
-// Turns node ids into ranks, sorts each row by head rank and splits arcs from unpack words.
-inline void ChContractor::finish_rows(std::vector<std::uint32_t>& first, std::vector<OutArc>& arcs,
-                                      std::vector<ChArc>& out_arcs,
-                                      std::vector<std::uint32_t>& out_unpack,
-                                      std::uint64_t& shortcuts) const {
-  for (OutArc& a : arcs) {
-    a.node = rank_[a.node];
-    if ((a.unpack & kChShortcutBit) != 0) {
-      a.unpack = rank_[a.unpack & ~kChShortcutBit] | kChShortcutBit;
-      ++shortcuts;
+// Turns node ids into ranks, sorts each part of a row by head rank and lays the rows
+// out as the hierarchy stores them (downward part, then upward part).
+inline void ChContractor::finish_rows(ContractionHierarchy& ch) {
+  auto to_ranks = [this](std::vector<OutArc>& arcs) {
+    for (OutArc& a : arcs) {
+      a.node = rank_[a.node];
+      if ((a.unpack & kChShortcutBit) != 0)
+        a.unpack = rank_[a.unpack & ~kChShortcutBit] | kChShortcutBit;
+    }
+  };
+  to_ranks(up_);
+  to_ranks(down_);
+  const std::size_t m = up_.size() + down_.size();
+  ch.row_.assign(std::size_t{n_} + 1, ChRow{0, 0});
+  ch.arc_.resize(m);
+  ch.unpack_.resize(m);
+  auto by_head = [](const OutArc& a, const OutArc& b) { return a.node < b.node; };
+  std::uint32_t at = 0;
+  for (std::uint32_t r = 0; r < n_; ++r) {
+    ch.row_[r].begin = at;
+    for (int part = 0; part < 2; ++part) {
+      std::vector<OutArc>& src = part == 0 ? down_ : up_;
+      const std::vector<std::uint32_t>& first = part == 0 ? down_first_ : up_first_;
+      if (part == 1) ch.row_[r].up = at;
+      std::sort(src.begin() + first[r], src.begin() + first[r + 1], by_head);
+      for (std::uint32_t i = first[r]; i < first[r + 1]; ++i, ++at) {
+        ch.arc_[at] = ChArc{src[i].node, src[i].weight};
+        ch.unpack_[at] = src[i].unpack;
+      }
     }
   }
-  for (std::uint32_t r = 0; r + 1 < first.size(); ++r) {
-    std::sort(arcs.begin() + first[r], arcs.begin() + first[r + 1],
-              [](const OutArc& a, const OutArc& b) { return a.node < b.node; });
-  }
-  out_arcs.resize(arcs.size());
-  out_unpack.resize(arcs.size());
-  for (std::size_t i = 0; i < arcs.size(); ++i) {
-    out_arcs[i] = ChArc{arcs[i].node, arcs[i].weight};
-    out_unpack[i] = arcs[i].unpack;
-  }
+  ch.row_[n_] = ChRow{at, at};
+  ch.stats_.upward_arc_count = up_.size();
+  ch.stats_.downward_arc_count = down_.size();
 }
 
 inline ContractionHierarchy ChContractor::run() {
@@ -469,18 +479,15 @@ inline ContractionHierarchy ChContractor::run() {
   ContractionHierarchy ch;
   ch.graph_fingerprint_ = graph_.fingerprint();
   ch.graph_arc_count_ = graph_.arc_count();
+  finish_rows(ch);
+  ch.link_shortcuts();
   std::uint64_t shortcuts = 0;
-  finish_rows(up_first_, up_, ch.up_arc_, ch.up_unpack_, shortcuts);
-  finish_rows(down_first_, down_, ch.down_arc_, ch.down_unpack_, shortcuts);
+  for (const std::uint32_t u : ch.unpack_) shortcuts += (u & kChShortcutBit) != 0 ? 1 : 0;
   peak_bytes_ = std::max<std::uint64_t>(
       peak_bytes_, (up_.capacity() + down_.capacity()) * sizeof(OutArc) + ch.memory_bytes());
-  ch.up_first_ = std::move(up_first_);
-  ch.down_first_ = std::move(down_first_);
   ch.rank_ = std::move(rank_);
   ch.order_ = std::move(order_);
   ch.stats_.shortcut_count = shortcuts;
-  ch.stats_.upward_arc_count = ch.up_arc_.size();
-  ch.stats_.downward_arc_count = ch.down_arc_.size();
   ch.stats_.rounds = rounds;
   ch.stats_.peak_memory_bytes = peak_bytes_;
   ch.stats_.build_seconds =
@@ -511,41 +518,54 @@ inline absl::StatusOr<ContractionHierarchy> ContractionHierarchy::build(
   return detail::ChContractor(graph, options, progress).run();
 }
 
-inline void ContractionHierarchy::unpack_arc(std::uint32_t from_rank, std::uint32_t to_rank,
-                                             std::uint32_t unpack, std::vector<ArcId>& out,
-                                             std::vector<detail::ChUnpackItem>& scratch) const {
-  scratch.clear();
-  scratch.push_back({from_rank, to_rank, unpack});
-  while (!scratch.empty()) {
-    const detail::ChUnpackItem item = scratch.back();
-    scratch.pop_back();
-    if ((item.unpack & detail::kChShortcutBit) == 0) {
-      out.push_back(ArcId(item.unpack));
-      continue;
+inline bool ContractionHierarchy::link_shortcuts() {
+  halves_.assign(arc_.size(), detail::ChHalves{0, 0});
+  auto find = [this](std::uint32_t lo, std::uint32_t hi, std::uint32_t head) {
+    const auto first = arc_.begin() + lo, last = arc_.begin() + hi;
+    const auto it = std::lower_bound(
+        first, last, head, [](const detail::ChArc& a, std::uint32_t h) { return a.head < h; });
+    return it != last && it->head == head ? static_cast<std::uint32_t>(it - arc_.begin())
+                                          : UINT32_MAX;
+  };
+  const auto n = static_cast<std::uint32_t>(row_.size() - 1);
+  for (std::uint32_t r = 0; r < n; ++r) {
+    for (std::uint32_t i = row_[r].begin; i < row_[r + 1].begin; ++i) {
+      if ((unpack_[i] & detail::kChShortcutBit) == 0) continue;
+      const std::uint32_t mid = unpack_[i] & ~detail::kChShortcutBit;
+      if (mid >= r) return false;  // a shortcut passes strictly below both of its ends
+      const bool upward = i >= row_[r].up;
+      const std::uint32_t from = upward ? r : arc_[i].head;
+      const std::uint32_t to = upward ? arc_[i].head : r;
+      const std::uint32_t first = find(row_[mid].begin, row_[mid].up, from);
+      const std::uint32_t second = find(row_[mid].up, row_[mid + 1].begin, to);
+      if (first == UINT32_MAX || second == UINT32_MAX) return false;
+      if (add_weights(arc_[first].weight, arc_[second].weight) != arc_[i].weight) return false;
+      halves_[i] = detail::ChHalves{first, second};
     }
-    // from -> mid -> to, with mid below both: from -> mid is a downward arc stored at
-    // mid's down row, mid -> to an upward arc in mid's up row. Rows are sorted by head.
-    const std::uint32_t mid = item.unpack & ~detail::kChShortcutBit;
-    auto find = [](std::span<const detail::ChArc> row, std::uint32_t head) {
-      const auto it =
-          std::lower_bound(row.begin(), row.end(), head,
-                           [](const detail::ChArc& a, std::uint32_t h) { return a.head < h; });
-      return static_cast<std::size_t>(it - row.begin());
-    };
-    const std::size_t second = find(up_arcs(mid), item.to);
-    const std::size_t first = find(down_arcs(mid), item.from);
-    // Never false for a built or validated hierarchy; guards reads all the same.
-    if (second == up_arcs(mid).size() || first == down_arcs(mid).size()) continue;
-    scratch.push_back({mid, item.to, up_unpack_[up_first_[mid] + second]});       // second
-    scratch.push_back({item.from, mid, down_unpack_[down_first_[mid] + first]});  // first
+  }
+  return true;
+}
+
+inline void ContractionHierarchy::unpack_arc(std::uint32_t arc, std::vector<ArcId>& out,
+                                             std::vector<std::uint32_t>& scratch) const {
+  scratch.clear();
+  scratch.push_back(arc);
+  while (!scratch.empty()) {
+    const std::uint32_t i = scratch.back();
+    scratch.pop_back();
+    if ((unpack_[i] & detail::kChShortcutBit) == 0) {
+      out.push_back(ArcId(unpack_[i]));
+    } else {
+      scratch.push_back(halves_[i].second);  // driven second
+      scratch.push_back(halves_[i].first);   // driven first
+    }
   }
 }
 
 inline std::uint64_t ContractionHierarchy::memory_bytes() const noexcept {
-  return (rank_.size() + order_.size() + up_first_.size() + down_first_.size() + up_unpack_.size() +
-          down_unpack_.size()) *
-             std::uint64_t{4} +
-         (up_arc_.size() + down_arc_.size()) * sizeof(detail::ChArc);
+  return (rank_.size() + order_.size() + unpack_.size()) * std::uint64_t{4} +
+         row_.size() * sizeof(detail::ChRow) + arc_.size() * sizeof(detail::ChArc) +
+         halves_.size() * sizeof(detail::ChHalves);
 }
 
 DISPATCHKIT_NAMESPACE_END

@@ -63,29 +63,27 @@ class ChUpwardSearch {
         heap_.push(s.rank, s.offset);
       }
     }
-    const auto up_first = ch.up_first();
-    const auto down_first = ch.down_first();
-    const ChArc* up = ch.up_arc_array().data();
-    const ChArc* down = ch.down_arc_array().data();
-    const std::uint32_t* relax_first = kForward ? up_first.data() : down_first.data();
-    const ChArc* relax_arcs = kForward ? up : down;
-    const std::uint32_t* stall_first = kForward ? down_first.data() : up_first.data();
-    const ChArc* stall_arcs = kForward ? down : up;
+    const ChRow* rows = ch.rows().data();
+    const ChArc* arcs = ch.arcs().data();
     while (!heap_.empty()) {
       const auto [d, v] = heap_.pop();
       if (d > dist_.get(v)) continue;  // stale duplicate
+      // Forward: stall over the downward part, relax the upward part; backward: mirrored.
+      const std::uint32_t begin = rows[v].begin, up = rows[v].up, end = rows[v + 1].begin;
+      const std::uint32_t stall_begin = kForward ? begin : up, stall_end = kForward ? up : end;
+      const std::uint32_t relax_begin = kForward ? up : begin, relax_end = kForward ? end : up;
       bool stalled = false;
-      for (std::uint32_t i = stall_first[v]; i < stall_first[v + 1]; ++i) {
-        if (add_weights(dist_.get(stall_arcs[i].head), stall_arcs[i].weight) < d) {
+      for (std::uint32_t i = stall_begin; i < stall_end; ++i) {
+        if (add_weights(dist_.get(arcs[i].head), arcs[i].weight) < d) {
           stalled = true;
           break;
         }
       }
       if (stalled) continue;
       on_settle(v, d);
-      for (std::uint32_t i = relax_first[v]; i < relax_first[v + 1]; ++i) {
-        const std::uint32_t h = relax_arcs[i].head;
-        const Weight nd = add_weights(d, relax_arcs[i].weight);
+      for (std::uint32_t i = relax_begin; i < relax_end; ++i) {
+        const std::uint32_t h = arcs[i].head;
+        const Weight nd = add_weights(d, arcs[i].weight);
         if (nd < dist_.get(h)) {
           dist_.set(h, nd);
           heap_.push(h, nd);
