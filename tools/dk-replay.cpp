@@ -17,7 +17,9 @@
 //   --plans=FILE          response plan table (triage CSV)
 //   --seed=N              sampling seed (default 1)
 //   --oracle=ch|dijkstra  travel-time oracle (same results; ch is faster)
-//   --no-shifts           every unit on duty all the time (default: shifts from the record)
+//   --shifts=MODEL        when the record's units are on duty: blocks (default: every
+//                         12-hour block with a dispatch), activity (first dispatch to last
+//                         available in each block), always
 //   --last-stretch-kmh=X  speed from the street to the caller (default 10)
 //   --progress / --no-progress   progress bar on stderr (default: when stderr is a terminal)
 // Exit status: 0 ok, 1 bad input (message on stderr), 2 usage.
@@ -48,15 +50,16 @@ namespace {
 using namespace dispatchkit;
 
 int usage(const char* why) {
-  std::fprintf(stderr,
-               "dk-replay: %s\n"
-               "usage: dk-replay --graph=FILE --calls=FILE --stations=FILE --hospitals=FILE\n"
-               "                 (--strategy=NAME | --compare=A,B,...) --out=DIR\n"
-               "                 [--fleet=FILE] [--traffic=FILE] [--mapping=FILE] [--plans=FILE]\n"
-               "                 [--seed=N] [--oracle=ch|dijkstra] [--no-shifts]\n"
-               "                 [--last-stretch-kmh=X] [--progress|--no-progress]\n"
-               "strategies: ",
-               why);
+  std::fprintf(
+      stderr,
+      "dk-replay: %s\n"
+      "usage: dk-replay --graph=FILE --calls=FILE --stations=FILE --hospitals=FILE\n"
+      "                 (--strategy=NAME | --compare=A,B,...) --out=DIR\n"
+      "                 [--fleet=FILE] [--traffic=FILE] [--mapping=FILE] [--plans=FILE]\n"
+      "                 [--seed=N] [--oracle=ch|dijkstra] [--shifts=blocks|activity|always]\n"
+      "                 [--last-stretch-kmh=X] [--progress|--no-progress]\n"
+      "strategies: ",
+      why);
   const auto names = RecommenderRegistry::global().names();
   for (std::size_t i = 0; i < names.size(); ++i)
     std::fprintf(stderr, "%s%s", i ? ", " : "", names[i].c_str());
@@ -133,8 +136,10 @@ int main(int argc, char** argv) {
     } else if (value("--last-stretch-kmh=", v)) {
       if (!parse_number(v, options.replay.last_stretch_kmh) || options.replay.last_stretch_kmh <= 0)
         return usage("--last-stretch-kmh needs a positive number");
-    } else if (a == "--no-shifts") {
-      options.replay.shifts_from_record = false;
+    } else if (value("--shifts=", v)) {
+      const std::optional<ShiftModel> m = parse_shift_model(v);
+      if (!m) return usage("--shifts is always, blocks or activity");
+      options.replay.shifts = *m;
     } else if (a == "--progress") {
       progress = true;
     } else if (a == "--no-progress") {

@@ -230,8 +230,36 @@ TEST_CASE("ETA validation compares station-to-call road times with recorded driv
   CHECK(t.overall.mean_error_s == Approx(-620.0 / 3));
   CHECK(t.overall.median_abs_error_s == Approx(180.0));
 
-  // A unit busy until shortly before its next dispatch is not assumed at its station.
+  // Every unit's first job: it starts from its station whatever idle_before says.
   EtaValidationOptions strict;
   strict.idle_before = std::chrono::hours(100);
-  CHECK(validate_etas(*in, w.record, strict).samples.size() == 3);  // first jobs: still idle
+  CHECK(validate_etas(*in, w.record, strict).samples.size() == 3);
+}
+
+TEST_CASE("ETA validation knows a unit that just cleared a scene is still there", "[sim][eta]") {
+  World w;
+  // Call 7: M2 cleared call 2 at n0 without transport at 10:30:00 and is sent again at
+  // 10:31:30 to n2 (grade I): origin n0, predicted 50 + 70 = 120 s, recorded 10:31:40 ->
+  // 10:34:40 = 180 s, error -60 s. With idle_before 30 min it is not "at its station".
+  std::string csv = record_csv();
+  csv +=
+      "7,M2,MEDIC,3,Medical Incident,Potentially Life-Threatening,Other,true,"
+      "01/02/2017 10:31:00 AM,01/02/2017 10:31:00 AM,01/02/2017 10:31:30 AM,"
+      "01/02/2017 10:31:40 AM,01/02/2017 10:34:40 AM,,,01/02/2017 10:50:00 AM,01," +
+      loc(2) + "\n";
+  w.record = *parse_recorded_calls("seven.csv", csv);
+  auto in =
+      prepare_replay(w.graph, w.snapper, w.record, w.stations, w.hospitals,
+                     CallMapping::sf_default(), ResponsePlanTable::default_table(), {}, w.fleet());
+  REQUIRE(in.ok());
+  EtaValidation v = validate_etas(*in, w.record);
+  CHECK(v.by_origin[0].count == 3);
+  REQUIRE(v.by_origin[1].count == 1);
+  CHECK(v.by_origin[1].mean_error_s == Approx(-60.0));
+  // Without the previous-scene rule the drive's origin is unknown.
+  EtaValidationOptions no_scene;
+  no_scene.at_previous_scene_within = SimDuration(0);
+  EtaValidation u = validate_etas(*in, w.record, no_scene);
+  CHECK(u.samples.size() == 3);
+  CHECK(u.skipped_not_at_station == 1);
 }

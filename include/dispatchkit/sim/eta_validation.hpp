@@ -6,16 +6,17 @@
 //   EtaValidation tod = validate_etas(inputs, record, "time_of_day",
 //       [&](SimTime t, TravelMode m) -> std::span<const Weight> { ... });
 //
-// For every recorded ambulance response of a replayed call whose unit was idle long
-// enough to be back at its home station (EtaValidationOptions::idle_before; the record
-// has no unit positions, so this is the one origin we can trust), the predicted drive
-// is the road time from the unit's station to the call (in the call's travel mode) plus
+// The record has no unit positions, so only drives whose origin the record pins down are
+// validated: units idle long enough to be back at their home station
+// (EtaValidationOptions::idle_before) and units dispatched right after clearing a scene
+// without transport (still there). For each, the predicted drive is the road time from
+// that origin to the call (in the call's travel mode, as in the replay) plus
 // the last stretch on foot (as in the replay), and the recorded drive is "On Scene" -
 // "Response" (wheels rolling to arrival, so turnout is excluded from both). Errors are
 // predicted - recorded: a positive bias means the model is too slow.
 //
 // Cost: one Dijkstra (RoadPosition to RoadPosition) per sample on the metric of its time;
-// the free-flow run reuses prepare_replay's station tables (no search).
+// the free-flow run reuses prepare_replay's station tables for station origins.
 #pragma once
 
 #include <algorithm>
@@ -46,6 +47,16 @@ struct EtaValidationOptions {
   // A unit whose previous call ended (recorded "Available") at least this long before the
   // new dispatch is taken to be at its home station; otherwise the response is skipped.
   SimDuration idle_before = std::chrono::minutes(30);
+  // A unit dispatched within this time of clearing a scene WITHOUT transport (recorded
+  // "Available" with no "Transport") is taken to be still at that scene: a second origin
+  // the record pins down. Zero disables it.
+  SimDuration at_previous_scene_within = std::chrono::minutes(2);
+};
+
+// Where a validated drive started, as far as the record tells.
+enum class EtaOrigin : std::uint8_t {
+  kHomeStation = 0,    // idle for EtaValidationOptions::idle_before: back at its station
+  kPreviousScene = 1,  // just cleared a call without transport: still at that scene
 };
 
 // One validated drive.
@@ -53,6 +64,7 @@ struct EtaSample {
   std::uint32_t call = 0;  // index into ReplayInputs::calls
   std::uint32_t unit = 0;  // index into ReplayInputs::units
   int hour = 0;            // local hour of day the unit started driving
+  EtaOrigin origin = EtaOrigin::kHomeStation;
   double recorded_s = 0.0;
   double predicted_s = 0.0;
   [[nodiscard]] double error_s() const noexcept { return predicted_s - recorded_s; }
@@ -71,11 +83,12 @@ struct EtaValidation {
   std::vector<EtaSample> samples;
   EtaErrorStats overall;
   std::array<EtaErrorStats, 24> by_hour{};
+  std::array<EtaErrorStats, 2> by_origin{};  // [EtaOrigin]
   // Responses not used: no en-route or on-scene stamp, unit not in the fleet, unit not
   // known to be at its station, no route.
   std::uint64_t skipped_no_stamps = 0;
   std::uint64_t skipped_not_in_fleet = 0;
-  std::uint64_t skipped_not_at_station = 0;
+  std::uint64_t skipped_not_at_station = 0;  // origin unknown (neither kind above)
   std::uint64_t skipped_unreachable = 0;
 };
 
@@ -131,13 +144,24 @@ void for_each_validated_drive(const ReplayInputs& in, const RecordedCalls& recor
   // Unit name -> replay unit index.
   std::map<std::string, std::uint32_t> unit_of;
   for (std::uint32_t u = 0; u < in.units.size(); ++u) unit_of[in.units[u].call_sign] = u;
-  // Per recorded unit, its responses' (dispatched, available) in time order, to tell
-  // whether it was idle before a dispatch.
-  std::vector<std::vector<std::pair<SimTime, SimTime>>> busy(record.unit_names.size());
-  for (const RecordedCall& c : record.calls)
-    for (const RecordedResponse& r : c.responses)
-      if (is_set(r.dispatched)) busy[r.unit].emplace_back(r.dispatched, r.available);
-  for (auto& b : busy) std::sort(b.begin(), b.end());
+  // Recorded call index -> replayed call index (its snapped position).
+  std::vector<std::uint32_t> replayed(record.calls.size(), UINT32_MAX);
+  for (std::uint32_t i = 0; i < in.calls.size(); ++i) replayed[in.calls[i].recorded] = i;
+  // Per recorded unit, its jobs in dispatch order, to tell where it was before a dispatch.
+  struct Job {
+    SimTime dispatched, available;
+    bool transported;
+    std::uint32_t call;  // recorded call index
+  };
+  std::vector<std::vector<Job>> jobs(record.unit_names.size());
+  for (std::uint32_t k = 0; k < record.calls.size(); ++k)
+    for (const RecordedResponse& r : record.calls[k].responses)
+      if (is_set(r.dispatched))
+        jobs[r.unit].push_back({r.dispatched, r.available, is_set(r.transporting), k});
+  for (auto& j : jobs)
+    std::sort(j.begin(), j.end(), [](const Job& a, const Job& b) {
+      return a.dispatched != b.dispatched ? a.dispatched < b.dispatched : a.call < b.call;
+    });
   for (std::uint32_t i = 0; i < in.calls.size(); ++i) {
     const RecordedCall& c = record.calls[in.calls[i].recorded];
     for (const RecordedResponse& r : c.responses) {
@@ -152,20 +176,24 @@ void for_each_validated_drive(const ReplayInputs& in, const RecordedCalls& recor
         ++v.skipped_not_in_fleet;
         continue;
       }
-      // The unit's latest earlier job must have ended idle_before ago (none: first job).
-      bool idle = true;
-      for (const auto& [d, a] : busy[r.unit]) {
-        if (d >= r.dispatched) break;
-        if (!is_set(a) || a + options.idle_before > r.dispatched)
-          idle = false;
-        else
-          idle = true;  // a later, long-finished job supersedes an earlier one
+      // The unit's latest job dispatched before this one decides where it was.
+      const Job* last = nullptr;
+      for (const Job& j : jobs[r.unit]) {
+        if (j.dispatched >= r.dispatched) break;
+        last = &j;
       }
-      if (!idle) {
+      if (last == nullptr ||
+          (is_set(last->available) && last->available + options.idle_before <= r.dispatched)) {
+        f(i, it->second, r, EtaOrigin::kHomeStation,
+          in.station_positions[in.units[it->second].station]);
+      } else if (options.at_previous_scene_within.count() > 0 && !last->transported &&
+                 is_set(last->available) && last->available <= r.dispatched &&
+                 r.dispatched <= last->available + options.at_previous_scene_within &&
+                 replayed[last->call] != UINT32_MAX) {
+        f(i, it->second, r, EtaOrigin::kPreviousScene, in.calls[replayed[last->call]].position);
+      } else {
         ++v.skipped_not_at_station;
-        continue;
       }
-      f(i, it->second, r);
     }
   }
 }
@@ -175,6 +203,9 @@ inline void finish_validation(EtaValidation& v, TimeZoneRule) {
   std::array<std::vector<EtaSample>, 24> by_hour;
   for (const EtaSample& s : v.samples) by_hour[static_cast<std::size_t>(s.hour)].push_back(s);
   for (std::size_t h = 0; h < 24; ++h) v.by_hour[h] = eta_error_stats(by_hour[h]);
+  std::array<std::vector<EtaSample>, 2> by_origin;
+  for (const EtaSample& s : v.samples) by_origin[static_cast<std::size_t>(s.origin)].push_back(s);
+  for (std::size_t o = 0; o < 2; ++o) v.by_origin[o] = eta_error_stats(by_origin[o]);
 }
 
 }  // namespace detail
@@ -184,12 +215,17 @@ inline EtaValidation validate_etas(const ReplayInputs& in, const RecordedCalls& 
   EtaValidation v;
   v.metric = "free_flow";
   const RoadGraph& g = *in.graph;
+  Dijkstra dijkstra(g);  // for origins other than stations (tables cover those)
   detail::for_each_validated_drive(
-      in, record, options, v, [&](std::uint32_t i, std::uint32_t u, const RecordedResponse& r) {
+      in, record, options, v,
+      [&](std::uint32_t i, std::uint32_t u, const RecordedResponse& r, EtaOrigin origin,
+          const RoadPosition& from) {
         const ReplayCall& c = in.calls[i];
-        const std::uint32_t st = in.units[u].station;
-        const Weight w = weight_in_mode(detail::table_time_to(in.from_station[st], g, c.position),
-                                        c.mode, in.options.modes);
+        const Weight road =
+            origin == EtaOrigin::kHomeStation
+                ? detail::table_time_to(in.from_station[in.units[u].station], g, c.position)
+                : dijkstra.distance(from, c.position).count();
+        const Weight w = weight_in_mode(road, c.mode, in.options.modes);
         if (w == kInfWeight) {
           ++v.skipped_unreachable;
           return;
@@ -198,6 +234,7 @@ inline EtaValidation validate_etas(const ReplayInputs& in, const RecordedCalls& 
         s.call = i;
         s.unit = u;
         s.hour = local_hour(r.en_route, in.zone);
+        s.origin = origin;
         s.recorded_s = static_cast<double>(detail::secs(r.on_scene) - detail::secs(r.en_route));
         s.predicted_s = static_cast<double>(w) / 10.0 + c.last_stretch_s;
         v.samples.push_back(s);
@@ -215,14 +252,16 @@ inline EtaValidation validate_etas(const ReplayInputs& in, const RecordedCalls& 
   std::optional<Dijkstra> d;  // rebuilt only when the metric changes
   const Weight* current = nullptr;
   detail::for_each_validated_drive(
-      in, record, options, v, [&](std::uint32_t i, std::uint32_t u, const RecordedResponse& r) {
+      in, record, options, v,
+      [&](std::uint32_t i, std::uint32_t u, const RecordedResponse& r, EtaOrigin origin,
+          const RoadPosition& from) {
         const ReplayCall& c = in.calls[i];
         const std::span<const Weight> w = weights_at(r.en_route, c.mode);
         if (!d || w.data() != current) {
           d.emplace(g, w);
           current = w.data();
         }
-        const Deciseconds t = d->distance(in.station_positions[in.units[u].station], c.position);
+        const Deciseconds t = d->distance(from, c.position);
         if (t.is_infinite()) {
           ++v.skipped_unreachable;
           return;
@@ -231,6 +270,7 @@ inline EtaValidation validate_etas(const ReplayInputs& in, const RecordedCalls& 
         s.call = i;
         s.unit = u;
         s.hour = local_hour(r.en_route, in.zone);
+        s.origin = origin;
         s.recorded_s = static_cast<double>(detail::secs(r.on_scene) - detail::secs(r.en_route));
         s.predicted_s = t.seconds() + c.last_stretch_s;
         v.samples.push_back(s);

@@ -37,9 +37,9 @@
 // origin if diverted; the record's first responders (engines) are not simulated, so
 // response time is "first AMBULANCE on scene" in both the recorded and simulated
 // columns; calls whose recorded ambulances never reached the scene are skipped (reason
-// ambulance_never_on_scene); the crew on-duty periods are inferred from the record (a
-// unit is on duty in each 12-hour block, 08:00-20:00 / 20:00-08:00 local, in which it
-// was dispatched) unless a fleet file is given.
+// ambulance_never_on_scene); the crews' on-duty periods are inferred from the record
+// (ShiftModel; by default a unit is on duty in each 12-hour block, 08:00-20:00 /
+// 20:00-08:00 local, in which it was dispatched) unless a fleet file is given.
 //
 // Cost: per call one oracle query per unit sent plus O(units); hospital and station
 // times are table look-ups (HospitalRanker's per-hospital tables; one reverse and one
@@ -92,6 +92,26 @@
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
+// How the replay infers when each recorded unit was staffed. The export has no roster, so
+// this is an assumption, and a strong one: more units on duty means shorter drives. The
+// two recorded models bracket the truth and are worth running both.
+enum class ShiftModel : std::uint8_t {
+  kAlwaysOnDuty = 0,  // every unit, the whole replay (an upper bound on staffing)
+  kRecordedBlocks,    // on duty for every 12-hour block (08-20, 20-08 local) with a
+                      // dispatch of the unit: generous (idle blocks' ends count)
+  kRecordedActivity,  // on duty from its first dispatch to its last "available" in each
+                      // block: tight (no idle time before the first or after the last job)
+};
+[[nodiscard]] constexpr std::string_view to_string(ShiftModel m) noexcept {
+  constexpr std::string_view kNames[] = {"always", "blocks", "activity"};
+  return kNames[static_cast<unsigned>(m) % 3];
+}
+[[nodiscard]] constexpr std::optional<ShiftModel> parse_shift_model(std::string_view s) noexcept {
+  for (unsigned i = 0; i < 3; ++i)
+    if (to_string(static_cast<ShiftModel>(i)) == s) return static_cast<ShiftModel>(i);
+  return std::nullopt;
+}
+
 struct ReplayOptions {
   std::uint64_t seed = 1;
   // Speed over the last stretch, from the street the call snapped to to the caller's
@@ -107,9 +127,9 @@ struct ReplayOptions {
   AreaClass area = AreaClass::kUrban;
   // Hospital choice (recommend/hospital.hpp): specialty-centre bypass limit.
   HospitalOptions hospital;
-  // Infer crews' on-duty periods from the record (see the banner); false = every unit on
-  // duty for the whole replay.
-  bool shifts_from_record = true;
+  // When the record's units are on duty (see ShiftModel). Ignored for a fleet file's
+  // units, which are always on duty.
+  ShiftModel shifts = ShiftModel::kRecordedBlocks;
   std::int32_t shift_block_hours = 12;
   std::int32_t shift_first_block_local_hour = 8;
   // Calls snapped farther than this from a street are skipped (not_on_road).
@@ -225,7 +245,7 @@ struct ReplayInputs {
 // The fleet the record shows: every ambulance unit, based at the station whose area it
 // served most often (ties: lowest station number; unmatched: nearest station to its first
 // call), ALS if most of its rows say so (ALS units: als&bls&transport, others
-// bls&transport); on duty per ReplayOptions::shifts_from_record.
+// bls&transport); on duty per ReplayOptions::shifts.
 [[nodiscard]] std::vector<ReplayUnit> derive_fleet(const RecordedCalls& record,
                                                    const std::vector<Site>& stations,
                                                    const ReplayOptions& options = {});
@@ -383,7 +403,8 @@ inline std::vector<ReplayUnit> derive_fleet(const RecordedCalls& record,
     std::map<std::int32_t, std::uint32_t> areas;  // station number -> responses
     std::uint32_t rows = 0, als = 0;
     LatLon first_location;
-    std::vector<std::int64_t> blocks;  // shift blocks with a dispatch
+    std::vector<std::int64_t> blocks;                              // shift blocks with a dispatch
+    std::map<std::int64_t, std::pair<SimTime, SimTime>> activity;  // block -> first, last
   };
   std::map<std::uint32_t, Tally> tally;  // by unit index; ordered for determinism
   const std::int64_t block_s = std::int64_t{options.shift_block_hours} * 3600;
@@ -399,7 +420,14 @@ inline std::vector<ReplayUnit> derive_fleet(const RecordedCalls& record,
       if (parse_number(r.station_area, area)) ++t.areas[area];
       const SimTime when = is_set(r.dispatched) ? r.dispatched : c.received;
       const std::int64_t local = detail::secs(when) + utc_offset_at(when, record.zone);
-      t.blocks.push_back(detail::floor_div(local - block_origin, block_s));
+      const std::int64_t block = detail::floor_div(local - block_origin, block_s);
+      t.blocks.push_back(block);
+      const SimTime last = is_set(r.available) ? r.available : when;
+      auto [it, fresh] = t.activity.try_emplace(block, when, last);
+      if (!fresh) {
+        it->second.first = std::min(it->second.first, when);
+        it->second.second = std::max(it->second.second, last);
+      }
     }
   std::vector<ReplayUnit> units;
   for (auto& [index, t] : tally) {
@@ -422,7 +450,14 @@ inline std::vector<ReplayUnit> derive_fleet(const RecordedCalls& record,
     u.capabilities = 2 * t.als >= t.rows ? CapabilitySet{Capability::kAls} | Capability::kBls |
                                                Capability::kTransport
                                          : CapabilitySet{Capability::kBls} | Capability::kTransport;
-    if (options.shifts_from_record) {
+    if (options.shifts == ShiftModel::kRecordedActivity) {
+      for (const auto& [block, span] : t.activity) {  // block order = time order
+        if (!u.on_duty.empty() && u.on_duty.back().second >= span.first)
+          u.on_duty.back().second = std::max(u.on_duty.back().second, span.second);
+        else
+          u.on_duty.emplace_back(span.first, span.second);
+      }
+    } else if (options.shifts == ShiftModel::kRecordedBlocks) {
       std::sort(t.blocks.begin(), t.blocks.end());
       t.blocks.erase(std::unique(t.blocks.begin(), t.blocks.end()), t.blocks.end());
       for (std::size_t i = 0; i < t.blocks.size();) {
@@ -761,7 +796,7 @@ class ReplayEngine {
       o.ready = c.ready;
       o.target_s = c.target_s;
     }
-    const bool shifts = in_.options.shifts_from_record;
+    const bool shifts = in_.options.shifts != ShiftModel::kAlwaysOnDuty;
     for (std::uint32_t u = 0; u < in_.units.size(); ++u) {
       const ReplayUnit& ru = in_.units[u];
       UnitSpec spec;

@@ -192,8 +192,11 @@ inline std::string report_json(const ReplayReportInputs& r) {
                     detail::eta_stats_json(e.overall),
                     ",\n     \"skipped\": {\"no_stamps\": ", e.skipped_no_stamps,
                     ", \"not_in_fleet\": ", e.skipped_not_in_fleet,
-                    ", \"not_at_station\": ", e.skipped_not_at_station,
-                    ", \"unreachable\": ", e.skipped_unreachable, "},\n     \"by_hour\": [");
+                    ", \"origin_unknown\": ", e.skipped_not_at_station,
+                    ", \"unreachable\": ", e.skipped_unreachable,
+                    "},\n     \"from_home_station\": {", detail::eta_stats_json(e.by_origin[0]),
+                    "},\n     \"from_previous_scene\": {", detail::eta_stats_json(e.by_origin[1]),
+                    "},\n     \"by_hour\": [");
     for (std::size_t h = 0; h < 24; ++h)
       absl::StrAppend(&out, h ? "," : "", "\n       {\"hour\": ", h, ", ",
                       detail::eta_stats_json(e.by_hour[h]), "}");
@@ -275,11 +278,20 @@ inline std::string report_table(const ReplayReportInputs& r) {
   }
   for (const EtaValidation& e : r.eta) {
     absl::StrAppend(
-        &out, absl::StrFormat("\nETA validation (%s): %u drives from the home station; median "
-                              "absolute error %.0f s, bias (median predicted - recorded) %+.0f "
-                              "s, median recorded drive %.0f s\n",
-                              e.metric, e.overall.count, e.overall.median_abs_error_s,
-                              e.overall.bias_s, e.overall.median_recorded_s));
+        &out, absl::StrFormat("\nETA validation (%s): %u recorded drives (%u from the home "
+                              "station, %u from the previous scene); median absolute error %.0f "
+                              "s, bias (median predicted - recorded) %+.0f s, median recorded "
+                              "drive %.0f s\n",
+                              e.metric, e.overall.count, e.by_origin[0].count, e.by_origin[1].count,
+                              e.overall.median_abs_error_s, e.overall.bias_s,
+                              e.overall.median_recorded_s));
+    for (std::size_t o = 0; o < 2; ++o)
+      absl::StrAppend(
+          &out, absl::StrFormat("  from %-16s %5u drives  median |error| %4.0f s  "
+                                "bias %+4.0f s  median drive %4.0f s\n",
+                                o == 0 ? "home station" : "previous scene", e.by_origin[o].count,
+                                e.by_origin[o].median_abs_error_s, e.by_origin[o].bias_s,
+                                e.by_origin[o].median_recorded_s));
     absl::StrAppend(&out, "  hour  drives  median |error| (s)  bias (s)\n");
     for (std::size_t h = 0; h < 24; ++h)
       if (e.by_hour[h].count != 0)
@@ -333,7 +345,7 @@ inline std::string report_summary(const ReplayReportInputs& r) {
     absl::StrAppend(
         &out, absl::StrFormat(
                   "\nHow far to trust the simulated columns: over %u recorded drives from a "
-                  "station,\nthe road model (%s) was off by a median %.0f s (bias %+.0f s; "
+                  "known origin,\nthe road model (%s) was off by a median %.0f s (bias %+.0f s; "
                   "median drive %.0f s).\n",
                   e.count, r.eta[0].metric, e.median_abs_error_s, e.bias_s, e.median_recorded_s));
   }
