@@ -263,3 +263,29 @@ TEST_CASE("ETA validation knows a unit that just cleared a scene is still there"
   CHECK(u.samples.size() == 3);
   CHECK(u.skipped_not_at_station == 1);
 }
+
+TEST_CASE("repeat_replay: copies far enough apart replay identically, shifted", "[sim][replay]") {
+  World w;
+  auto in =
+      prepare_replay(w.graph, w.snapper, w.record, w.stations, w.hospitals,
+                     CallMapping::sf_default(), ResponsePlanTable::default_table(), {}, w.fleet());
+  REQUIRE(in.ok());
+  // The scenario is over within two hours: copies a day apart cannot interact.
+  const ReplayInputs three = repeat_replay(*in, 3, std::chrono::hours(24));
+  REQUIRE(three.calls.size() == 12);
+  CHECK(three.end == in->end + std::chrono::hours(48));
+  DijkstraOracle oracle(w.graph);
+  ClosestIdle a, b;
+  const ReplayResult one = run_replay(*in, a, oracle);
+  const ReplayResult all = run_replay(three, b, oracle);
+  for (std::size_t k = 0; k < 3; ++k)
+    for (std::size_t i = 0; i < 4; ++i) {
+      const CallOutcome& x = one.outcomes[i];
+      const CallOutcome& y = all.outcomes[k * 4 + i];
+      CHECK(y.first_dispatch == x.first_dispatch + std::chrono::hours(24 * k));
+      CHECK(y.first_on_scene == x.first_on_scene + std::chrono::hours(24 * k));
+    }
+  CHECK(all.kpis.overall.response.mean_s == Approx(one.kpis.overall.response.mean_s));
+  CHECK(three.recorded_kpis.overall.response.median_s ==
+        Approx(in->recorded_kpis.overall.response.median_s));
+}

@@ -102,3 +102,23 @@ TEST_CASE("SF week: every replayed call is accounted for and timed consistently"
   absl::StatusOr<ReplayResult> unknown = replay_strategy(in, "no_such_strategy");
   CHECK(unknown.status().code() == absl::StatusCode::kNotFound);
 }
+
+TEST_CASE("SF week: the shift models bracket staffing", "[sim][replay][data]") {
+  double hours[3] = {};
+  for (ShiftModel m :
+       {ShiftModel::kAlwaysOnDuty, ShiftModel::kRecordedBlocks, ShiftModel::kRecordedActivity}) {
+    ReplayScenarioOptions o;
+    o.replay.shifts = m;
+    o.build_ch = false;
+    absl::StatusOr<std::unique_ptr<ReplayScenario>> s = load_replay_scenario(sf_paths(), o);
+    REQUIRE(s.ok());
+    hours[static_cast<int>(m)] = (*s)->inputs.on_duty_seconds() / 3600.0;
+  }
+  // 75 units over the ~8-day period; every 12-hour block with a dispatch; the active spans.
+  CHECK(hours[0] > 14000);
+  CHECK(hours[1] < hours[0]);
+  CHECK(hours[2] < hours[1]);
+  CHECK(hours[2] > 4000);
+  CHECK(parse_shift_model("activity") == ShiftModel::kRecordedActivity);
+  CHECK_FALSE(parse_shift_model("roster").has_value());
+}
