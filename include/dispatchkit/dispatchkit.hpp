@@ -1,8 +1,35 @@
-// dispatchkit/dispatchkit.hpp: the umbrella header (everything public).
+// dispatchkit/dispatchkit.hpp: the umbrella header (every public capability).
+//
+// Prefer the capability headers in your own code (they compile faster):
+//   graph/road_graph.hpp, graph/io.hpp, graph/snap.hpp     road network, loaders, snapping
+//   route/dijkstra.hpp, route/ch.hpp, route/cch.hpp        reference search, CH, customizable CH
+//   route/traffic.hpp, route/metric_store.hpp              time-of-day metrics, live swaps
+//   triage/triage.hpp                                      determinants, plans, pending-call queue
+//   recommend/recommend.hpp                                fleet, strategies, hospital choice
+//   sim/replay.hpp, sim/compare.hpp                        replay of recorded calls, KPIs
 #pragma once
 
 #include "dispatchkit/config.hpp"
+#include "dispatchkit/ems/vocabulary.hpp"
+#include "dispatchkit/graph/boost_adapter.hpp"
+#include "dispatchkit/graph/io.hpp"
 #include "dispatchkit/graph/road_graph.hpp"
 #include "dispatchkit/graph/road_position.hpp"
+#include "dispatchkit/graph/snap.hpp"
 #include "dispatchkit/graph/types.hpp"
+#include "dispatchkit/recommend/recommend.hpp"
+#include "dispatchkit/route/cch.hpp"
+#include "dispatchkit/route/ch.hpp"
 #include "dispatchkit/route/dijkstra.hpp"
+#include "dispatchkit/route/metric_store.hpp"
+#include "dispatchkit/route/traffic.hpp"
+#include "dispatchkit/sim/call_mapping.hpp"
+#include "dispatchkit/sim/compare.hpp"
+#include "dispatchkit/sim/eta_validation.hpp"
+#include "dispatchkit/sim/event_queue.hpp"
+#include "dispatchkit/sim/kpi.hpp"
+#include "dispatchkit/sim/recorded_calls.hpp"
+#include "dispatchkit/sim/replay.hpp"
+#include "dispatchkit/sim/report.hpp"
+#include "dispatchkit/sim/scenario.hpp"
+#include "dispatchkit/triage/triage.hpp"

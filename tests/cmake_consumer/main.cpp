@@ -1,4 +1,5 @@
-// Builds against the *installed* headers: a tiny graph, one Dijkstra query.
+// Builds against the *installed* headers (the umbrella header pulls in every capability):
+// a tiny graph, one Dijkstra query, one determinant code looked up in the default plans.
 #include <cstdio>
 
 #include "dispatchkit/dispatchkit.hpp"
@@ -14,5 +15,9 @@ int main() {
   Dijkstra dijkstra(*g);
   const Deciseconds t = dijkstra.distance(a, c);
   std::printf("dispatchkit %s: %.1f s\n", DISPATCHKIT_VERSION_STRING, t.seconds());
+  absl::StatusOr<DeterminantCode> code = DeterminantCode::parse("9-E-1");
+  if (!code.ok()) return 1;
+  const ResponsePlan* plan = ResponsePlanTable::default_table().lookup(*code);
+  if (plan == nullptr || plan->grade != PriorityGrade::kI) return 1;
   return t == Deciseconds{120} ? 0 : 1;
 }
