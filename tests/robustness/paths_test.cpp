@@ -136,7 +136,7 @@ TEST_CASE("MetricStore: versions, closures with bad ids, snapshots outlive a swa
 
 // F9: MetricStore allows a null initial metric ("no metric yet") but update() then
 // dereferences it (route/metric_store.hpp, MetricStore::update: make(*old.metric)).
-TEST_CASE("MetricStore::update on an empty store does not crash", "[.][known][traffic]") {
+TEST_CASE("MetricStore::update on an empty store does not crash", "[known][traffic]") {
   MetricStore<WeightMetric> store;
   bool called = false;
   store.update([&](const WeightMetric& m) {

@@ -187,4 +187,6 @@ TEST_CASE("closures and reopenings by partial re-customization", "[traffic][metr
   MetricStore<WeightMetric> plain(std::make_shared<const WeightMetric>(WeightMetric{base, "b"}));
   REQUIRE(publish_closures(plain, closed).ok());
   CHECK(plain.current()->weights == closed_w);
+  CHECK(publish_closures(plain, bad).status().code() == absl::StatusCode::kOutOfRange);
+  CHECK(plain.version() == 2);
 }

@@ -4,8 +4,10 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -76,6 +78,41 @@ TEST_CASE("a snapshot outlives the publication of a newer metric", "[traffic][me
   MetricStore<WeightMetric> empty;
   CHECK(empty.current() == nullptr);
   CHECK(empty.version() == 1);
+  // update() on "no metric yet" has nothing to copy: it returns 0 without calling make,
+  // publishes nothing; try_update() says why.
+  bool called = false;
+  CHECK(empty.update([&](const WeightMetric& old) {
+    called = true;
+    return std::make_shared<const WeightMetric>(old);
+  }) == 0);
+  CHECK_FALSE(called);
+  CHECK(empty.version() == 1);
+  CHECK(empty.current() == nullptr);
+  const auto tried = empty.try_update(
+      [&](const WeightMetric& old) -> absl::StatusOr<std::shared_ptr<const WeightMetric>> {
+        return std::make_shared<const WeightMetric>(old);
+      });
+  CHECK(tried.status().code() == absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_CASE("WeightMetric::closed reports the ids it cannot apply", "[traffic][metric_store]") {
+  const WeightMetric m{{4, 5, 6}, "m"};
+  const ArcId arcs[] = {ArcId(2), ArcId(3), ArcId::invalid(), ArcId(0)};
+  std::size_t ignored = 99;
+  const WeightMetric c = m.closed(arcs, &ignored);
+  CHECK(ignored == 2);
+  CHECK(c.weights == std::vector<Weight>{kInfWeight, 5, kInfWeight});
+  const ArcId good[] = {ArcId(1)};
+  CHECK(m.closed(good, &ignored).weights == std::vector<Weight>{4, kInfWeight, 6});
+  CHECK(ignored == 0);
+  // The checked variant rejects the whole feed and names the first bad id.
+  const auto checked = m.closed_checked(arcs);
+  REQUIRE_FALSE(checked.ok());
+  CHECK(checked.status().code() == absl::StatusCode::kOutOfRange);
+  CHECK(checked.status().message().find("2 arc id(s)") != std::string::npos);
+  CHECK(checked.status().message().find("first 3") != std::string::npos);
+  REQUIRE(m.closed_checked(good).ok());
+  CHECK(m.closed_checked(good)->weights == std::vector<Weight>{4, kInfWeight, 6});
 }
 
 TEST_CASE("queries on one thread while another swaps metrics", "[traffic][metric_store][stress]") {

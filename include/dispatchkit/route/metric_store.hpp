@@ -31,6 +31,7 @@
 // update() is a consistent read-modify-write.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -41,6 +42,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "dispatchkit/config.hpp"
 #include "dispatchkit/graph/types.hpp"
 
@@ -82,15 +84,19 @@ class MetricStore {
     return swap_in(std::move(next));
   }
 
-  // Read-copy-update: calls `make(const Metric& current)` (current must not be null) and
-  // publishes what it returns (a std::shared_ptr<const Metric>), atomically with respect
-  // to other writers, so two closures applied from two threads both stick. The expensive
-  // work (customization) runs inside `make`, beside the live metric; readers never wait
-  // for it. Returns the new version.
+  // Read-copy-update: calls `make(const Metric& current)` and publishes what it returns
+  // (a std::shared_ptr<const Metric>), atomically with respect to other writers, so two
+  // closures applied from two threads both stick. The expensive work (customization) runs
+  // inside `make`, beside the live metric; readers never wait for it. Returns the new
+  // version, or 0 (never a real version: they start at 1) without calling `make` when the
+  // store has no current metric ("no metric yet"): there is nothing to copy, and a
+  // dereference of the null metric would be undefined behaviour. Callers that want an
+  // error instead use try_update(), which answers FailedPrecondition.
   template <class Make>
   std::uint64_t update(Make&& make) {
     const std::lock_guard<std::mutex> lock(writer_);
     const MetricSnapshot<Metric> old = snapshot();  // writers are serialized: stays current
+    if (old.metric == nullptr) return 0;
     return swap_in(std::forward<Make>(make)(*old.metric));
   }
 
@@ -133,12 +139,40 @@ struct WeightMetric {
   std::vector<Weight> weights;
   std::string label;  // e.g. "normal, Mon 08:00" or "... + 2 closures"
 
-  // A copy with the arcs in `closed` set to kInfWeight (ids out of range ignored).
-  [[nodiscard]] WeightMetric closed(std::span<const ArcId> closed_arcs) const {
+  // A copy with the arcs in `closed_arcs` set to kInfWeight. Ids that are invalid or out
+  // of range (>= weights.size()) cannot name an arc of this metric: they are skipped, and
+  // their number is stored in `*ignored` when it is given, so a closure feed carrying a
+  // wrong id is not lost without a word. Use closed_checked() to reject such a feed.
+  // O(weights.size() + closed_arcs.size()), allocates the copy.
+  [[nodiscard]] WeightMetric closed(std::span<const ArcId> closed_arcs,
+                                    std::size_t* ignored = nullptr) const {
     WeightMetric m{weights, label};
-    for (ArcId a : closed_arcs)
-      if (a.valid() && a.value() < m.weights.size()) m.weights[a.value()] = kInfWeight;
+    std::size_t skipped = 0;
+    for (ArcId a : closed_arcs) {
+      if (a.valid() && a.value() < m.weights.size())
+        m.weights[a.value()] = kInfWeight;
+      else
+        ++skipped;
+    }
+    if (ignored != nullptr) *ignored = skipped;
     return m;
+  }
+
+  // As closed(), but OutOfRange (naming the first bad id and how many there are) when any
+  // id is invalid or out of range; nothing is closed then.
+  [[nodiscard]] absl::StatusOr<WeightMetric> closed_checked(
+      std::span<const ArcId> closed_arcs) const {
+    std::size_t bad = 0;
+    std::uint32_t first_bad = 0;
+    for (ArcId a : closed_arcs)
+      if (!a.valid() || a.value() >= weights.size()) {
+        if (bad++ == 0) first_bad = a.value();
+      }
+    if (bad != 0)
+      return absl::OutOfRangeError(absl::StrCat("WeightMetric::closed: ", bad,
+                                                " arc id(s) outside [0, ", weights.size(),
+                                                "), first ", first_bad));
+    return closed(closed_arcs);
   }
 };
 

@@ -64,13 +64,15 @@ DISPATCHKIT_NAMESPACE_BEGIN
       });
 }
 
-// The same for a plain weight-vector metric (ids out of range are ignored, as in
-// WeightMetric::closed()).
+// The same for a plain weight-vector metric: OutOfRange (nothing published) when an id
+// is invalid or outside the metric, as for the CCH metric (WeightMetric::closed_checked()).
 [[nodiscard]] inline absl::StatusOr<std::uint64_t> publish_closures(
     MetricStore<WeightMetric>& store, std::span<const ArcId> arcs) {
   return store.try_update(
       [&](const WeightMetric& live) -> absl::StatusOr<std::shared_ptr<const WeightMetric>> {
-        return std::make_shared<const WeightMetric>(live.closed(arcs));
+        absl::StatusOr<WeightMetric> next = live.closed_checked(arcs);
+        if (!next.ok()) return next.status();
+        return std::make_shared<const WeightMetric>(*std::move(next));
       });
 }
 
