@@ -8,13 +8,22 @@
 // route. With --path, the route follows as the input-file ids of the nodes passed.
 // The hierarchy is loaded from --index (rejected if it was built for another graph or is
 // damaged) or built, with a progress bar on stderr; --save-index writes it for next time.
-// Exit status: 0 success, 1 bad query file, 2 bad arguments, graph or index.
+// The query file and the --save-index directory are checked before the graph is loaded
+// and contracted; if saving the index fails anyway, the queries are still answered and
+// the exit status is 1. --progress / --no-progress force the bar on or off (default: on
+// when stderr is a terminal).
+// Exit status (all dk-* tools): 0 success, 1 bad input (graph, index, query file, or the
+// index could not be saved; message on stderr), 2 usage.
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "detail/tool_flags.hpp"
 #include "dispatchkit/graph/io.hpp"
 #include "dispatchkit/io/text.hpp"
 #include "dispatchkit/route/ch.hpp"
@@ -23,93 +32,95 @@ using namespace dispatchkit;
 
 namespace {
 
+constexpr const char* kTool = "dk-route";
+
 void usage() {
   std::fprintf(stderr,
                "usage: dk-route --graph=PATH --queries=FILE [--index=PATH] [--save-index=PATH] "
-               "[--path]\n");
+               "[--path] [--progress|--no-progress]\n");
 }
 
-// Draws "[#####     ]  42%" on stderr, redrawing only when the percentage changes.
-class ProgressBar {
- public:
-  explicit ProgressBar(const char* label) : label_(label) {}
-  void operator()(double fraction) {
-    const int percent = static_cast<int>(fraction * 100.0 + 0.5);
-    if (percent == last_) return;
-    last_ = percent;
-    constexpr int kWidth = 40;
-    const int filled = percent * kWidth / 100;
-    std::fprintf(stderr, "\r%s [%.*s%*s] %3d%%", label_, filled,
-                 "########################################", kWidth - filled, "", percent);
-    if (percent >= 100) std::fputc('\n', stderr);
-    std::fflush(stderr);
-  }
+int fail(const absl::Status& s) {
+  return dk_tools::input_error(kTool, s.ToString());
+}
 
- private:
-  const char* label_;
-  int last_ = -1;
-};
+// Whether a file can be created in the directory of `path` (checked before the
+// contraction, which can take minutes, so that a typo does not throw it away).
+absl::Status check_writable_dir(const std::string& path) {
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec))
+    return absl::NotFoundError(path + ": directory " + dir.string() + " does not exist");
+  if (access(dir.c_str(), W_OK) != 0)
+    return absl::PermissionDeniedError(path + ": directory " + dir.string() + " is not writable");
+  return absl::OkStatus();
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string graph_path, queries_path, index_path, save_path;
   bool print_path = false;
+  bool progress = dk_tools::progress_default();
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
-    if (arg.starts_with("--graph=")) {
-      graph_path = arg.substr(8);
-    } else if (arg.starts_with("--queries=")) {
-      queries_path = arg.substr(10);
-    } else if (arg.starts_with("--index=")) {
-      index_path = arg.substr(8);
-    } else if (arg.starts_with("--save-index=")) {
-      save_path = arg.substr(13);
+    if (auto v = dk_tools::flag_value(arg, "--graph")) {
+      graph_path = *v;
+    } else if (auto v = dk_tools::flag_value(arg, "--queries")) {
+      queries_path = *v;
+    } else if (auto v = dk_tools::flag_value(arg, "--index")) {
+      index_path = *v;
+    } else if (auto v = dk_tools::flag_value(arg, "--save-index")) {
+      save_path = *v;
     } else if (arg == "--path") {
       print_path = true;
+    } else if (arg == "--progress") {
+      progress = true;
+    } else if (arg == "--no-progress") {
+      progress = false;
     } else if (arg == "--help" || arg == "-h") {
       usage();
-      return 0;
+      return dk_tools::kExitOk;
     } else {
-      std::fprintf(stderr, "error: unknown argument '%s'\n", argv[i]);
+      dk_tools::unknown_argument(kTool, arg);
       usage();
-      return 2;
+      return dk_tools::kExitUsage;
     }
   }
   if (graph_path.empty() || queries_path.empty()) {
     usage();
-    return 2;
+    return dk_tools::kExitUsage;
+  }
+  // Cheap checks first: the queries are read now (they are small), the index directory
+  // must be writable; only then is the graph loaded and contracted.
+  absl::StatusOr<std::string> text = read_file(queries_path);
+  if (!text.ok()) return fail(text.status());
+  if (!save_path.empty()) {
+    if (const absl::Status w = check_writable_dir(save_path); !w.ok()) return fail(w);
   }
   absl::StatusOr<RoadGraph> graph = load_graph(graph_path);
-  if (!graph.ok()) {
-    std::fprintf(stderr, "error: %s\n", graph.status().ToString().c_str());
-    return 2;
-  }
+  if (!graph.ok()) return fail(graph.status());
   absl::StatusOr<ContractionHierarchy> ch;
   if (!index_path.empty()) {
     ch = load_hierarchy(index_path, *graph);
   } else {
-    ProgressBar bar("contracting");
+    dk_tools::ProgressBar bar(progress, "contracting");
     ch = ContractionHierarchy::build(*graph, {}, [&bar](double f) { bar(f); });
     if (ch.ok()) {
       std::fprintf(stderr, "hierarchy: %.2f s, %llu shortcuts\n", ch->stats().build_seconds,
                    static_cast<unsigned long long>(ch->stats().shortcut_count));
     }
   }
-  if (!ch.ok()) {
-    std::fprintf(stderr, "error: %s\n", ch.status().ToString().c_str());
-    return 2;
-  }
+  if (!ch.ok()) return fail(ch.status());
+  // A failed save does not throw the fresh hierarchy away: the queries are still answered
+  // and the exit status says that the index was not written.
+  int status = dk_tools::kExitOk;
   if (!save_path.empty()) {
     if (const absl::Status s = save_hierarchy(*ch, save_path); !s.ok()) {
-      std::fprintf(stderr, "error: %s\n", s.ToString().c_str());
-      return 2;
+      fail(s);
+      status = dk_tools::kExitBadInput;
     }
-  }
-  absl::StatusOr<std::string> text = read_file(queries_path);
-  if (!text.ok()) {
-    std::fprintf(stderr, "error: %s\n", text.status().ToString().c_str());
-    return 1;
   }
   LineReader lines(queries_path, *text);
   ChQuery query(*ch, *graph);
@@ -123,22 +134,14 @@ int main(int argc, char** argv) {
     std::int64_t ids[2];
     if (fields.size() != 2 || !parse_number(fields[0], ids[0]) ||
         !parse_number(fields[1], ids[1])) {
-      std::fprintf(stderr, "error: %s\n",
-                   lines.error("expected 'SOURCE TARGET' (two node ids)").ToString().c_str());
-      return 1;
+      return fail(lines.error("expected 'SOURCE TARGET' (two node ids)"));
     }
     std::optional<NodeId> nodes[2];
     for (int k = 0; k < 2; ++k) {
       nodes[k] = graph->find_node(ids[k]);
-      if (!nodes[k]) {
-        std::fprintf(stderr, "error: %s\n",
-                     lines
-                         .error(absl::StatusCode::kOutOfRange,
-                                absl::StrCat("node ", ids[k], " is not in the graph"))
-                         .ToString()
-                         .c_str());
-        return 1;
-      }
+      if (!nodes[k])
+        return fail(lines.error(absl::StatusCode::kOutOfRange,
+                                absl::StrCat("node ", ids[k], " is not in the graph")));
     }
     const auto s = RoadPosition::at_node(*nodes[0]), t = RoadPosition::at_node(*nodes[1]);
     const Deciseconds d = print_path ? query.path_into(s, t, route) : query.distance(s, t);
@@ -149,5 +152,5 @@ int main(int argc, char** argv) {
     }
     std::puts(out.c_str());
   }
-  return 0;
+  return status;
 }
