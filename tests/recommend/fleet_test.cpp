@@ -114,6 +114,40 @@ TEST_CASE("the change journal replays exactly what changed", "[recommend][fleet]
   CHECK(f.for_each_change_since(f.generation(), [](UnitId) { FAIL("nothing changed"); }));
 }
 
+// Consumers key their incremental state on (instance, generation): every new object,
+// copy, move or assignment must look like a different fleet, or an oracle synced on the
+// old contents would replay only the new fleet's last journal entries (review F7).
+TEST_CASE("every copy, move or assignment is a new fleet instance", "[recommend][fleet]") {
+  Fleet a;
+  add(a, "A", 0, kAlsAmb);
+  Fleet b;
+  CHECK(a.instance() != 0);
+  CHECK(a.instance() != b.instance());
+  const std::uint64_t a0 = a.instance(), b0 = b.instance();
+  Fleet copy(a);
+  CHECK(copy.instance() != a0);
+  CHECK(a.instance() == a0);  // copying does not disturb the source
+  CHECK(copy.size() == 1);
+  CHECK(copy.generation() == a.generation());
+  b = a;
+  CHECK(b.instance() != b0);
+  CHECK(b.instance() != a0);
+  CHECK(b.size() == 1);
+  const std::uint64_t c0 = copy.instance();
+  Fleet moved(std::move(copy));
+  CHECK(moved.instance() != c0);
+  CHECK(copy.instance() != c0);  // the moved-from object is no longer that fleet
+  CHECK(moved.size() == 1);
+  const std::uint64_t b1 = b.instance();
+  b = std::move(moved);
+  CHECK(b.instance() != b1);
+  // A moved-from fleet stays usable (no journal left: a change forces a full resync).
+  const std::uint64_t seen = copy.generation();
+  REQUIRE(copy.add_unit({.call_sign = "Z"}).ok());
+  CHECK(copy.generation() == seen + 1);
+  CHECK_FALSE(copy.for_each_change_since(seen, [](UnitId) {}));
+}
+
 namespace {
 struct FakeSnapper {
   std::optional<RoadPosition> snap(LatLon p) const {

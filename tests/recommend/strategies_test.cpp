@@ -82,6 +82,34 @@ TEST_CASE("coverage aware: DMEXCLP loss by hand", "[recommend][coverage]") {
   CHECK(fresh.model().expected_coverage() == Approx(m.expected_coverage()));
 }
 
+// Review F7: the model used to recognise "the same fleet" by its address, so after
+// `f = other` it replayed only other's last journal entries and kept f's old coverage.
+TEST_CASE("coverage aware: assigning another fleet to the synced variable resyncs",
+          "[recommend][coverage]") {
+  const RoadGraph g = drawn_town();
+  const CoverageOptions opt{.target = Deciseconds{1200}, .busy_fraction = 0.5};
+  Fleet f = no_turnout_fleet();
+  add(f, "A", 1, kAlsAmb);
+  add(f, "B", 4, kAlsAmb);
+  CoverageModel m(g, six_points(), opt);
+  m.sync(f);
+  CHECK(m.expected_coverage() == Approx(3.0));
+  // Same call signs, elsewhere, with a longer history so its generation is ahead.
+  Fleet other = no_turnout_fleet();
+  const UnitId a = add(other, "A", 1, kAlsAmb);
+  add(other, "B", 5, kAlsAmb);
+  REQUIRE(other.report_position(a, RoadPosition::at_node(NodeId(0))).ok());
+  REQUIRE(other.report_position(a, RoadPosition::at_node(NodeId(3))).ok());
+  REQUIRE(other.generation() > f.generation());
+  f = other;
+  m.sync(f);
+  CoverageModel fresh(g, six_points(), opt);
+  fresh.sync(f);
+  CHECK(m.expected_coverage() == Approx(fresh.expected_coverage()));
+  for (std::uint32_t u = 0; u < f.size(); ++u)
+    CHECK(m.covered_by(UnitId(u)).size() == fresh.covered_by(UnitId(u)).size());
+}
+
 TEST_CASE("response plan: look-ahead keeps the only ALS for the ALS line",
           "[recommend][response_plan]") {
   const RoadGraph g = drawn_town();

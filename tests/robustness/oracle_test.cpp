@@ -72,7 +72,7 @@ TEST_CASE("ChOracle equals DijkstraOracle through moves, busy units and returns"
 // the units change; if the new fleet's generation is ahead of what the oracle saw, only
 // the new fleet's last journal entries are applied and the other units keep stale
 // bucket entries (recommend/ch_oracle.hpp, ChOracle::sync).
-TEST_CASE("ChOracle after the fleet variable is assigned another fleet", "[.][known][recommend]") {
+TEST_CASE("ChOracle after the fleet variable is assigned another fleet", "[known][recommend]") {
   const RoadGraph& g = dk_robust::sf_graph();
   dk_robust::Rng rng(43);
   Fleet fleet = random_fleet(rng, 8, "A");

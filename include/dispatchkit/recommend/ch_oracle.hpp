@@ -43,9 +43,10 @@ class ChOracle {
       tracked_.resize(fleet.size());
       many_to_one_.reserve(fleet.size());
     }
-    const bool incremental = fleet_ == &fleet && fleet.for_each_change_since(seen_, [&](UnitId id) {
-      if (id.value() < fleet.size()) update(fleet.unit(id));
-    });
+    const bool incremental =
+        fleet_instance_ == fleet.instance() && fleet.for_each_change_since(seen_, [&](UnitId id) {
+          if (id.value() < fleet.size()) update(fleet.unit(id));
+        });
     if (!incremental) {
       for (const Unit& u : fleet.units()) update(u);
       for (std::size_t slot = fleet.size(); slot < tracked_.size(); ++slot) {
@@ -53,7 +54,7 @@ class ChOracle {
         tracked_[slot] = RoadPosition();
       }
     }
-    fleet_ = &fleet;
+    fleet_instance_ = fleet.instance();
     seen_ = fleet.generation();
   }
 
@@ -93,7 +94,7 @@ class ChOracle {
   ChManyToOne many_to_one_;
   TravelModeOptions modes_;
   std::vector<RoadPosition> tracked_;  // position held in the buckets; invalid = none
-  const Fleet* fleet_ = nullptr;
+  std::uint64_t fleet_instance_ = 0;   // Fleet::instance() last synced; 0 = none
   std::uint64_t seen_ = 0;
 };
 static_assert(TravelTimeOracle<ChOracle>);

@@ -123,7 +123,7 @@ class CoverageModel {
   std::vector<double> q_pow_;                // q^k for k = 0 .. units
   mutable std::vector<UnitCoverage> units_;  // mutable: the loss cache
   std::uint64_t counts_epoch_ = 1;           // bumped whenever some k_d changes
-  const Fleet* fleet_ = nullptr;
+  std::uint64_t fleet_instance_ = 0;         // Fleet::instance() last synced; 0 = none
   std::uint64_t seen_ = 0;
 };
 
@@ -203,16 +203,17 @@ inline void CoverageModel::sync(const Fleet& fleet) noexcept {
       q_pow_[k] = q_pow_[k - 1] * options_.busy_fraction;
   }
   if (units_.size() < fleet.size()) units_.resize(fleet.size());
-  const bool incremental = fleet_ == &fleet && fleet.for_each_change_since(seen_, [&](UnitId id) {
-    if (id.value() < fleet.size()) refresh(fleet, fleet.unit(id));
-  });
+  const bool incremental =
+      fleet_instance_ == fleet.instance() && fleet.for_each_change_since(seen_, [&](UnitId id) {
+        if (id.value() < fleet.size()) refresh(fleet, fleet.unit(id));
+      });
   if (!incremental) {
     ++counts_epoch_;
     for (UnitCoverage& c : units_) c.counted = false;
     std::fill(k_.begin(), k_.end(), 0u);
     for (const Unit& u : fleet.units()) refresh(fleet, u);
   }
-  fleet_ = &fleet;
+  fleet_instance_ = fleet.instance();
   seen_ = fleet.generation();
 }
 

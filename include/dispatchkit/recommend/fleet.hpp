@@ -27,6 +27,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <limits>
@@ -183,12 +184,55 @@ struct FleetOptions {
   std::uint32_t journal_capacity = 4096;
 };
 
+namespace detail {
+// Source of Fleet::instance(). Starts at 1 so that 0 can mean "no fleet seen yet".
+inline std::uint64_t next_fleet_instance() noexcept {
+  static std::atomic<std::uint64_t> counter{1};
+  return counter.fetch_add(1, std::memory_order_relaxed);
+}
+}  // namespace detail
+
 class Fleet {
  public:
   explicit Fleet(FleetOptions options = {}) : options_(options) {
     if (options_.journal_capacity == 0) options_.journal_capacity = 1;
     journal_.resize(options_.journal_capacity);
   }
+  // Copies and moves carry the units and the journal but draw a new instance(): the
+  // journal's generations only mean something together with the object they were
+  // recorded in. A moved-from fleet gets a new instance too (its contents are gone).
+  Fleet(const Fleet& o)
+      : options_(o.options_),
+        units_(o.units_),
+        by_call_sign_(o.by_call_sign_),
+        journal_(o.journal_),
+        generation_(o.generation_) {}
+  Fleet(Fleet&& o) noexcept
+      : options_(o.options_),
+        units_(std::move(o.units_)),
+        by_call_sign_(std::move(o.by_call_sign_)),
+        journal_(std::move(o.journal_)),
+        generation_(o.generation_) {
+    o.instance_ = detail::next_fleet_instance();
+  }
+  Fleet& operator=(const Fleet& o) {
+    if (this == &o) return *this;
+    Fleet copy(o);
+    *this = std::move(copy);
+    return *this;
+  }
+  Fleet& operator=(Fleet&& o) noexcept {
+    if (this == &o) return *this;
+    options_ = o.options_;
+    units_ = std::move(o.units_);
+    by_call_sign_ = std::move(o.by_call_sign_);
+    journal_ = std::move(o.journal_);
+    generation_ = o.generation_;
+    instance_ = detail::next_fleet_instance();
+    o.instance_ = detail::next_fleet_instance();
+    return *this;
+  }
+  ~Fleet() = default;
 
   // Adds a unit; ids are dense in insertion order. InvalidArgument for an empty or
   // duplicate call sign, or for a unit created dispatched (dispatch it after adding).
@@ -238,9 +282,15 @@ class Fleet {
 
   // Bumped by every successful change (add, status, position, shift).
   [[nodiscard]] std::uint64_t generation() const noexcept { return generation_; }
+  // Identity of this fleet object: unique per process, never 0, and re-drawn whenever the
+  // fleet is constructed, copied, moved (both sides) or assigned. Consumers that keep
+  // per-unit state store it beside the generation they have seen and resync every unit
+  // when it differs; the address is not enough (`fleet = load_fleet(...)` keeps it).
+  [[nodiscard]] std::uint64_t instance() const noexcept { return instance_; }
   // Calls f(UnitId) for every change after generation `seen` (a unit may appear more
   // than once). Returns false, calling nothing, when the journal no longer reaches back
   // to `seen`: the consumer must then resync every unit. O(changes), no allocation.
+  // Only meaningful for the same instance() the consumer saw `seen` on.
   template <class F>
   bool for_each_change_since(std::uint64_t seen, F&& f) const noexcept {
     if (seen > generation_) return false;  // a different fleet
@@ -254,7 +304,8 @@ class Fleet {
   absl::Status transition(Unit& u, UnitStatus to) const;
   void record(UnitId id) noexcept {
     ++generation_;
-    journal_[generation_ % journal_.size()] = id;
+    // A moved-from fleet has no journal: consumers then see it cannot reach back and resync.
+    if (!journal_.empty()) journal_[generation_ % journal_.size()] = id;
   }
 
   FleetOptions options_;
@@ -262,6 +313,7 @@ class Fleet {
   std::unordered_map<std::string, std::uint32_t> by_call_sign_;
   std::vector<UnitId> journal_;
   std::uint64_t generation_ = 0;
+  std::uint64_t instance_ = detail::next_fleet_instance();
 };
 
 // ---------------------------------------------------------------------------------------
