@@ -20,11 +20,15 @@
 //   --shifts=MODEL        when the record's units are on duty: blocks (default: every
 //                         12-hour block with a dispatch), activity (first dispatch to last
 //                         available in each block), always
+//   --no-shifts           older spelling of --shifts=always
 //   --last-stretch-kmh=X  speed from the street to the caller (default 10)
 //   --progress / --no-progress   progress bar on stderr (default: when stderr is a terminal)
-// Exit status: 0 ok, 1 bad input (message on stderr), 2 usage.
+// Strategy names are checked against the registry and --out is created before anything is
+// loaded or replayed.
+// Exit status (all dk-* tools): 0 ok, 1 bad input (message on stderr), 2 usage.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -32,6 +36,7 @@
 #include <string_view>
 #include <vector>
 
+#include "detail/tool_flags.hpp"
 #include "dispatchkit/route/traffic.hpp"
 #include "dispatchkit/sim/compare.hpp"
 #include "dispatchkit/sim/eta_validation.hpp"
@@ -57,40 +62,19 @@ int usage(const char* why) {
       "                 (--strategy=NAME | --compare=A,B,...) --out=DIR\n"
       "                 [--fleet=FILE] [--traffic=FILE] [--mapping=FILE] [--plans=FILE]\n"
       "                 [--seed=N] [--oracle=ch|dijkstra] [--shifts=blocks|activity|always]\n"
-      "                 [--last-stretch-kmh=X] [--progress|--no-progress]\n"
+      "                 [--last-stretch-kmh=X] [--progress|--no-progress] [--no-shifts]\n"
       "strategies: ",
       why);
   const auto names = RecommenderRegistry::global().names();
   for (std::size_t i = 0; i < names.size(); ++i)
     std::fprintf(stderr, "%s%s", i ? ", " : "", names[i].c_str());
   std::fprintf(stderr, "\n");
-  return 2;
+  return dk_tools::kExitUsage;
 }
 
 int fail(const absl::Status& s) {
-  std::fprintf(stderr, "dk-replay: %s\n", s.ToString().c_str());
-  return 1;
+  return dk_tools::input_error("dk-replay", s.ToString());
 }
-
-// A one-line progress bar on stderr (wall clock used only for the display).
-class ProgressBar {
- public:
-  ProgressBar(bool enabled, std::string label) : enabled_(enabled), label_(std::move(label)) {}
-  void operator()(std::size_t done, std::size_t total) const {
-    if (!enabled_ || total == 0) return;
-    const int width = 40;
-    const int filled =
-        static_cast<int>(static_cast<double>(done) / static_cast<double>(total) * width);
-    std::fprintf(stderr, "\r%-16s [%s%s] %zu/%zu calls", label_.c_str(),
-                 std::string(static_cast<std::size_t>(filled), '#').c_str(),
-                 std::string(static_cast<std::size_t>(width - filled), '.').c_str(), done, total);
-    if (done == total) std::fprintf(stderr, "\n");
-  }
-
- private:
-  bool enabled_;
-  std::string label_;
-};
 
 std::vector<std::string> split_names(std::string_view s) {
   std::vector<std::string> out;
@@ -111,39 +95,51 @@ int main(int argc, char** argv) {
   ReplayScenarioOptions options;
   std::vector<std::string> strategies;
   std::string out_dir, traffic_path;
-  bool progress = isatty(STDERR_FILENO) != 0;
+  bool progress = dk_tools::progress_default();
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     auto value = [&](std::string_view flag, std::string& out) {
-      if (a.substr(0, flag.size()) != flag) return false;
-      out = std::string(a.substr(flag.size()));
-      return true;
+      const std::optional<std::string_view> v = dk_tools::flag_value(a, flag);
+      if (v) out = std::string(*v);
+      return v.has_value();
     };
     std::string v;
-    if (value("--graph=", paths.graph) || value("--calls=", paths.calls) ||
-        value("--stations=", paths.stations) || value("--hospitals=", paths.hospitals) ||
-        value("--fleet=", paths.fleet) || value("--mapping=", paths.mapping) ||
-        value("--plans=", paths.plans) || value("--out=", out_dir) ||
-        value("--traffic=", traffic_path))
+    if (value("--graph", paths.graph) || value("--calls", paths.calls) ||
+        value("--stations", paths.stations) || value("--hospitals", paths.hospitals) ||
+        value("--fleet", paths.fleet) || value("--mapping", paths.mapping) ||
+        value("--plans", paths.plans) || value("--out", out_dir) ||
+        value("--traffic", traffic_path))
       continue;
-    if (value("--strategy=", v) || value("--compare=", v)) {
-      for (std::string& n : split_names(v)) strategies.push_back(std::move(n));
-    } else if (value("--seed=", v)) {
-      if (!parse_number(v, options.replay.seed)) return usage("--seed needs an integer");
-    } else if (value("--oracle=", v)) {
+    if (value("--strategy", v) || value("--compare", v)) {
+      // Names are checked now, not after loading the city and replaying the first ones.
+      const std::vector<std::string> known = RecommenderRegistry::global().names();
+      for (std::string& n : split_names(v)) {
+        if (std::find(known.begin(), known.end(), n) == known.end())
+          return usage(("no strategy named '" + n + "'").c_str());
+        strategies.push_back(std::move(n));
+      }
+    } else if (value("--seed", v)) {
+      if (!dk_tools::parse_flag_number("--seed", v, options.replay.seed, "an integer"))
+        return usage("--seed needs an integer");
+    } else if (value("--oracle", v)) {
       if (v != "ch" && v != "dijkstra") return usage("--oracle is ch or dijkstra");
       options.build_ch = v == "ch";
-    } else if (value("--last-stretch-kmh=", v)) {
+    } else if (value("--last-stretch-kmh", v)) {
       if (!parse_number(v, options.replay.last_stretch_kmh) || options.replay.last_stretch_kmh <= 0)
         return usage("--last-stretch-kmh needs a positive number");
-    } else if (value("--shifts=", v)) {
+    } else if (value("--shifts", v)) {
       const std::optional<ShiftModel> m = parse_shift_model(v);
       if (!m) return usage("--shifts is always, blocks or activity");
       options.replay.shifts = *m;
+    } else if (a == "--no-shifts") {  // older spelling, kept for existing scripts
+      options.replay.shifts = ShiftModel::kAlwaysOnDuty;
     } else if (a == "--progress") {
       progress = true;
     } else if (a == "--no-progress") {
       progress = false;
+    } else if (a == "--help" || a == "-h") {
+      usage("replay recorded calls through dispatch strategies");
+      return dk_tools::kExitOk;
     } else {
       return usage(("unknown argument " + std::string(a)).c_str());
     }
@@ -153,6 +149,19 @@ int main(int argc, char** argv) {
     return usage("--graph, --calls, --stations and --hospitals are required");
   if (strategies.empty()) return usage("give --strategy=NAME or --compare=A,B");
   if (out_dir.empty()) return usage("--out=DIR is required");
+  // The output directory is created before the replays, so that an --out that is a file
+  // or not writable is reported in a second, not after the whole run.
+  {
+    std::error_code ec;
+    std::filesystem::create_directories(out_dir, ec);
+    if (ec || !std::filesystem::is_directory(out_dir, ec))
+      return fail(absl::PermissionDeniedError(out_dir + ": cannot create the output directory" +
+                                              (ec ? ": " + ec.message() : "")));
+    if (access(out_dir.c_str(), W_OK) != 0)
+      return fail(absl::PermissionDeniedError(out_dir + ": output directory is not writable"));
+  }
+  if (!traffic_path.empty() && access(traffic_path.c_str(), R_OK) != 0)
+    return fail(absl::NotFoundError(traffic_path + ": cannot read the traffic profile"));
 
   absl::StatusOr<std::unique_ptr<ReplayScenario>> loaded = load_replay_scenario(paths, options);
   if (!loaded.ok()) return fail(loaded.status());
@@ -162,7 +171,7 @@ int main(int argc, char** argv) {
 
   std::vector<ReplayResult> runs;
   for (const std::string& name : strategies) {
-    ProgressBar bar(progress, name);
+    dk_tools::ProgressBar bar(progress, name, "calls");
     absl::StatusOr<ReplayResult> r = replay_strategy(
         s.inputs, name, s.ch.get(), [&](std::size_t done, std::size_t total) { bar(done, total); });
     if (!r.ok()) return fail(r.status());
@@ -205,9 +214,6 @@ int main(int argc, char** argv) {
   report.graph_file = paths.graph;
   report.seed = options.replay.seed;
 
-  std::error_code ec;
-  std::filesystem::create_directories(out_dir, ec);
-  if (ec) return fail(absl::PermissionDeniedError(out_dir + ": " + ec.message()));
   const std::string table = report_table(report);
   for (const auto& [file, text] :
        {std::pair<std::string, std::string>{"report.json", report_json(report)},
