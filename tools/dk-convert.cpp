@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "detail/tool_flags.hpp"
 #include "dispatchkit/graph/io.hpp"
 
 namespace {
@@ -40,39 +41,40 @@ int main(int argc, char** argv) {
     if (arg == "--help" || arg == "-h") {
       std::fputs(kUsage, stdout);
       return 0;
-    } else if (arg.starts_with("--in=")) {
-      in = std::string(arg.substr(5));
-    } else if (arg.starts_with("--out=")) {
-      out = std::string(arg.substr(6));
+    } else if (auto v = dk_tools::flag_value(arg, "--in")) {
+      in = std::string(*v);
+    } else if (auto v = dk_tools::flag_value(arg, "--out")) {
+      out = std::string(*v);
     } else if (arg == "--scc") {
       options.keep_largest_scc = true;
-    } else if (arg.starts_with("--jemss-mode=")) {
-      const auto mode = dispatchkit::parse_travel_mode(arg.substr(13));
+    } else if (auto v = dk_tools::flag_value(arg, "--jemss-mode")) {
+      const auto mode = dispatchkit::parse_travel_mode(*v);
       if (!mode) {
-        std::fprintf(stderr, "dk-convert: unknown travel mode '%s'\n%s", argv[i] + 13, kUsage);
-        return 2;
+        dk_tools::usage_error("dk-convert", "unknown travel mode '" + std::string(*v) + "'");
+        std::fputs(kUsage, stderr);
+        return dk_tools::kExitUsage;
       }
       options.jemss_mode = *mode;
     } else {
-      std::fprintf(stderr, "dk-convert: unknown argument '%s'\n%s", argv[i], kUsage);
-      return 2;
+      dk_tools::unknown_argument("dk-convert", arg);
+      std::fputs(kUsage, stderr);
+      return dk_tools::kExitUsage;
     }
   }
   if (in.empty() || out.empty()) {
-    std::fprintf(stderr, "dk-convert: --in and --out are required\n%s", kUsage);
-    return 2;
+    dk_tools::usage_error("dk-convert", "--in and --out are required");
+    std::fputs(kUsage, stderr);
+    return dk_tools::kExitUsage;
   }
   const auto start = std::chrono::steady_clock::now();
   absl::StatusOr<dispatchkit::RoadGraph> g = dispatchkit::load_graph(in, options);
   if (!g.ok()) {
-    std::fprintf(stderr, "dk-convert: %s\n", g.status().ToString().c_str());
-    return 1;
+    return dk_tools::input_error("dk-convert", g.status().ToString());
   }
   const double load_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (absl::Status s = dispatchkit::write_dimacs(*g, out); !s.ok()) {
-    std::fprintf(stderr, "dk-convert: %s\n", s.ToString().c_str());
-    return 1;
+    return dk_tools::input_error("dk-convert", s.ToString());
   }
   const std::string co = g->has_coordinates() ? " and " + out + ".co" : "";
   std::printf("%s: %u nodes, %u arcs%s (loaded in %.2f s)\nwrote %s.gr%s\n", in.c_str(),

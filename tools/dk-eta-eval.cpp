@@ -42,6 +42,7 @@
 #include <string_view>
 #include <vector>
 
+#include "detail/tool_flags.hpp"
 #include "dispatchkit/graph/io.hpp"
 #include "dispatchkit/graph/snap.hpp"
 #include "dispatchkit/io/text.hpp"
@@ -150,11 +151,7 @@ int main(int argc, char** argv) {
   TrafficAccumulator::Statistic statistic = TrafficAccumulator::Statistic::kTrimmedMean;
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
-    auto value = [&](std::string_view flag) -> std::optional<std::string_view> {
-      if (a.starts_with(flag) && a.size() > flag.size() && a[flag.size()] == '=')
-        return a.substr(flag.size() + 1);
-      return std::nullopt;
-    };
+    auto value = [&](std::string_view flag) { return dk_tools::flag_value(a, flag); };
     bool ok = true;
     if (auto v = value("--graph"))
       graph_path = *v;
@@ -166,9 +163,9 @@ int main(int argc, char** argv) {
       holdout_text = *v;
       ok = (holdout = parse_day(*v)).has_value();
     } else if (auto v = value("--slice-minutes"))
-      ok = parse_number(*v, slice_minutes);
+      ok = dk_tools::parse_flag_number("--slice-minutes", *v, slice_minutes);
     else if (auto v = value("--utc-offset-minutes"))
-      ok = parse_number(*v, utc_offset);
+      ok = dk_tools::parse_flag_number("--utc-offset-minutes", *v, utc_offset);
     else if (a == "--occupied-only")
       mm.occupied_only = true;
     else if (a == "--statistic=median")
@@ -177,23 +174,22 @@ int main(int argc, char** argv) {
       statistic = TrafficAccumulator::Statistic::kTrimmedMean;
     else if (a == "--help" || a == "-h") {
       usage();
-      return 0;
+      return dk_tools::kExitOk;
     } else
       ok = false;
     if (!ok) {
-      std::cerr << "dk-eta-eval: bad argument '" << a << "'\n";
+      dk_tools::usage_error("dk-eta-eval", "bad argument '" + std::string(a) + "'");
       usage();
-      return 2;
+      return dk_tools::kExitUsage;
     }
   }
   if (graph_path.empty() || gps_path.empty() || !holdout) {
     usage();
-    return 2;
+    return dk_tools::kExitUsage;
   }
   const TimeSlicing slicing(slice_minutes, utc_offset);
   if (!slicing.is_valid()) {
-    std::cerr << "dk-eta-eval: --slice-minutes must divide a day\n";
-    return 2;
+    return dk_tools::usage_error("dk-eta-eval", "--slice-minutes must divide a day");
   }
   const auto t0 = std::chrono::steady_clock::now();
   auto elapsed = [&] {

@@ -10,20 +10,27 @@
 // drops fixes outside the graph's bounding box (plus 500 m) and on excluded days, map
 // matches each vehicle's consecutive fixes onto the graph (route/traffic/map_matching.hpp)
 // and writes the 20%-trimmed mean (or median) travel time of every (arc, slice) seen. Progress on
-// stderr; statistics at the end.
+// stderr (on a terminal, or with --progress); statistics at the end. Flag values are
+// checked before any file is read (--radius-m, --max-gap-s > 0, --min-samples >= 1), the
+// --out directory before the matching. Exit status (all dk-* tools): 0 ok, 1 bad input
+// (missing or malformed file, a graph without nodes or coordinates), 2 usage.
 //
 // Data licence: the cabspotting traces may be used for measurement but never copied into
 // the project, and the same holds for per-trip data derived from them. The profile written
 // here is aggregated (one statistic per arc and slice); still, write it outside the repository.
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "detail/tool_flags.hpp"
 #include "dispatchkit/graph/io.hpp"
 #include "dispatchkit/graph/snap.hpp"
 #include "dispatchkit/io/text.hpp"
@@ -33,12 +40,14 @@ using namespace dispatchkit;
 
 namespace {
 
+constexpr const char* kTool = "dk-traffic";
+
 void usage() {
   std::cerr << "usage: dk-traffic --graph=PATH --gps=FILE --out=PROFILE.csv\n"
                "                  [--exclude-day=YYYY-MM-DD]... [--slice-minutes=15]\n"
                "                  [--utc-offset-minutes=-420] [--min-samples=1]\n"
                "                  [--occupied-only] [--radius-m=50] [--max-gap-s=90]\n"
-               "                  [--statistic=mean|median]\n";
+               "                  [--statistic=mean|median] [--progress|--no-progress]\n";
 }
 
 std::optional<std::int64_t> parse_day(std::string_view s) {
@@ -65,12 +74,14 @@ int main(int argc, char** argv) {
   // The trimmed mean adds up better along routes than the median (docs/traffic.md).
   TrafficAccumulator::Statistic statistic = TrafficAccumulator::Statistic::kTrimmedMean;
   GpsFilter filter;
+  bool progress = dk_tools::progress_default();
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
-    auto value = [&](std::string_view flag) -> std::optional<std::string_view> {
-      if (a.starts_with(flag) && a.size() > flag.size() && a[flag.size()] == '=')
-        return a.substr(flag.size() + 1);
-      return std::nullopt;
+    auto value = [&](std::string_view flag) { return dk_tools::flag_value(a, flag); };
+    // Values that can only give an empty profile are usage errors (F11).
+    auto in_range = [&](bool good, const char* why) {
+      if (!good) dk_tools::usage_error(kTool, why);
+      return good;
     };
     bool ok = true;
     if (auto v = value("--graph"))
@@ -84,44 +95,69 @@ int main(int argc, char** argv) {
       ok = day.has_value();
       if (ok) filter.excluded_local_days.push_back(*day);
     } else if (auto v = value("--slice-minutes"))
-      ok = parse_number(*v, slice_minutes);
+      ok = dk_tools::parse_flag_number("--slice-minutes", *v, slice_minutes);
     else if (auto v = value("--utc-offset-minutes"))
-      ok = parse_number(*v, utc_offset);
+      ok = dk_tools::parse_flag_number("--utc-offset-minutes", *v, utc_offset);
     else if (auto v = value("--min-samples"))
-      ok = parse_number(*v, min_samples);
+      ok = dk_tools::parse_flag_number("--min-samples", *v, min_samples, "an integer >= 1") &&
+           in_range(min_samples >= 1, "--min-samples must be at least 1");
     else if (auto v = value("--radius-m"))
-      ok = parse_number(*v, mm.radius_m);
+      ok = dk_tools::parse_flag_number("--radius-m", *v, mm.radius_m, "metres > 0") &&
+           in_range(mm.radius_m > 0, "--radius-m must be positive (metres)");
     else if (auto v = value("--max-gap-s"))
-      ok = parse_number(*v, mm.max_gap_s);
-    else if (a == "--occupied-only")
+      ok = dk_tools::parse_flag_number("--max-gap-s", *v, mm.max_gap_s, "seconds > 0") &&
+           in_range(mm.max_gap_s > 0, "--max-gap-s must be positive (seconds)");
+    else if (auto v = value("--statistic")) {
+      if (*v == "mean")
+        statistic = TrafficAccumulator::Statistic::kTrimmedMean;
+      else if (*v == "median")
+        statistic = TrafficAccumulator::Statistic::kMedian;
+      else
+        ok = false;
+    } else if (a == "--occupied-only")
       mm.occupied_only = true;
+    else if (a == "--progress")
+      progress = true;
+    else if (a == "--no-progress")
+      progress = false;
     else if (a == "--help" || a == "-h") {
       usage();
-      return 0;
+      return dk_tools::kExitOk;
     } else
       ok = false;
     if (!ok) {
-      std::cerr << "dk-traffic: bad argument '" << a << "'\n";
+      dk_tools::usage_error(kTool, "bad argument '" + std::string(a) + "'");
       usage();
-      return 2;
+      return dk_tools::kExitUsage;
     }
   }
   if (graph_path.empty() || gps_path.empty() || out_path.empty()) {
     usage();
-    return 2;
+    return dk_tools::kExitUsage;
   }
   const TimeSlicing slicing(slice_minutes, utc_offset);
   if (!slicing.is_valid()) {
-    std::cerr << "dk-traffic: --slice-minutes must divide a day\n";
-    return 2;
+    return dk_tools::usage_error(kTool, "--slice-minutes must divide a day");
   }
 
+  {  // An unwritable --out is reported now, not after the whole map matching.
+    std::filesystem::path dir = std::filesystem::path(out_path).parent_path();
+    if (dir.empty()) dir = ".";
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec) || access(dir.c_str(), W_OK) != 0)
+      return dk_tools::input_error(
+          kTool, out_path + ": directory " + dir.string() + " does not exist or is not writable");
+  }
   const auto t0 = std::chrono::steady_clock::now();
   absl::StatusOr<RoadGraph> graph = load_graph(graph_path);
   if (!graph.ok()) {
     std::cerr << "dk-traffic: " << graph.status() << "\n";
     return 1;
   }
+  if (graph->node_count() == 0)
+    return dk_tools::input_error(kTool, graph_path + ": graph has no nodes");
+  if (!graph->has_coordinates())
+    return dk_tools::input_error(kTool, graph_path + ": graph has no coordinates to match GPS on");
   absl::StatusOr<Snapper> snapper = Snapper::build(*graph);
   if (!snapper.ok()) {
     std::cerr << "dk-traffic: " << snapper.status() << "\n";
@@ -153,17 +189,10 @@ int main(int argc, char** argv) {
 
   const auto t2 = std::chrono::steady_clock::now();
   MapMatcher matcher(*snapper, mm);
-  auto progress = [&](std::size_t done, std::size_t total) {
-    if (done % 8 != 0 && done != total) return;
-    const int width = 40;
-    const int filled = static_cast<int>(width * done / total);
-    std::fprintf(stderr, "\rmatching [%.*s%*s] %zu/%zu vehicles, %.0f s", filled,
-                 "########################################", width - filled, "", done, total,
-                 seconds_since(t2));
-    if (done == total) std::fprintf(stderr, "\n");
-  };
+  dk_tools::ProgressBar bar(progress, "matching", "vehicles");
+  auto on_progress = [&](std::size_t done, std::size_t total) { bar(done, total); };
   absl::StatusOr<TrafficProfile> profile =
-      profile_from_tracks(matcher, *tracks, slicing, filter, min_samples, progress, statistic);
+      profile_from_tracks(matcher, *tracks, slicing, filter, min_samples, on_progress, statistic);
   if (!profile.ok()) {
     std::cerr << "dk-traffic: " << profile.status() << "\n";
     return 1;
@@ -185,6 +214,11 @@ int main(int argc, char** argv) {
                static_cast<unsigned long long>(s.steps_attributed),
                static_cast<unsigned long long>(s.arc_samples), profile->cell_count(),
                profile->observed_arc_count(), graph->arc_count(), seconds_since(t2));
+  if (s.arc_samples == 0)
+    std::fprintf(stderr,
+                 "dk-traffic: WARNING: no GPS step was attributed to a street: the profile is "
+                 "empty and every ETA built on it is free flow (check --radius-m, --max-gap-s, "
+                 "--exclude-day and that the GPS covers the graph)\n");
   if (absl::Status st = save_traffic_profile(out_path, *profile, *graph); !st.ok()) {
     std::cerr << "dk-traffic: " << st << "\n";
     return 1;
