@@ -346,8 +346,15 @@ inline absl::StatusOr<UnitId> Fleet::add_unit(UnitSpec spec) {
   Unit u;
   u.id_ = UnitId(static_cast<std::uint32_t>(units_.size()));
   u.spec_ = std::move(spec);
-  by_call_sign_.emplace(u.spec_.call_sign, u.id_.value());
+  // Unit first, then its name: if either allocation throws, no map entry names a unit
+  // that does not exist (a failed emplace just drops the pushed unit again).
   units_.push_back(std::move(u));
+  try {
+    by_call_sign_.emplace(units_.back().spec_.call_sign, units_.back().id_.value());
+  } catch (...) {
+    units_.pop_back();
+    throw;
+  }
   record(units_.back().id_);
   return units_.back().id_;
 }
