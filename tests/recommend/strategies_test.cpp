@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 
 #include "../examples/my_strategy.hpp"
 #include "dispatchkit/detail/hash.hpp"
@@ -108,6 +109,28 @@ TEST_CASE("coverage aware: assigning another fleet to the synced variable resync
   CHECK(m.expected_coverage() == Approx(fresh.expected_coverage()));
   for (std::uint32_t u = 0; u < f.size(); ++u)
     CHECK(m.covered_by(UnitId(u)).size() == fresh.covered_by(UnitId(u)).size());
+}
+
+// Review F13: the public accessors took ids without a range check.
+TEST_CASE("coverage aware: ids outside the fleet or the demand answer neutral values",
+          "[recommend][coverage]") {
+  const RoadGraph g = drawn_town();
+  Fleet f = no_turnout_fleet();
+  const UnitId a = add(f, "A", 1, kAlsAmb);
+  CoverageModel m(g, six_points(), {.target = Deciseconds{1200}, .busy_fraction = 0.5});
+  // Before any sync nothing is known about any unit.
+  CHECK(m.covered_by(a).empty());
+  CHECK(m.departure_loss(a) == 0.0);
+  m.sync(f);
+  REQUIRE(m.covered_by(a).size() == 4);
+  CHECK(m.departure_loss(a) > 0.0);
+  for (const UnitId bad : {UnitId(1), UnitId(1000), UnitId::invalid()}) {
+    CHECK(m.covered_by(bad).empty());
+    CHECK(m.departure_loss(bad) == 0.0);
+  }
+  CHECK(m.cover_count(0) == 1);
+  CHECK(m.cover_count(6) == 0);
+  CHECK(m.cover_count(std::numeric_limits<std::uint32_t>::max()) == 0);
 }
 
 TEST_CASE("response plan: look-ahead keeps the only ALS for the ALS line",

@@ -92,14 +92,19 @@ class CoverageModel {
   [[nodiscard]] double expected_coverage() const noexcept;
   // Expected covered demand lost if `u` left now (0 if it is not counted: busy, or
   // covering nothing). O(length of u's list) the first time after a change of the
-  // counts, O(1) from the cache afterwards. Precondition: u was in the synced fleet.
+  // counts, O(1) from the cache afterwards. An id outside the synced fleet (including
+  // UnitId::invalid()) answers 0: such a unit covers nothing.
   [[nodiscard]] double departure_loss(UnitId u) const noexcept;
-  // Demand points (indices into demand()) unit `u` reaches within the target.
+  // Demand points (indices into demand()) unit `u` reaches within the target; empty for
+  // an id outside the synced fleet (ids come from a CAD feed: no precondition to break).
   [[nodiscard]] std::span<const std::uint32_t> covered_by(UnitId u) const noexcept {
+    if (u.value() >= units_.size()) return {};
     return units_[u.value()].covered;
   }
-  // Idle units within the target of demand point `d`.
-  [[nodiscard]] std::uint32_t cover_count(std::uint32_t d) const noexcept { return k_[d]; }
+  // Idle units within the target of demand point `d`; 0 for d >= demand().size().
+  [[nodiscard]] std::uint32_t cover_count(std::uint32_t d) const noexcept {
+    return d < k_.size() ? k_[d] : 0u;
+  }
   [[nodiscard]] std::span<const DemandPoint> demand() const noexcept { return demand_; }
   [[nodiscard]] const CoverageOptions& options() const noexcept { return options_; }
 
