@@ -87,7 +87,17 @@ TEST_CASE("HIFLD hospitals of bundled SF: loader, trauma levels, ETAs equal Dijk
   REQUIRE(snapper.ok());
   auto hs = load_hifld_hospitals(dk_test::bundled("sf/sf_hospitals.csv"), *snapper);
   REQUIRE(hs.ok());
-  CHECK(hs->size() == 29);
+  // 29 rows: 19 general acute care, 1 military, 8 psychiatric, 1 long term care. By
+  // default only the 20 with an emergency department are kept; all 29 on request.
+  CHECK(hs->size() == 20);
+  for (const Hospital& h : *hs) {
+    CHECK(h.name.find("D/P APH") == std::string::npos);  // psychiatric units
+    CHECK(h.name != "JEWISH HOME AND REHAB CENTER");     // long term care
+  }
+  auto every = load_hifld_hospitals(dk_test::bundled("sf/sf_hospitals.csv"), *snapper,
+                                    {.emergency_departments_only = false});
+  REQUIRE(every.ok());
+  CHECK(every->size() == 29);
   std::size_t trauma = 0;
   for (const Hospital& h : *hs) {
     trauma += h.specialties.contains(Specialty::kTrauma) ? 1 : 0;

@@ -29,6 +29,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -183,16 +184,42 @@ struct PreArrivalNotification {
 [[nodiscard]] std::string to_string(const PreArrivalNotification& n, const HospitalRanker& ranker,
                                     const Fleet& fleet);
 
+// Which rows of a HIFLD file load_hifld_hospitals keeps.
+struct HifldLoadOptions {
+  // Skip facilities an ambulance does not take an emergency patient to, i.e. without an
+  // emergency department: TYPE PSYCHIATRIC, LONG TERM CARE and REHABILITATION (HIFLD
+  // spellings, compared case-insensitively; the bundled SF extract has 8 psychiatric
+  // rows, many of them "D/P APH" units sharing a general hospital's address, and 1 long
+  // term care). false keeps every row (an inventory, a psychiatric-transfer study).
+  bool emergency_departments_only = true;
+};
+
 // Loads hospitals from a HIFLD "Hospitals" CSV (header row with at least NAME, LATITUDE,
 // LONGITUDE; STATUS, TRAUMA, HELIPAD and TYPE used when present) and snaps each to the
 // road with `snapper` (graph/snap.hpp). HIFLD has no stroke or STEMI designations; the
 // mapping is: TRAUMA "LEVEL I"/"LEVEL II" (adult) -> trauma centre; any "PEDIATRIC"
-// trauma level or TYPE "CHILDREN" -> critical child centre. STATUS CLOSED -> kClosed.
+// trauma level or TYPE "CHILDREN" -> critical child centre. STATUS CLOSED -> kClosed
+// (kept, so a status feed can reopen it). Rows are filtered by TYPE per `options`.
 // Errors: NotFound (file), InvalidArgument "PATH:LINE: ..." for a missing column or a
 // bad coordinate; a hospital the snapper cannot place keeps an invalid position.
 template <class SnapperT>
-[[nodiscard]] absl::StatusOr<std::vector<Hospital>> load_hifld_hospitals(const std::string& path,
-                                                                         const SnapperT& snapper);
+[[nodiscard]] absl::StatusOr<std::vector<Hospital>> load_hifld_hospitals(
+    const std::string& path, const SnapperT& snapper, HifldLoadOptions options = {});
+
+namespace detail {
+// True for a HIFLD TYPE without an emergency department (see HifldLoadOptions).
+[[nodiscard]] inline bool hifld_type_without_ed(std::string_view type) noexcept {
+  auto iequals = [](std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (std::toupper(static_cast<unsigned char>(a[i])) != static_cast<unsigned char>(b[i]))
+        return false;
+    return true;
+  };
+  return iequals(type, "PSYCHIATRIC") || iequals(type, "LONG TERM CARE") ||
+         iequals(type, "REHABILITATION");
+}
+}  // namespace detail
 
 // Parses a HIFLD TRAUMA cell: "LEVEL I" -> 1, "LEVEL II ADULT, LEVEL I PEDIATRIC" -> 2
 // (the adult level), "NOT AVAILABLE" -> 0.
@@ -305,7 +332,8 @@ inline std::uint8_t parse_trauma_level(std::string_view s) noexcept {
 
 template <class SnapperT>
 absl::StatusOr<std::vector<Hospital>> load_hifld_hospitals(const std::string& path,
-                                                           const SnapperT& snapper) {
+                                                           const SnapperT& snapper,
+                                                           HifldLoadOptions options) {
   DK_ASSIGN_OR_RETURN(const std::string text, read_file(path));
   LineReader lines(path, text);
   std::vector<std::string_view> fields;
@@ -332,6 +360,8 @@ absl::StatusOr<std::vector<Hospital>> load_hifld_hospitals(const std::string& pa
       return lines.error(
           absl::StrCat("expected at least ", needed + 1, " fields, found ", fields.size()));
     auto field = [&](int c) { return c < 0 ? std::string_view() : trim(fields[c]); };
+    if (options.emergency_departments_only && detail::hifld_type_without_ed(field(c_type)))
+      continue;
     Hospital h;
     h.name = std::string(field(c_name));
     if (!parse_number(field(c_lat), h.location.lat) ||

@@ -47,9 +47,9 @@ struct Site {
 [[nodiscard]] absl::StatusOr<std::vector<Site>> load_sites(const std::string& path);
 
 // Hospitals a replay may take patients to: recommend's HIFLD loader
-// (load_hifld_hospitals: trauma levels, status, snapping), keeping only the rows that
-// parse_sites keeps (so no psychiatric, long-term care or rehabilitation hospital is
-// chosen as the "nearest emergency department"). Errors as both loaders.
+// (load_hifld_hospitals: trauma levels, snapping; by default without psychiatric,
+// long-term care or rehabilitation facilities, so none is chosen as the "nearest
+// emergency department"), minus STATUS CLOSED rows. Errors as load_hifld_hospitals.
 template <class SnapperT>
 [[nodiscard]] absl::StatusOr<std::vector<Hospital>> load_emergency_departments(
     const std::string& path, const SnapperT& snapper);
@@ -126,17 +126,11 @@ inline absl::StatusOr<std::vector<Site>> load_sites(const std::string& path) {
 template <class SnapperT>
 absl::StatusOr<std::vector<Hospital>> load_emergency_departments(const std::string& path,
                                                                  const SnapperT& snapper) {
+  // The loader already drops the types without an emergency department (its default
+  // HifldLoadOptions); a replay has no hospital status feed, so closed ones go too.
   DK_ASSIGN_OR_RETURN(std::vector<Hospital> all, load_hifld_hospitals(path, snapper));
-  DK_ASSIGN_OR_RETURN(std::string text, read_file(path));
-  DK_ASSIGN_OR_RETURN(std::vector<Site> keep, parse_sites(path, text));
-  std::vector<Hospital> out;
-  for (Hospital& h : all)
-    for (const Site& s : keep)
-      if (s.name == h.name && s.location == h.location) {
-        out.push_back(std::move(h));
-        break;
-      }
-  return out;
+  std::erase_if(all, [](const Hospital& h) { return h.status == HospitalStatus::kClosed; });
+  return all;
 }
 
 DISPATCHKIT_NAMESPACE_END
