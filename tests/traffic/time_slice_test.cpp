@@ -1,6 +1,9 @@
 // Tests for route/traffic/time_slice.hpp: slices of the week, wrap-around, time zones.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+
+#include "dispatchkit/detail/civil_date.hpp"
 #include "dispatchkit/route/traffic/time_slice.hpp"
 
 using namespace dispatchkit;
@@ -48,4 +51,28 @@ TEST_CASE("slice arithmetic wraps around the week", "[traffic][time_slice]") {
   CHECK(TimeSlicing(60).slice_count() == 168);
   CHECK(days_from_civil(1970, 1, 1) == 0);
   CHECK(days_from_civil(2008, 5, 24) - days_from_civil(2008, 5, 18) == 6);
+}
+
+TEST_CASE("civil dates and day numbers round-trip (detail/civil_date.hpp)",
+          "[traffic][time_slice]") {
+  // An independent count: walk day by day from 1600-01-01 (a leap-rule year divisible by
+  // 400) to 2400-12-31 with the month lengths of the Gregorian rules, and compare.
+  auto leap = [](std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; };
+  const unsigned kLen[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  std::int64_t n = detail::days_from_civil(1600, 1, 1);
+  CHECK(n == -135140);  // = (date(1600, 1, 1) - date(1970, 1, 1)).days in Python
+  std::int64_t mismatches = 0;
+  for (std::int64_t y = 1600; y <= 2400; ++y)
+    for (unsigned m = 1; m <= 12; ++m) {
+      const unsigned len = kLen[m - 1] + (m == 2 && leap(y) ? 1 : 0);
+      for (unsigned d = 1; d <= len; ++d, ++n) {
+        const detail::CivilDate c = detail::civil_from_days(n);
+        if (detail::days_from_civil(y, m, d) != n || c.year != y || c.month != m || c.day != d)
+          ++mismatches;
+      }
+    }
+  CHECK(mismatches == 0);
+  // The public traffic name is the same function.
+  CHECK(days_from_civil(2008, 5, 18) == detail::days_from_civil(2008, 5, 18));
+  CHECK(days_from_civil(2008, 5, 18) == 14017);
 }

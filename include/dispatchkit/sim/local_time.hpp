@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "dispatchkit/config.hpp"
+#include "dispatchkit/detail/civil_date.hpp"
 #include "dispatchkit/io/text.hpp"
 #include "dispatchkit/triage/time.hpp"
 
@@ -39,15 +40,10 @@ struct TimeZoneRule {
 };
 
 namespace detail {
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+// Days since 1970-01-01 of a proleptic Gregorian date (detail/civil_date.hpp).
 [[nodiscard]] constexpr std::int64_t civil_to_days(std::int64_t y, unsigned m,
                                                    unsigned d) noexcept {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+  return days_from_civil(y, m, d);
 }
 
 // 0 = Sunday ... 6 = Saturday, for days since 1970-01-01 (a Thursday).
@@ -81,15 +77,7 @@ constexpr std::pair<std::int64_t, std::int64_t> us_dst_window(std::int64_t year)
   return {start_day * 86400 + 2 * 3600, end_day * 86400 + 1 * 3600};
 }
 constexpr std::int64_t civil_year_of(std::int64_t days) noexcept {
-  // Inverse of days_from_civil, year only (Hinnant's civil_from_days).
-  days += 719468;
-  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(days - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
+  return civil_from_days(days).year;
 }
 inline std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
   return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));

@@ -25,6 +25,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "dispatchkit/config.hpp"
+#include "dispatchkit/detail/civil_date.hpp"
 #include "dispatchkit/sim/eta_validation.hpp"
 #include "dispatchkit/sim/kpi.hpp"
 #include "dispatchkit/sim/local_time.hpp"
@@ -67,18 +68,11 @@ struct ReplayReportInputs {
 
 inline std::string iso_utc(SimTime t) {
   const std::int64_t s = to_unix_seconds(t);
-  std::int64_t days = detail::floor_div(s, 86400);
+  const std::int64_t days = detail::floor_div(s, 86400);
   const std::int64_t sod = s - days * 86400;
-  // Hinnant's civil_from_days.
-  days += 719468;
-  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(days - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
+  const detail::CivilDate c = detail::civil_from_days(days);
+  const std::int64_t y = c.year;
+  const unsigned m = c.month, d = c.day;
   return absl::StrFormat("%04d-%02u-%02uT%02d:%02d:%02dZ", y, m, d, sod / 3600, sod / 60 % 60,
                          sod % 60);
 }

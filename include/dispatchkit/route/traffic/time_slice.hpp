@@ -19,6 +19,7 @@
 #include <cstdint>
 
 #include "dispatchkit/config.hpp"
+#include "dispatchkit/detail/civil_date.hpp"
 #include "dispatchkit/graph/types.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
@@ -120,15 +121,11 @@ class TimeSlicing {
 };
 
 // Days since 1970-01-01 of the civil date y-m-d (proleptic Gregorian), for parsing
-// --exclude-day=YYYY-MM-DD. H. Hinnant's days_from_civil algorithm. constexpr.
+// --exclude-day=YYYY-MM-DD (dk-traffic, dk-eta-eval) and GpsFilter::excluded_local_days.
+// H. Hinnant's days_from_civil (detail/civil_date.hpp). constexpr.
 [[nodiscard]] constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m,
                                                      unsigned d) noexcept {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+  return detail::days_from_civil(y, m, d);
 }
 
 DISPATCHKIT_NAMESPACE_END
