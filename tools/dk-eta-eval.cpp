@@ -73,16 +73,6 @@ void usage() {
                "                   [--statistic=mean|median]\n";
 }
 
-std::optional<std::int64_t> parse_day(std::string_view s) {
-  int y = 0;
-  unsigned m = 0, d = 0;
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !parse_number(s.substr(0, 4), y) ||
-      !parse_number(s.substr(5, 2), m) || !parse_number(s.substr(8, 2), d) || m < 1 || m > 12 ||
-      d < 1 || d > 31)
-    return std::nullopt;
-  return days_from_civil(y, m, d);
-}
-
 double median(std::vector<double> v) {
   if (v.empty()) return std::nan("");
   const std::size_t k = v.size() / 2;
@@ -161,7 +151,7 @@ int main(int argc, char** argv) {
       profile_out = *v;
     else if (auto v = value("--holdout-day")) {
       holdout_text = *v;
-      ok = (holdout = parse_day(*v)).has_value();
+      ok = (holdout = dk_tools::parse_iso_day(*v)).has_value();
     } else if (auto v = value("--slice-minutes"))
       ok = dk_tools::parse_flag_number("--slice-minutes", *v, slice_minutes);
     else if (auto v = value("--utc-offset-minutes"))

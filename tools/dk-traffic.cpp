@@ -50,16 +50,6 @@ void usage() {
                "                  [--statistic=mean|median] [--progress|--no-progress]\n";
 }
 
-std::optional<std::int64_t> parse_day(std::string_view s) {
-  int y = 0;
-  unsigned m = 0, d = 0;
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !parse_number(s.substr(0, 4), y) ||
-      !parse_number(s.substr(5, 2), m) || !parse_number(s.substr(8, 2), d) || m < 1 || m > 12 ||
-      d < 1 || d > 31)
-    return std::nullopt;
-  return days_from_civil(y, m, d);
-}
-
 double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
@@ -91,7 +81,7 @@ int main(int argc, char** argv) {
     else if (auto v = value("--out"))
       out_path = *v;
     else if (auto v = value("--exclude-day")) {
-      const auto day = parse_day(*v);
+      const auto day = dk_tools::parse_iso_day(*v);
       ok = day.has_value();
       if (ok) filter.excluded_local_days.push_back(*day);
     } else if (auto v = value("--slice-minutes"))

@@ -19,12 +19,14 @@
 #include <unistd.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "dispatchkit/detail/civil_date.hpp"
 #include "dispatchkit/io/text.hpp"
 
 namespace dk_tools {
@@ -65,6 +67,23 @@ inline int unknown_argument(const char* tool, std::string_view arg) {
 inline int input_error(const char* tool, std::string_view message) {
   std::fprintf(stderr, "%s: %.*s\n", tool, static_cast<int>(message.size()), message.data());
   return kExitBadInput;
+}
+
+// Days since 1970-01-01 of a "YYYY-MM-DD" date (e.g. --exclude-day, --holdout-day), or
+// nullopt when it is not one (wrong shape, month 13, 2008-02-30, ...).
+[[nodiscard]] inline std::optional<std::int64_t> parse_iso_day(std::string_view s) {
+  int y = 0;
+  unsigned m = 0, d = 0;
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-' ||
+      !dispatchkit::parse_number(s.substr(0, 4), y) ||
+      !dispatchkit::parse_number(s.substr(5, 2), m) ||
+      !dispatchkit::parse_number(s.substr(8, 2), d) || m < 1 || m > 12 || d < 1 || d > 31)
+    return std::nullopt;
+  const std::int64_t days = dispatchkit::detail::days_from_civil(y, m, d);
+  // A day past the month's end lands in the next month: reject it.
+  const dispatchkit::detail::CivilDate back = dispatchkit::detail::civil_from_days(days);
+  if (back.year != y || back.month != m || back.day != d) return std::nullopt;
+  return days;
 }
 
 // Whether progress bars are drawn by default: only when stderr is a terminal, so logs
