@@ -169,6 +169,14 @@ int main(int argc, char** argv) {
   if (s.record.report.rows_rejected_total() != 0 || s.record.report.stamps_out_of_order != 0)
     std::fprintf(stderr, "%s", s.record.report.summary().c_str());
 
+  // The traffic profile is loaded (and a malformed one rejected) before the replays.
+  std::optional<TrafficProfile> profile;
+  if (!traffic_path.empty()) {
+    absl::StatusOr<TrafficProfile> p = load_traffic_profile(traffic_path, *s.graph);
+    if (!p.ok()) return fail(p.status());
+    profile = *std::move(p);
+  }
+
   std::vector<ReplayResult> runs;
   for (const std::string& name : strategies) {
     dk_tools::ProgressBar bar(progress, name, "calls");
@@ -180,11 +188,7 @@ int main(int argc, char** argv) {
 
   std::vector<EtaValidation> eta;
   eta.push_back(validate_etas(s.inputs, s.record));
-  std::optional<TrafficProfile> profile;
   if (!traffic_path.empty()) {
-    absl::StatusOr<TrafficProfile> p = load_traffic_profile(traffic_path, *s.graph);
-    if (!p.ok()) return fail(p.status());
-    profile = *std::move(p);
     // The profile's week is in its own local offset; a drive is looked up at the same
     // local time of week (the calls' own offset, with daylight saving).
     const TimeSlicing& slicing = profile->slicing();
