@@ -71,7 +71,7 @@ TEST_CASE("CchManyToOne: slot UINT32_MAX neither wipes the other units nor crash
 // on the same street calls same_street_weight(), which reads weights[reverse_arc]
 // out of bounds (route/ch/detail/buckets.hpp, ChBucketIndex::query, same-street loop).
 TEST_CASE("ChManyToOne: a stored position with an out-of-range reverse arc is never read",
-          "[.][known][ch][many_to_one]") {
+          "[known][ch][many_to_one]") {
   const RoadGraph& g = dk_robust::sf_graph();
   ChManyToOne m2o(dk_robust::sf_ch(), g);
   const ArcId a(0);

@@ -126,7 +126,9 @@ class ChBucketIndex {
     const auto weights = graph_->weights();
     for (std::uint32_t slot = 0; slot < n; ++slot) {
       const Slot& s = slots_[slot];
-      if (!s.used || s.pos.is_node() || !s.pos.valid()) continue;
+      // A stored position that is not valid on the graph (a stale id, a reverse arc that is
+      // not the same street) was given no bucket entries; it is not reachable this way either.
+      if (!s.used || s.pos.is_node() || !is_valid_position(*graph_, s.pos)) continue;
       if (s.pos.arc() != p.arc() && s.pos.arc() != p.reverse_arc()) continue;
       const Weight street = kSlotsAreSources ? same_street_weight(weights, s.pos, p)
                                              : same_street_weight(weights, p, s.pos);
