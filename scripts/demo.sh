@@ -12,7 +12,12 @@ dk_ensure_packages
 
 cmake -S . -B build/demo -DCMAKE_BUILD_TYPE=Release -DDISPATCHKIT_BUILD_TESTS=OFF \
   -DDISPATCHKIT_BUILD_BENCHMARKS=OFF -DDISPATCHKIT_BUILD_TOOLS=OFF >/dev/null
-cmake --build build/demo -j"$(dk_jobs)" --target dispatch_scenario replay_demo >/dev/null
+# Build quietly (Boost 1.74's headers print deprecation notes); show the log only on failure.
+if ! cmake --build build/demo -j"$(dk_jobs)" --target dispatch_scenario replay_demo \
+    >build/demo/build.log 2>&1; then
+  cat build/demo/build.log
+  exit 1
+fi
 
 echo "=================== the dispatcher's screen: first half hour of 2016-12-31 ==================="
 build/demo/examples/dispatch_scenario
