@@ -136,9 +136,7 @@ class Snapper {
 
 namespace detail {
 
-inline constexpr double kSnapEarthRadiusM = 6371008.8;  // as in haversine()
-inline constexpr double kSnapRad = 3.14159265358979323846 / 180.0;
-inline constexpr double kMetersPerDegreeLat = kSnapEarthRadiusM * kSnapRad;
+inline constexpr double kSnapRad = kRadiansPerDegree;  // graph/types.hpp: haversine()'s sphere
 
 // Where the segment a -> b comes closest to p, in the equirectangular projection centred
 // on p: the fraction along a -> b in [0, 1], the distance in metres and the point.
@@ -192,7 +190,7 @@ inline absl::StatusOr<Snapper> Snapper::build(const RoadGraph& graph) {
 template <class Visit>
 void Snapper::for_each_near(LatLon p, double radius_m, Visit&& visit) const {
   // Every point within radius_m of p (in p's equirectangular projection) lies in this box.
-  const double dlat = radius_m / detail::kMetersPerDegreeLat;
+  const double dlat = radius_m / kMetersPerDegreeLat;
   const double coslat = std::cos(p.lat * detail::kSnapRad);
   const double dlon = coslat * 360.0 > dlat ? dlat / coslat : 360.0;  // near a pole: all longitudes
   const Box query(Point(p.lon - dlon, p.lat - dlat), Point(p.lon + dlon, p.lat + dlat));
@@ -203,7 +201,7 @@ void Snapper::for_each_near(LatLon p, double radius_m, Visit&& visit) const {
 
 inline bool Snapper::box_covers_all(LatLon p, double radius_m) const {
   if (tree_.empty()) return true;
-  const double dlat = radius_m / detail::kMetersPerDegreeLat;
+  const double dlat = radius_m / kMetersPerDegreeLat;
   const double coslat = std::cos(p.lat * detail::kSnapRad);
   const double dlon = coslat * 360.0 > dlat ? dlat / coslat : 360.0;
   const Box query(Point(p.lon - dlon, p.lat - dlat), Point(p.lon + dlon, p.lat + dlat));

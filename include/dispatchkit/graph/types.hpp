@@ -113,10 +113,15 @@ struct LatLon {
   friend constexpr bool operator==(LatLon, LatLon) noexcept = default;
 };
 
+// The sphere every distance in dispatchkit is measured on (IUGG mean Earth radius), so
+// haversine(), snapping and duplicate-call grids agree to the metre.
+inline constexpr double kEarthRadiusM = 6371008.8;
+inline constexpr double kRadiansPerDegree = 3.14159265358979323846 / 180.0;
+inline constexpr double kMetersPerDegreeLat = kEarthRadiusM * kRadiansPerDegree;
+
 // Great-circle distance (haversine, mean Earth radius), accurate to ~0.5% at city scale.
 [[nodiscard]] inline Meters haversine(LatLon a, LatLon b) noexcept {
-  constexpr double kEarthRadiusM = 6371008.8;
-  constexpr double kRad = 3.14159265358979323846 / 180.0;
+  constexpr double kRad = kRadiansPerDegree;
   const double dlat = (b.lat - a.lat) * kRad;
   const double dlon = (b.lon - a.lon) * kRad;
   const double h =

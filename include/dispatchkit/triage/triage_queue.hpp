@@ -287,8 +287,8 @@ class TriageQueue {
 // Implementation.
 
 namespace detail {
-// Metres per degree of latitude on the sphere haversine() uses (R = 6371008.8 m).
-inline constexpr double kMetersPerDegree = 6371008.8 * 3.14159265358979323846 / 180.0;
+// Metres per degree of latitude on the sphere haversine() uses (graph/types.hpp).
+inline constexpr double kMetersPerDegree = kMetersPerDegreeLat;
 inline constexpr double kMaxGridLatitude = 89.0;  // cells near the poles are capped
 }  // namespace detail
 
