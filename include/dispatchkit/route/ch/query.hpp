@@ -65,39 +65,35 @@ class ChQuery {
 
  private:
   static constexpr std::uint32_t kSeedParent = UINT32_MAX;
-  // Labels are read on every relaxation and stall check, parents only when unpacking a
-  // route: keeping them apart halves the cache footprint of the hot array.
+  // One label per node for both directions: a settled node's meeting check reads the
+  // other direction's distance from the line it just read its own from. Parents are
+  // written only when a route is asked for (kParents), so distance() touches one array.
   struct Label {
     std::uint32_t stamp;
-    Weight dist;
+    Weight dist[2];  // [0] forward (from the source), [1] backward (to the target)
   };
   struct Parent {
     std::uint32_t node;  // rank, or kSeedParent (then `arc` is the seed index)
     std::uint32_t arc;   // index into the hierarchy's arcs() of the arc that reached the node
-  };
-  struct Side {
-    detail::ChMinQueue heap;
-    std::vector<Label> label;
-    std::vector<Parent> parent;
   };
   struct Result {
     Weight dist = kInfWeight;
     std::uint32_t meet = UINT32_MAX;
   };
 
-  [[nodiscard]] Weight dist(const Side& s, std::uint32_t r) const noexcept {
-    return s.label[r].stamp == stamp_ ? s.label[r].dist : kInfWeight;
-  }
+  template <bool kParents>
   Result run(const detail::ChSeed* fwd_seeds, std::uint32_t fwd_count,
              const detail::ChSeed* bwd_seeds, std::uint32_t bwd_count) noexcept;
-  template <bool kForward>
-  void step(Side& self, const Side& other, Result& best) noexcept;
+  template <int kSide, bool kParents>
+  void step(Result& best) noexcept;
   void unpack_route(const Result& r, std::vector<ArcId>& out, std::uint32_t& source_seed,
                     std::uint32_t& target_seed);
 
   const ContractionHierarchy* ch_;
   const RoadGraph* graph_;
-  Side fwd_, bwd_;
+  std::vector<Label> label_;
+  std::vector<Parent> parent_[2];
+  detail::ChMinQueue heap_[2];
   std::uint32_t stamp_ = 0;
   std::uint32_t settled_ = 0;
   std::vector<std::uint32_t> unpack_stack_;
@@ -122,81 +118,101 @@ class ChQuery {
 inline ChQuery::ChQuery(const ContractionHierarchy& ch, const RoadGraph& graph)
     : ch_(&ch), graph_(&graph) {
   const std::uint32_t n = ch.node_count();
-  for (Side* s : {&fwd_, &bwd_}) {
-    s->label.assign(n, Label{0, kInfWeight});
-    s->parent.assign(n, Parent{0, 0});
-  }
+  label_.assign(n, Label{0, {kInfWeight, kInfWeight}});
+  for (auto& p : parent_) p.assign(n, Parent{0, 0});
   unpack_stack_.reserve(64);
   segments_.reserve(64);
 }
 
-template <bool kForward>
-inline void ChQuery::step(Side& self, const Side& other, Result& best) noexcept {
-  const auto [d, v] = self.heap.pop();
-  if (d > self.label[v].dist) return;  // stale duplicate (labels of queued nodes are current)
+template <int kSide, bool kParents>
+inline void ChQuery::step(Result& best) noexcept {
+  constexpr bool kForward = kSide == 0;
+  const auto [d, v] = heap_[kSide].pop();
+  const Label& lv = label_[v];     // current: v was pushed in this query
+  if (d > lv.dist[kSide]) return;  // stale duplicate
   ++settled_;
   // Meeting: v's label on the other side is a real path length, final or not; the optimal
   // top node is settled by both sides before both queues pass the best distance.
-  const Weight via = add_weights(d, dist(other, v));
+  const Weight via = add_weights(d, lv.dist[1 - kSide]);
   if (via < best.dist) {
     best.dist = via;
     best.meet = v;
   }
   const detail::ChRow* rows = ch_->rows().data();
   const detail::ChArc* arcs = ch_->arcs().data();
+  Label* labels = label_.data();
+  // The node this side settles next is the top of its queue now (unless this step pushes
+  // a smaller label): fetch its arcs while this one is processed. A step's cost is
+  // mostly waiting for memory, and this overlaps two steps' waits.
+  if (!heap_[kSide].empty()) {
+    const char* next = reinterpret_cast<const char*>(arcs + rows[heap_[kSide].top_id()].begin);
+    __builtin_prefetch(next);
+    __builtin_prefetch(next + 64);
+    __builtin_prefetch(next + 128);
+  }
   // Forward: stall over the downward part of v's row, relax the upward part; backward:
   // mirrored. Both parts are adjacent in memory.
   const std::uint32_t begin = rows[v].begin, up = rows[v].up, end = rows[v + 1].begin;
   const std::uint32_t stall_begin = kForward ? begin : up, stall_end = kForward ? up : end;
   const std::uint32_t relax_begin = kForward ? up : begin, relax_end = kForward ? end : up;
-  for (std::uint32_t i = stall_begin; i < stall_end; ++i) {
-    if (add_weights(dist(self, arcs[i].head), arcs[i].weight) < d) return;  // stalled
+  // Highest heads first: they are the likeliest to be reached already (both searches
+  // climb), so a stalled node is found stalled after fewer label reads.
+  for (std::uint32_t i = stall_end; i-- > stall_begin;) {
+    const Label& l = labels[arcs[i].head];
+    if (l.stamp == stamp_ && add_weights(l.dist[kSide], arcs[i].weight) < d) return;  // stalled
   }
   for (std::uint32_t i = relax_begin; i < relax_end; ++i) {
     const std::uint32_t h = arcs[i].head;
     const Weight nd = add_weights(d, arcs[i].weight);
-    Label& l = self.label[h];
-    if (l.stamp != stamp_ || nd < l.dist) {
-      l = Label{stamp_, nd};
-      self.parent[h] = Parent{v, i};
-      self.heap.push(h, nd);
-      // h's row is read when h is settled, a few pops from now: fetch it meanwhile.
-      __builtin_prefetch(rows + h);
+    if (nd >= best.dist) continue;  // cannot be on a shorter route than the best one known
+    Label& l = labels[h];
+    if (l.stamp != stamp_) {
+      l.stamp = stamp_;
+      l.dist[1 - kSide] = kInfWeight;
+    } else if (nd >= l.dist[kSide]) {
+      continue;
     }
+    l.dist[kSide] = nd;
+    if constexpr (kParents) parent_[kSide][h] = Parent{v, i};
+    heap_[kSide].push(h, nd);
+    // h's row is read when h is settled, a few pops from now: fetch it meanwhile.
+    __builtin_prefetch(rows + h);
   }
 }
 
+template <bool kParents>
 inline ChQuery::Result ChQuery::run(const detail::ChSeed* fwd_seeds, std::uint32_t fwd_count,
                                     const detail::ChSeed* bwd_seeds,
                                     std::uint32_t bwd_count) noexcept {
-  fwd_.heap.clear();
-  bwd_.heap.clear();
+  heap_[0].clear();
+  heap_[1].clear();
   if (++stamp_ == 0) {  // wrap-around after 2^32 queries: wipe once
-    for (Side* s : {&fwd_, &bwd_})
-      for (Label& l : s->label) l.stamp = 0;
+    for (Label& l : label_) l.stamp = 0;
     stamp_ = 1;
   }
   settled_ = 0;
-  auto seed = [this](Side& side, const detail::ChSeed* seeds, std::uint32_t count) {
+  auto seed = [this](int side, const detail::ChSeed* seeds, std::uint32_t count) {
     for (std::uint32_t i = 0; i < count; ++i) {
       const detail::ChSeed& s = seeds[i];
-      if (s.offset < dist(side, s.rank)) {
-        side.label[s.rank] = Label{stamp_, s.offset};
-        side.parent[s.rank] = Parent{kSeedParent, i};
-        side.heap.push(s.rank, s.offset);
+      Label& l = label_[s.rank];
+      if (l.stamp != stamp_) l = Label{stamp_, {kInfWeight, kInfWeight}};
+      if (s.offset < l.dist[side]) {
+        l.dist[side] = s.offset;
+        if constexpr (kParents) parent_[side][s.rank] = Parent{kSeedParent, i};
+        heap_[side].push(s.rank, s.offset);
       }
     }
   };
-  seed(fwd_, fwd_seeds, fwd_count);
-  seed(bwd_, bwd_seeds, bwd_count);
+  seed(0, fwd_seeds, fwd_count);
+  seed(1, bwd_seeds, bwd_count);
   Result best;
   for (;;) {
-    const bool f = !fwd_.heap.empty() && fwd_.heap.top_key() < best.dist;
-    const bool b = !bwd_.heap.empty() && bwd_.heap.top_key() < best.dist;
-    if (f && (!b || fwd_.heap.top_key() <= bwd_.heap.top_key())) {
-      step<true>(fwd_, bwd_, best);
+    const bool f = !heap_[0].empty() && heap_[0].top_key() < best.dist;
+    const bool b = !heap_[1].empty() && heap_[1].top_key() < best.dist;
+    if (f && (!b || heap_[0].top_key() <= heap_[1].top_key())) {
+      step<0, kParents>(best);
     } else if (b) {
-      step<false>(bwd_, fwd_, best);
+      step<1, kParents>(best);
     } else {
       break;
     }
@@ -209,7 +225,7 @@ inline Deciseconds ChQuery::distance(NodeId source, NodeId target) noexcept {
   if (source.value() >= n || target.value() >= n) return Deciseconds::infinite();
   const detail::ChSeed s{ch_->rank(source), 0};
   const detail::ChSeed t{ch_->rank(target), 0};
-  return Deciseconds(run(&s, 1, &t, 1).dist);
+  return Deciseconds(run<false>(&s, 1, &t, 1).dist);
 }
 
 inline Deciseconds ChQuery::distance(const RoadPosition& source,
@@ -219,7 +235,7 @@ inline Deciseconds ChQuery::distance(const RoadPosition& source,
   const std::uint32_t tc = detail::ch_seeds(*ch_, *graph_, target, false, t);
   if (sc == 0 || tc == 0) return Deciseconds::infinite();
   const Weight street = same_street_weight(graph_->weights(), source, target);
-  return Deciseconds(std::min(street, run(s, sc, t, tc).dist));
+  return Deciseconds(std::min(street, run<false>(s, sc, t, tc).dist));
 }
 
 inline void ChQuery::unpack_route(const Result& r, std::vector<ArcId>& out,
@@ -227,19 +243,19 @@ inline void ChQuery::unpack_route(const Result& r, std::vector<ArcId>& out,
   // Forward half: hierarchy arcs from the source seed up to the meeting node.
   segments_.clear();
   std::uint32_t x = r.meet;
-  while (fwd_.parent[x].node != kSeedParent) {
-    segments_.push_back(fwd_.parent[x].arc);
-    x = fwd_.parent[x].node;
+  while (parent_[0][x].node != kSeedParent) {
+    segments_.push_back(parent_[0][x].arc);
+    x = parent_[0][x].node;
   }
-  source_seed = fwd_.parent[x].arc;
+  source_seed = parent_[0][x].arc;
   std::reverse(segments_.begin(), segments_.end());
   // Backward half: from the meeting node down to the target seed.
   x = r.meet;
-  while (bwd_.parent[x].node != kSeedParent) {
-    segments_.push_back(bwd_.parent[x].arc);
-    x = bwd_.parent[x].node;
+  while (parent_[1][x].node != kSeedParent) {
+    segments_.push_back(parent_[1][x].arc);
+    x = parent_[1][x].node;
   }
-  target_seed = bwd_.parent[x].arc;
+  target_seed = parent_[1][x].arc;
   for (const std::uint32_t arc : segments_) ch_->unpack_arc(arc, out, unpack_stack_);
 }
 
@@ -261,7 +277,7 @@ inline Deciseconds ChQuery::path_into(const RoadPosition& source, const RoadPosi
   const std::uint32_t tc = detail::ch_seeds(*ch_, *graph_, target, false, t);
   if (sc == 0 || tc == 0) return Deciseconds::infinite();
   const Weight street = same_street_weight(graph_->weights(), source, target);
-  const Result r = run(s, sc, t, tc);
+  const Result r = run<true>(s, sc, t, tc);
   if (street <= r.dist) {
     if (street != kInfWeight) out.push_back(same_street_arc(graph_->weights(), source, target));
     return Deciseconds(street);

@@ -26,44 +26,48 @@ class ChMinQueue {
     Weight key;
     std::uint32_t id;
   };
-  ChMinQueue() { heap_.reserve(1024); }
-  [[nodiscard]] bool empty() const noexcept { return heap_.empty(); }
+  ChMinQueue() : heap_(1024) {}
+  [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
   [[nodiscard]] Weight top_key() const noexcept { return heap_[0].key; }
-  void clear() noexcept { heap_.clear(); }
+  [[nodiscard]] std::uint32_t top_id() const noexcept { return heap_[0].id; }
+  void clear() noexcept { size_ = 0; }
   // Amortised O(log size); allocates only while the heap grows past its largest size so far.
   void push(std::uint32_t id, Weight key) {
-    std::size_t i = heap_.size();
-    heap_.push_back(Entry{key, id});
+    if (size_ + 2 > heap_.size()) heap_.resize(heap_.size() * 2);  // keep pop()'s spare slot
+    std::size_t i = size_++;
+    Entry* h = heap_.data();
     while (i > 0) {
       const std::size_t parent = (i - 1) / 2;
-      if (heap_[parent].key <= key) break;
-      heap_[i] = heap_[parent];
+      if (h[parent].key <= key) break;
+      h[i] = h[parent];
       i = parent;
     }
-    heap_[i] = Entry{key, id};
+    h[i] = Entry{key, id};
   }
+  // The sift-down picks the smaller child without a branch: a sentinel with an infinite
+  // key sits right after the last entry, so every left child has a right sibling to
+  // compare with. (A mispredicted child choice on every level made pop() a quarter of
+  // a CH query's time.)
   Entry pop() noexcept {
-    const Entry top = heap_[0];
-    const Entry last = heap_.back();
-    heap_.pop_back();
-    const std::size_t n = heap_.size();
-    if (n != 0) {
-      std::size_t i = 0;
-      for (;;) {
-        std::size_t c = 2 * i + 1;
-        if (c >= n) break;
-        if (c + 1 < n && heap_[c + 1].key < heap_[c].key) ++c;
-        if (last.key <= heap_[c].key) break;
-        heap_[i] = heap_[c];
-        i = c;
-      }
-      heap_[i] = last;
+    Entry* h = heap_.data();
+    const Entry top = h[0];
+    const std::size_t n = --size_;
+    const Entry last = h[n];
+    h[n] = Entry{kInfWeight, 0};
+    std::size_t i = 0;
+    for (std::size_t c = 1; c < n; c = 2 * i + 1) {
+      c += h[c + 1].key < h[c].key ? 1 : 0;
+      if (last.key <= h[c].key) break;
+      h[i] = h[c];
+      i = c;
     }
+    h[i] = last;
     return top;
   }
 
  private:
-  std::vector<Entry> heap_;
+  std::vector<Entry> heap_;  // entries [0, size_), then at least one spare slot
+  std::size_t size_ = 0;
 };
 
 // n distance labels with O(1) reset.
