@@ -11,8 +11,8 @@
 //
 // Moving a slot (a GPS fix) removes only its own entries and adds new ones: each entry
 // remembers its place in the bucket and each bucket entry its place in the slot's list,
-// so a removal is O(1) per entry (swap with the bucket's last entry and fix that entry's
-// back-reference), never a scan of the other units' entries.
+// so a removal is O(1) per entry (move the bucket's last entry into the hole and fix that
+// entry's back-reference), never a scan of the other units' entries.
 #pragma once
 
 #include <algorithm>
@@ -70,10 +70,9 @@ class ChBucketIndex {
             bucket_of_[rank] = b;
             buckets_.emplace_back();
           }
-          Bucket& bucket = buckets_[b];
-          bucket.entries.push_back(Entry{slot, d});
-          bucket.back.push_back(static_cast<std::uint32_t>(s.entries.size()));
-          s.entries.push_back(SlotEntry{b, static_cast<std::uint32_t>(bucket.entries.size() - 1)});
+          std::vector<Entry>& bucket = buckets_[b];
+          bucket.push_back(Entry{slot, d, static_cast<std::uint32_t>(s.entries.size())});
+          s.entries.push_back(SlotEntry{b, static_cast<std::uint32_t>(bucket.size() - 1)});
         });
     entries_ += s.entries.size();
   }
@@ -82,16 +81,14 @@ class ChBucketIndex {
     if (!occupied(slot)) return;
     Slot& s = slots_[slot];
     for (const SlotEntry& se : s.entries) {
-      Bucket& bucket = buckets_[se.bucket];
-      const std::uint32_t last = static_cast<std::uint32_t>(bucket.entries.size() - 1);
-      if (se.pos != last) {
-        bucket.entries[se.pos] = bucket.entries[last];
-        bucket.back[se.pos] = bucket.back[last];
+      std::vector<Entry>& bucket = buckets_[se.bucket];
+      const Entry moved = bucket.back();
+      bucket.pop_back();
+      if (se.pos != bucket.size()) {
         // The moved entry belongs to another slot (a slot has one entry per bucket).
-        slots_[bucket.entries[se.pos].slot].entries[bucket.back[se.pos]].pos = se.pos;
+        bucket[se.pos] = moved;
+        slots_[moved.slot].entries[moved.back].pos = se.pos;
       }
-      bucket.entries.pop_back();
-      bucket.back.pop_back();
     }
     entries_ -= s.entries.size();
     s.entries.clear();  // keeps capacity: moving a unit does not reallocate
@@ -109,12 +106,12 @@ class ChBucketIndex {
     if (count == 0) return;
     Weight* const result = out.data();
     const std::uint32_t* const bucket_of = bucket_of_.data();
-    const Bucket* const buckets = buckets_.data();
+    const std::vector<Entry>* const buckets = buckets_.data();
     query_search_.template run<!kSlotsAreSources>(*ch_, std::span<const ChSeed>(seeds, count),
                                                   [&](std::uint32_t rank, Weight d) {
                                                     const std::uint32_t b = bucket_of[rank];
                                                     if (b == kNoBucket) return;
-                                                    for (const Entry& e : buckets[b].entries) {
+                                                    for (const Entry& e : buckets[b]) {
                                                       if (e.slot >= n) continue;
                                                       const Weight via = add_weights(d, e.dist);
                                                       if (via < result[e.slot])
@@ -138,13 +135,11 @@ class ChBucketIndex {
 
  private:
   static constexpr std::uint32_t kNoBucket = UINT32_MAX;
+  // One record per (node, slot): what a query reads and what a removal rewrites, together.
   struct Entry {
     std::uint32_t slot;
     Weight dist;
-  };
-  struct Bucket {
-    std::vector<Entry> entries;
-    std::vector<std::uint32_t> back;  // back[i]: index of entries[i] in its slot's list
+    std::uint32_t back;  // index of this entry in its slot's list
   };
   struct SlotEntry {
     std::uint32_t bucket;
@@ -159,7 +154,7 @@ class ChBucketIndex {
   const ContractionHierarchy* ch_;
   const RoadGraph* graph_;
   std::vector<std::uint32_t> bucket_of_;  // rank -> bucket, created on first use
-  std::vector<Bucket> buckets_;
+  std::vector<std::vector<Entry>> buckets_;
   std::vector<Slot> slots_;
   std::size_t entries_ = 0;
   ChUpwardSearch slot_search_, query_search_;

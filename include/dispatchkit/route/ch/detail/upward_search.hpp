@@ -68,12 +68,17 @@ class ChUpwardSearch {
     while (!heap_.empty()) {
       const auto [d, v] = heap_.pop();
       if (d > dist_.get(v)) continue;  // stale duplicate
+      if (!heap_.empty()) {            // fetch the next node's arcs meanwhile (see ChQuery::step)
+        const char* next = reinterpret_cast<const char*>(arcs + rows[heap_.top_id()].begin);
+        __builtin_prefetch(next);
+        __builtin_prefetch(next + 64);
+      }
       // Forward: stall over the downward part, relax the upward part; backward: mirrored.
       const std::uint32_t begin = rows[v].begin, up = rows[v].up, end = rows[v + 1].begin;
       const std::uint32_t stall_begin = kForward ? begin : up, stall_end = kForward ? up : end;
       const std::uint32_t relax_begin = kForward ? up : begin, relax_end = kForward ? end : up;
       bool stalled = false;
-      for (std::uint32_t i = stall_begin; i < stall_end; ++i) {
+      for (std::uint32_t i = stall_end; i-- > stall_begin;) {  // highest first (ChQuery::step)
         if (add_weights(dist_.get(arcs[i].head), arcs[i].weight) < d) {
           stalled = true;
           break;
@@ -87,6 +92,7 @@ class ChUpwardSearch {
         if (nd < dist_.get(h)) {
           dist_.set(h, nd);
           heap_.push(h, nd);
+          __builtin_prefetch(rows + h);
         }
       }
     }
