@@ -5,10 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <span>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -16,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "dispatchkit/config.hpp"
+#include "dispatchkit/detail/worker_pool.hpp"
 #include "dispatchkit/graph/types.hpp"
 #include "dispatchkit/route/cch/metric.hpp"
 #include "dispatchkit/route/cch/topology.hpp"
@@ -215,20 +214,15 @@ struct CchCustomizer {
     const CchSchedule s = make_schedule(t, threads);
     std::vector<std::unique_ptr<std::uint32_t[]>> slots(threads);
     for (auto& sl : slots) sl.reset(new std::uint32_t[n]);
-    auto parallel = [&](const std::function<void(std::uint32_t)>& body) {
-      std::vector<std::thread> pool;
-      for (std::uint32_t th = 1; th < threads; ++th) pool.emplace_back(body, th);
-      body(0);
-      for (auto& th : pool) th.join();
-    };
-    parallel([&](std::uint32_t th) {
+    WorkerPool pool(threads);
+    pool.run([&](std::uint32_t th) {
       for (const auto& [b, e] : s.ranges[th])
         for (std::uint32_t y = b; y < e; ++y) basic_node(y, slots[th].get());
     });
     for (std::uint32_t y : s.top) basic_node(y, slots[0].get());
     if (!m.perfect_) return;
     for (std::size_t i = s.top.size(); i-- > 0;) perfect_node(s.top[i], slots[0].get());
-    parallel([&](std::uint32_t th) {
+    pool.run([&](std::uint32_t th) {
       const auto& ranges = s.ranges[th];
       for (std::size_t i = ranges.size(); i-- > 0;)
         for (std::uint32_t y = ranges[i].second; y-- > ranges[i].first;)

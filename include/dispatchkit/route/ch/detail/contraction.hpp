@@ -35,6 +35,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <new>
 #include <string>
 #include <thread>
 #include <utility>
@@ -46,6 +47,7 @@
 #include "dispatchkit/config.hpp"
 #include "dispatchkit/detail/hash.hpp"
 #include "dispatchkit/detail/indexed_heap.hpp"
+#include "dispatchkit/detail/worker_pool.hpp"
 #include "dispatchkit/graph/road_graph.hpp"
 #include "dispatchkit/route/ch/contraction_hierarchy.hpp"
 #include "dispatchkit/route/ch/detail/search_primitives.hpp"
@@ -67,8 +69,9 @@ struct ChShortcut {
   std::uint32_t hops;
 };
 
-// Per-thread state of the witness searches.
-class ChWitnessSearch {
+// Per-thread state of the witness searches. Cache-line aligned: the threads' objects sit
+// side by side in one vector, and each search rewrites its queue's size on every push.
+class alignas(64) ChWitnessSearch {
  public:
   explicit ChWitnessSearch(std::uint32_t n) : dist_(n), target_(n, 0) {}
 
@@ -168,8 +171,6 @@ class ChContractor {
   void insert_arc(std::vector<ChDynArc>& list, const ChDynArc& arc);
   void remove_arc(std::vector<ChDynArc>& list, std::uint32_t node) noexcept;
   void release(std::vector<ChDynArc>& list) noexcept;
-  template <class F>
-  void parallel_for(std::size_t count, F&& f);
   void finish_rows(ContractionHierarchy& ch);
   void note_memory() noexcept;
 
@@ -183,7 +184,7 @@ class ChContractor {
   std::vector<std::uint64_t> key_;
   std::vector<std::uint8_t> dirty_;
   std::vector<std::uint64_t> locality_;  // Hilbert index of the coordinate, or the node id
-  std::vector<ChWitnessSearch> ws_;
+  std::vector<ChWitnessSearch> ws_;      // one per thread of the pool
   std::vector<std::vector<ChShortcut>> pending_;
   // Output, filled in rank order.
   std::vector<std::uint32_t> rank_, order_;
@@ -313,31 +314,6 @@ inline void ChContractor::contract(std::uint32_t v, const std::vector<ChShortcut
   state_[v] = kContracted;
 }
 
-template <class F>
-void ChContractor::parallel_for(std::size_t count, F&& f) {
-  const auto threads = static_cast<std::uint32_t>(ws_.size());
-  // Spawning costs ~20 us per thread: only worth it for a few hundred witness searches.
-  if (threads <= 1 || count < 256) {
-    for (std::size_t i = 0; i < count; ++i) f(i, ws_[0]);
-    return;
-  }
-  std::atomic<std::size_t> next{0};
-  constexpr std::size_t kChunk = 64;
-  auto worker = [&](std::uint32_t t) {
-    for (;;) {
-      const std::size_t begin = next.fetch_add(kChunk, std::memory_order_relaxed);
-      if (begin >= count) return;
-      const std::size_t end = std::min(count, begin + kChunk);
-      for (std::size_t i = begin; i < end; ++i) f(i, ws_[t]);
-    }
-  };
-  std::vector<std::thread> pool;
-  pool.reserve(threads - 1);
-  for (std::uint32_t t = 1; t < threads; ++t) pool.emplace_back(worker, t);
-  worker(0);
-  for (std::thread& th : pool) th.join();
-}
-
 inline void ChContractor::note_memory() noexcept {
   std::uint64_t bytes = dyn_bytes_;
   bytes += (out_.capacity() + in_.capacity()) * sizeof(std::vector<ChDynArc>);
@@ -391,8 +367,12 @@ inline ContractionHierarchy ChContractor::run() {
   const auto start = std::chrono::steady_clock::now();
   std::uint32_t threads = options_.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  ws_.reserve(threads);
-  for (std::uint32_t t = 0; t < threads; ++t) ws_.emplace_back(n_);
+  WorkerPool pool(threads);
+  ws_.reserve(pool.size());
+  for (std::uint32_t t = 0; t < pool.size(); ++t) ws_.emplace_back(n_);
+  // Chunks of witness work handed to a free thread; a round with few nodes left (the
+  // dense top of the hierarchy: few nodes, expensive searches) still uses both cores.
+  constexpr std::size_t kChunk = 8, kSerialBelow = 16;
 
   // The dynamic graph: for each node its remaining out- and in-arcs.
   out_.resize(n_);
@@ -432,6 +412,7 @@ inline ContractionHierarchy ChContractor::run() {
   std::vector<std::uint32_t> remaining(n_);
   for (std::uint32_t v = 0; v < n_; ++v) remaining[v] = v;
   std::vector<std::uint32_t> todo, set;
+  std::vector<std::uint8_t> pick;
   std::uint32_t rounds = 0;
   double last_reported = -1.0;
   while (!remaining.empty()) {
@@ -440,15 +421,23 @@ inline ContractionHierarchy ChContractor::run() {
     todo.clear();
     for (const std::uint32_t v : remaining)
       if (dirty_[v] != 0) todo.push_back(v);
-    parallel_for(todo.size(), [&](std::size_t i, ChWitnessSearch& ws) {
-      const std::uint32_t v = todo[i];
-      key_[v] = priority(v, simulate(v, ws, nullptr));
-    });
+    pool.for_each(
+        todo.size(), kChunk,
+        [&](std::size_t i, std::uint32_t t) {
+          const std::uint32_t v = todo[i];
+          key_[v] = priority(v, simulate(v, ws_[t], nullptr));
+        },
+        kSerialBelow);
     for (const std::uint32_t v : todo) dirty_[v] = 0;
     // 2. The independent set. The global minimum is always in it, so rounds progress.
+    // The test only reads, so it runs on all threads; the set is collected in order.
+    pick.resize(remaining.size());
+    pool.for_each(remaining.size(), 4096, [&](std::size_t i, std::uint32_t) {
+      pick[i] = is_local_minimum(remaining[i]) ? 1 : 0;
+    });
     set.clear();
-    for (const std::uint32_t v : remaining)
-      if (is_local_minimum(v)) set.push_back(v);
+    for (std::size_t i = 0; i < remaining.size(); ++i)
+      if (pick[i] != 0) set.push_back(remaining[i]);
     // Nodes of one set are pairwise non-adjacent, so their relative ranks change nothing
     // in the hierarchy: rank them in map order, so that the low, numerous levels that
     // every search starts in are laid out by place and neighbouring searches share lines.
@@ -457,10 +446,13 @@ inline ContractionHierarchy ChContractor::run() {
     for (const std::uint32_t v : set) state_[v] = kInSet;
     // 3. Shortcuts of every set node, witnesses avoiding the whole set.
     if (pending_.size() < set.size()) pending_.resize(set.size());
-    parallel_for(set.size(), [&](std::size_t i, ChWitnessSearch& ws) {
-      pending_[i].clear();
-      simulate(set[i], ws, &pending_[i]);
-    });
+    pool.for_each(
+        set.size(), kChunk,
+        [&](std::size_t i, std::uint32_t t) {
+          pending_[i].clear();
+          simulate(set[i], ws_[t], &pending_[i]);
+        },
+        kSerialBelow);
     note_memory();
     // 4. Apply, in priority order.
     for (std::size_t i = 0; i < set.size(); ++i) contract(set[i], pending_[i]);
@@ -515,7 +507,13 @@ inline absl::StatusOr<ContractionHierarchy> ContractionHierarchy::build(
     return absl::InvalidArgumentError(
         "ChBuildOptions: witness and priority settled limits must be positive");
   }
-  return detail::ChContractor(graph, options, progress).run();
+  try {
+    return detail::ChContractor(graph, options, progress).run();
+  } catch (const std::bad_alloc&) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(graph.source(), ": out of memory while building the contraction hierarchy (",
+                     graph.node_count(), " nodes, ", graph.arc_count(), " arcs)"));
+  }
 }
 
 inline bool ContractionHierarchy::link_shortcuts() {
