@@ -1,5 +1,6 @@
 // CH against the reference Dijkstra on real road networks: the bundled San Francisco and
-// Manhattan (JEMSS) networks, and PACE16 NY from ../shared/data when present.
+// Manhattan (JEMSS) networks, and PACE16 NY, BAY (FLA on request) and JEMSS Auckland from
+// ../shared/data when present.
 // 100 sources x 100 targets = 10,000 pairs per graph, checked with one-to-all Dijkstra
 // runs (100 searches instead of 10,000).
 #include <catch2/catch.hpp>
@@ -91,13 +92,35 @@ TEST_CASE("bundled Manhattan (JEMSS) network: 10,000 pairs equal Dijkstra", "[ch
   check_against_dijkstra(*g, 2);
 }
 
-TEST_CASE("PACE16 NY, default weights: 10,000 pairs equal Dijkstra", "[ch][real][slow]") {
-  const auto path = dk_test::shared("road_pace16_NY.gr.xz");
+namespace {
+
+// A graph from ../shared/data, skipped (with a warning) in a fresh clone without it.
+void check_shared_graph(const char* file, std::uint64_t seed) {
+  const auto path = dk_test::shared(file);
   if (!path) {
-    WARN("skipped: ../shared/data/road_pace16_NY.gr.xz is not in this checkout");
+    WARN("skipped: ../shared/data/" << file << " is not in this checkout");
     return;
   }
   auto g = load_graph(*path);
   REQUIRE(g.ok());
-  check_against_dijkstra(*g, 3);
+  check_against_dijkstra(*g, seed);
+}
+
+}  // namespace
+
+TEST_CASE("PACE16 NY, default weights: 10,000 pairs equal Dijkstra", "[ch][real][slow]") {
+  check_shared_graph("road_pace16_NY.gr.xz", 3);
+}
+
+TEST_CASE("PACE16 BAY, default weights: 10,000 pairs equal Dijkstra", "[ch][real][slow]") {
+  check_shared_graph("road_pace16_BAY.gr.xz", 4);
+}
+
+TEST_CASE("JEMSS Auckland, real travel times: 10,000 pairs equal Dijkstra", "[ch][real]") {
+  check_shared_graph("jemss/auckland", 5);
+}
+
+// 1.07 M nodes: about 20 s, so not in the default run; `dk_test_ch "[fla]"` runs it.
+TEST_CASE("PACE16 FLA, default weights: 10,000 pairs equal Dijkstra", "[.][fla]") {
+  check_shared_graph("road_pace16_FLA.gr.xz", 6);
 }
