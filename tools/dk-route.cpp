@@ -8,12 +8,12 @@
 // route. With --path, the route follows as the input-file ids of the nodes passed.
 // The hierarchy is loaded from --index (rejected if it was built for another graph or is
 // damaged) or built, with a progress bar on stderr; --save-index writes it for next time.
-// The query file and the --save-index directory are checked before the graph is loaded
-// and contracted; if saving the index fails anyway, the queries are still answered and
-// the exit status is 1. --progress / --no-progress force the bar on or off (default: on
-// when stderr is a terminal).
-// Exit status (all dk-* tools): 0 success, 1 bad input (graph, index, query file, or the
-// index could not be saved; message on stderr), 2 usage.
+// The query file (syntax, then node ids) and the --save-index directory are checked
+// before the graph is contracted, so a bad line prints no answers. If saving the index
+// fails anyway, the queries are still answered and the exit status is 1.
+// --progress / --no-progress force the bar on or off (default: on when stderr is a
+// terminal). Exit status (all dk-* tools): 0 success, 1 bad input (graph, index, query
+// file, or the index could not be saved; message on stderr), 2 usage.
 #include <unistd.h>
 
 #include <chrono>
@@ -57,6 +57,32 @@ absl::Status check_writable_dir(const std::string& path) {
   return absl::OkStatus();
 }
 
+// One `SOURCE TARGET` line of the query file, as written (input-file node ids).
+struct QueryLine {
+  std::int64_t ids[2];
+  std::uint32_t line;
+};
+
+// Parses the whole query file (syntax only: the graph is not loaded yet).
+absl::StatusOr<std::vector<QueryLine>> parse_queries(const std::string& path,
+                                                     std::string_view text) {
+  LineReader lines(path, text);
+  std::vector<QueryLine> out;
+  std::vector<std::string_view> fields;
+  while (const auto line = lines.next()) {
+    const std::string_view l = trim(*line);
+    if (l.empty() || l.front() == '#') continue;
+    split_whitespace(l, fields);
+    QueryLine q{{0, 0}, lines.line_number()};
+    if (fields.size() != 2 || !parse_number(fields[0], q.ids[0]) ||
+        !parse_number(fields[1], q.ids[1])) {
+      return lines.error("expected 'SOURCE TARGET' (two node ids)");
+    }
+    out.push_back(q);
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -94,13 +120,29 @@ int main(int argc, char** argv) {
   }
   // Cheap checks first: the queries are read now (they are small), the index directory
   // must be writable; only then is the graph loaded and contracted.
+  // Node ids are resolved right after the graph is loaded, still before contracting, so
+  // a bad line costs seconds, not a whole contraction and half the answers.
   absl::StatusOr<std::string> text = read_file(queries_path);
   if (!text.ok()) return fail(text.status());
+  absl::StatusOr<std::vector<QueryLine>> queries = parse_queries(queries_path, *text);
+  if (!queries.ok()) return fail(queries.status());
   if (!save_path.empty()) {
     if (const absl::Status w = check_writable_dir(save_path); !w.ok()) return fail(w);
   }
   absl::StatusOr<RoadGraph> graph = load_graph(graph_path);
   if (!graph.ok()) return fail(graph.status());
+  std::vector<std::pair<NodeId, NodeId>> pairs;
+  pairs.reserve(queries->size());
+  for (const QueryLine& q : *queries) {
+    std::optional<NodeId> nodes[2];
+    for (int k = 0; k < 2; ++k) {
+      nodes[k] = graph->find_node(q.ids[k]);
+      if (!nodes[k])
+        return fail(absl::OutOfRangeError(
+            absl::StrCat(queries_path, ":", q.line, ": node ", q.ids[k], " is not in the graph")));
+    }
+    pairs.emplace_back(*nodes[0], *nodes[1]);
+  }
   absl::StatusOr<ContractionHierarchy> ch;
   if (!index_path.empty()) {
     ch = load_hierarchy(index_path, *graph);
@@ -122,32 +164,16 @@ int main(int argc, char** argv) {
       status = dk_tools::kExitBadInput;
     }
   }
-  LineReader lines(queries_path, *text);
   ChQuery query(*ch, *graph);
-  std::vector<std::string_view> fields;
   std::vector<ArcId> route;
   std::string out;
-  while (const auto line = lines.next()) {
-    const std::string_view l = trim(*line);
-    if (l.empty() || l.front() == '#') continue;
-    split_whitespace(l, fields);
-    std::int64_t ids[2];
-    if (fields.size() != 2 || !parse_number(fields[0], ids[0]) ||
-        !parse_number(fields[1], ids[1])) {
-      return fail(lines.error("expected 'SOURCE TARGET' (two node ids)"));
-    }
-    std::optional<NodeId> nodes[2];
-    for (int k = 0; k < 2; ++k) {
-      nodes[k] = graph->find_node(ids[k]);
-      if (!nodes[k])
-        return fail(lines.error(absl::StatusCode::kOutOfRange,
-                                absl::StrCat("node ", ids[k], " is not in the graph")));
-    }
-    const auto s = RoadPosition::at_node(*nodes[0]), t = RoadPosition::at_node(*nodes[1]);
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    const auto s = RoadPosition::at_node(pairs[i].first);
+    const auto t = RoadPosition::at_node(pairs[i].second);
     const Deciseconds d = print_path ? query.path_into(s, t, route) : query.distance(s, t);
     out = d.is_infinite() ? std::string("inf") : std::to_string(d.count());
     if (print_path && !d.is_infinite()) {
-      out += "\t" + std::to_string(ids[0]);
+      out += "\t" + std::to_string((*queries)[i].ids[0]);
       for (const ArcId a : route) out += " " + std::to_string(graph->external_id(graph->head(a)));
     }
     std::puts(out.c_str());
