@@ -51,6 +51,7 @@ TEST_CASE("many-to-one equals separate queries, through moves and removals", "[c
     m2o.remove_source(off);
     units[off] = RoadPosition();
     CHECK_FALSE(m2o.has_source(off));
+    REQUIRE(m2o.consistent());  // every entry still found by its unit's back-references
   }
   // A slot beyond the current capacity grows it; empty slots in between read infinite.
   m2o.set_source(kUnits + 5, RoadPosition::at_node(NodeId(0)));
@@ -61,6 +62,7 @@ TEST_CASE("many-to-one equals separate queries, through moves and removals", "[c
   // Removing everything leaves no bucket entries behind.
   for (std::uint32_t i = 0; i < m2o.slot_capacity(); ++i) m2o.remove_source(i);
   CHECK(m2o.entry_count() == 0);
+  CHECK(m2o.consistent());
 }
 
 TEST_CASE("one-to-many and many-to-many equal Dijkstra", "[ch][many_to_one]") {

@@ -43,6 +43,8 @@ class ChManyToOne {
   // Puts the unit in `slot` at `position` (adds it, or moves it there). Slots are dense
   // small integers chosen by the caller (e.g. a unit's index); capacity grows to slot + 1.
   // An invalid position keeps the slot occupied but unreachable. O(upward search space).
+  // Throws std::bad_alloc if the buckets cannot grow; the slot is then left empty and
+  // every other slot keeps its entries.
   void set_source(std::uint32_t slot, const RoadPosition& position) { index_.set(slot, position); }
   // Empties `slot` (its distances become kInfWeight). No-op for an empty slot.
   void remove_source(std::uint32_t slot) noexcept { index_.remove(slot); }
@@ -63,6 +65,8 @@ class ChManyToOne {
   }
   // Bucket entries held (sum of the units' search-space sizes).
   [[nodiscard]] std::size_t entry_count() const noexcept { return index_.entry_count(); }
+  // The buckets and the units' back-references agree. O(entries): tests, debugging.
+  [[nodiscard]] bool consistent() const noexcept { return index_.consistent(); }
 
  private:
   detail::ChBucketIndex<true> index_;
@@ -89,6 +93,7 @@ class ChOneToMany {
     return index_.position(slot);
   }
   [[nodiscard]] std::size_t entry_count() const noexcept { return index_.entry_count(); }
+  [[nodiscard]] bool consistent() const noexcept { return index_.consistent(); }
 
  private:
   detail::ChBucketIndex<false> index_;

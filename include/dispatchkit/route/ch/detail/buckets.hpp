@@ -50,10 +50,35 @@ class ChBucketIndex {
     return occupied(slot) ? slots_[slot].pos : RoadPosition();
   }
   [[nodiscard]] std::size_t entry_count() const noexcept { return entries_; }
+
+  // Every bucket entry is named by its slot's back-reference and every back-reference
+  // by its entry, and the counts agree. O(entries): for tests and debugging.
+  [[nodiscard]] bool consistent() const noexcept {
+    std::size_t in_buckets = 0, in_slots = 0;
+    for (std::size_t b = 0; b < buckets_.size(); ++b) {
+      for (std::size_t i = 0; i < buckets_[b].size(); ++i) {
+        const Entry& e = buckets_[b][i];
+        if (e.slot >= slots_.size() || !slots_[e.slot].used ||
+            e.back >= slots_[e.slot].entries.size())
+          return false;
+        const SlotEntry& se = slots_[e.slot].entries[e.back];
+        if (se.bucket != b || se.pos != i) return false;
+      }
+      in_buckets += buckets_[b].size();
+    }
+    for (const Slot& s : slots_) {
+      if (!s.used && !s.entries.empty()) return false;
+      in_slots += s.entries.size();
+    }
+    return in_buckets == entries_ && in_slots == entries_;
+  }
   void reserve(std::uint32_t slots) {
     if (slots > slots_.size()) slots_.resize(slots);
   }
 
+  // If an allocation fails (std::bad_alloc propagates), the slot is left empty and every
+  // other slot intact: each step below either completes or is undone, so the entry and
+  // back-reference lists always match.
   void set(std::uint32_t slot, const RoadPosition& p) {
     if (slot >= slots_.size()) slots_.resize(std::size_t{slot} + 1);
     remove(slot);
@@ -62,19 +87,29 @@ class ChBucketIndex {
     s.pos = p;
     ChSeed seeds[2];
     const std::uint32_t count = ch_seeds(*ch_, *graph_, p, kSlotsAreSources, seeds);
-    slot_search_.template run<kSlotsAreSources>(
-        *ch_, std::span<const ChSeed>(seeds, count), [&](std::uint32_t rank, Weight d) {
-          std::uint32_t b = bucket_of_[rank];
-          if (b == kNoBucket) {
-            b = static_cast<std::uint32_t>(buckets_.size());
-            bucket_of_[rank] = b;
-            buckets_.emplace_back();
-          }
-          std::vector<Entry>& bucket = buckets_[b];
-          bucket.push_back(Entry{slot, d, static_cast<std::uint32_t>(s.entries.size())});
-          s.entries.push_back(SlotEntry{b, static_cast<std::uint32_t>(bucket.size() - 1)});
-        });
-    entries_ += s.entries.size();
+    try {
+      slot_search_.template run<kSlotsAreSources>(
+          *ch_, std::span<const ChSeed>(seeds, count), [&](std::uint32_t rank, Weight d) {
+            std::uint32_t b = bucket_of_[rank];
+            if (b == kNoBucket) {
+              buckets_.emplace_back();  // first: bucket_of_ never names a missing bucket
+              b = static_cast<std::uint32_t>(buckets_.size() - 1);
+              bucket_of_[rank] = b;
+            }
+            std::vector<Entry>& bucket = buckets_[b];
+            s.entries.push_back(SlotEntry{b, static_cast<std::uint32_t>(bucket.size())});
+            try {
+              bucket.push_back(Entry{slot, d, static_cast<std::uint32_t>(s.entries.size() - 1)});
+            } catch (...) {
+              s.entries.pop_back();
+              throw;
+            }
+            ++entries_;
+          });
+    } catch (...) {
+      remove(slot);
+      throw;
+    }
   }
 
   void remove(std::uint32_t slot) noexcept {
