@@ -149,7 +149,10 @@ void BM_Recommend_OracleOnly(benchmark::State& state) {
   const Fleet fleet = make_fleet(static_cast<std::uint32_t>(state.range(0)));
   const auto incidents = make_incidents();
   ChOracle oracle(*g_ch, *g_graph);
-  oracle.sync(fleet);
+  if (const absl::Status s = oracle.sync(fleet); !s.ok()) {
+    state.SkipWithError(s.ToString().c_str());
+    return;
+  }
   std::vector<Weight> times(fleet.size());
   timed_loop(state, incidents, [&](const Incident& i) {
     oracle.travel_times_to(i.position, i.mode, times);

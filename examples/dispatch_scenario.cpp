@@ -218,6 +218,10 @@ int main() {
                 format_resources(plan->resources).c_str(),
                 std::string(to_string(plan->destination)).c_str());
     plan_strategy.recommend(call, fleet, oracle, rec);
+    if (!rec.status.ok()) {  // out of memory: a real CAD falls back to manual dispatch
+      std::printf("  no recommendation: %s\n", rec.status.ToString().c_str());
+      continue;
+    }
     std::printf("  %s", explain(rec, fleet).c_str());
     // What the other rules would say about the primary unit.
     coverage.recommend(call, fleet, oracle, alt);
@@ -243,7 +247,8 @@ int main() {
   }
   std::printf("\n-- the rest of the night --\n");
   process_events_until(now + std::chrono::hours(3));
-  coverage.model().sync(fleet);
+  if (const absl::Status s = coverage.model().sync(fleet); !s.ok())
+    std::printf("coverage model: %s\n", s.ToString().c_str());
   std::size_t available = 0;
   for (const Unit& u : fleet.units()) available += is_available(u.status()) ? 1 : 0;
   std::printf("\n%zu of %u units available again; expected coverage %.1f of %zu calls\n", available,

@@ -28,12 +28,14 @@ class KeepStationCovered {
   template <TravelTimeOracle Oracle>
   void recommend(const Incident& incident, const Fleet& fleet, Oracle& oracle,
                  Recommendation& out) noexcept {
-    out.begin(incident, kName, fleet.size());
+    if (!out.begin(incident, kName, fleet.size())) return;  // out of memory: out.status
     if (fleet.empty() || !incident.position.valid()) return;
     // The library's shared filters: available, qualified, reachable, shift long enough.
-    detail::screen_available(incident, fleet, oracle, RecommendOptions{}, out, [&](const Unit& u) {
-      return incident.primary_accepts(u.capabilities());
-    });
+    // False (out.status set) if the oracle could not take in the fleet.
+    if (!detail::screen_available(
+            incident, fleet, oracle, RecommendOptions{}, out,
+            [&](const Unit& u) { return incident.primary_accepts(u.capabilities()); }))
+      return;
     if (out.pool.empty()) return;
     std::sort(out.pool.begin(), out.pool.end(), detail::by_eta);
     auto last_in_quarters = [&](const Unit& u) {

@@ -93,7 +93,7 @@ TEST_CASE("coverage aware: assigning another fleet to the synced variable resync
   add(f, "A", 1, kAlsAmb);
   add(f, "B", 4, kAlsAmb);
   CoverageModel m(g, six_points(), opt);
-  m.sync(f);
+  REQUIRE(m.sync(f).ok());
   CHECK(m.expected_coverage() == Approx(3.0));
   // Same call signs, elsewhere, with a longer history so its generation is ahead.
   Fleet other = no_turnout_fleet();
@@ -103,9 +103,9 @@ TEST_CASE("coverage aware: assigning another fleet to the synced variable resync
   REQUIRE(other.report_position(a, RoadPosition::at_node(NodeId(3))).ok());
   REQUIRE(other.generation() > f.generation());
   f = other;
-  m.sync(f);
+  REQUIRE(m.sync(f).ok());
   CoverageModel fresh(g, six_points(), opt);
-  fresh.sync(f);
+  REQUIRE(fresh.sync(f).ok());
   CHECK(m.expected_coverage() == Approx(fresh.expected_coverage()));
   for (std::uint32_t u = 0; u < f.size(); ++u)
     CHECK(m.covered_by(UnitId(u)).size() == fresh.covered_by(UnitId(u)).size());
@@ -121,7 +121,7 @@ TEST_CASE("coverage aware: ids outside the fleet or the demand answer neutral va
   // Before any sync nothing is known about any unit.
   CHECK(m.covered_by(a).empty());
   CHECK(m.departure_loss(a) == 0.0);
-  m.sync(f);
+  REQUIRE(m.sync(f).ok());
   REQUIRE(m.covered_by(a).size() == 4);
   CHECK(m.departure_loss(a) > 0.0);
   for (const UnitId bad : {UnitId(1), UnitId(1000), UnitId::invalid()}) {
@@ -295,8 +295,8 @@ TEST_CASE("CH oracle equals the reference through moves and status changes",
     }
     const RoadPosition target = random_position();
     const TravelMode mode = round % 2 ? TravelMode::kNormal : TravelMode::kLightsAndSirens;
-    fast.sync(f);
-    reference.sync(f);
+    REQUIRE(fast.sync(f).ok());
+    REQUIRE(reference.sync(f).ok());
     fast.travel_times_to(target, mode, a);
     reference.travel_times_to(target, mode, b);
     for (std::size_t u = 0; u < f.size(); ++u) {

@@ -17,8 +17,8 @@ namespace {
 void expect_same(ChOracle& ch, DijkstraOracle& ref, const Fleet& fleet, dk_robust::Rng& rng,
                  int targets) {
   const RoadGraph& g = dk_robust::sf_graph();
-  ch.sync(fleet);
-  ref.sync(fleet);
+  REQUIRE(ch.sync(fleet).ok());
+  REQUIRE(ref.sync(fleet).ok());
   std::vector<Weight> a(fleet.size() + 2), b(fleet.size() + 2);
   for (int i = 0; i < targets; ++i) {
     const RoadPosition t = dk_robust::random_position(g, rng);
@@ -60,7 +60,7 @@ TEST_CASE("ChOracle equals DijkstraOracle through moves, busy units and returns"
               .add_unit({.call_sign = "LOST",
                          .position = RoadPosition::on_arc(ArcId(g.arc_count() + 9), 0.5f)})
               .ok());
-  ch.sync(fleet);
+  REQUIRE(ch.sync(fleet).ok());
   std::vector<Weight> out(fleet.size());
   ch.travel_times_to(RoadPosition::at_node(NodeId(0)), TravelMode::kLightsAndSirens, out);
   CHECK(out.back() == kInfWeight);

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "dispatchkit/config.hpp"
 
@@ -17,6 +18,17 @@ namespace detail {
 // do not take a std::string_view. Wrap one with as_absl(sv) when formatting messages.
 [[nodiscard]] inline absl::string_view as_absl(std::string_view s) noexcept {
   return absl::string_view(s.data(), s.size());
+}
+
+// ResourceExhausted "<what>: out of memory", for a caught std::bad_alloc in a noexcept
+// function. If even the message cannot be allocated, the status carries the code alone
+// (an empty message needs no allocation).
+[[nodiscard]] inline absl::Status out_of_memory(std::string_view what) noexcept {
+  try {
+    return absl::ResourceExhaustedError(absl::StrCat(as_absl(what), ": out of memory"));
+  } catch (...) {
+    return absl::Status(absl::StatusCode::kResourceExhausted, "");
+  }
 }
 }  // namespace detail
 DISPATCHKIT_NAMESPACE_END

@@ -55,12 +55,12 @@ class AnyOracle {
   template <TravelTimeOracle O>
   requires(!std::same_as<O, AnyOracle>) explicit AnyOracle(O& oracle) noexcept
       : self_(&oracle),
-        sync_([](void* s, const Fleet& f) noexcept { static_cast<O*>(s)->sync(f); }),
+        sync_([](void* s, const Fleet& f) noexcept { return static_cast<O*>(s)->sync(f); }),
         times_([](void* s, const RoadPosition& t, TravelMode m, std::span<Weight> out) noexcept {
           static_cast<O*>(s)->travel_times_to(t, m, out);
         }) {}
 
-  void sync(const Fleet& fleet) noexcept { sync_(self_, fleet); }
+  [[nodiscard]] absl::Status sync(const Fleet& fleet) noexcept { return sync_(self_, fleet); }
   void travel_times_to(const RoadPosition& target, TravelMode mode,
                        std::span<Weight> out) noexcept {
     times_(self_, target, mode, out);
@@ -68,7 +68,7 @@ class AnyOracle {
 
  private:
   void* self_;
-  void (*sync_)(void*, const Fleet&) noexcept;
+  absl::Status (*sync_)(void*, const Fleet&) noexcept;
   void (*times_)(void*, const RoadPosition&, TravelMode, std::span<Weight>) noexcept;
 };
 static_assert(TravelTimeOracle<AnyOracle>);

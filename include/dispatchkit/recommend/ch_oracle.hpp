@@ -13,15 +13,21 @@
 // decisecond (tests/recommend/oracle_test.cpp checks it on the bundled cities).
 //
 // Thread-compatible; the hierarchy and the graph are shared read-only. sync() allocates
-// only while buckets grow (warm-up); travel_times_to() never allocates.
+// only while buckets grow (warm-up); travel_times_to() never allocates. If memory runs
+// out in sync(), the unit being placed is left untracked (unreachable), sync() returns
+// ResourceExhausted and the next sync() replays the fleet's changes from where the last
+// complete one ended.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+#include <new>
 #include <span>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "dispatchkit/config.hpp"
+#include "dispatchkit/detail/status_macros.hpp"
 #include "dispatchkit/graph/road_graph.hpp"
 #include "dispatchkit/graph/road_position.hpp"
 #include "dispatchkit/graph/types.hpp"
@@ -38,24 +44,31 @@ class ChOracle {
   ChOracle(const ContractionHierarchy& ch, const RoadGraph& graph, TravelModeOptions modes = {})
       : many_to_one_(ch, graph), modes_(modes) {}
 
-  void sync(const Fleet& fleet) noexcept {
-    if (tracked_.size() < fleet.size()) {
-      tracked_.resize(fleet.size());
-      many_to_one_.reserve(fleet.size());
-    }
-    const bool incremental =
-        fleet_instance_ == fleet.instance() && fleet.for_each_change_since(seen_, [&](UnitId id) {
-          if (id.value() < fleet.size()) update(fleet.unit(id));
-        });
-    if (!incremental) {
-      for (const Unit& u : fleet.units()) update(u);
-      for (std::size_t slot = fleet.size(); slot < tracked_.size(); ++slot) {
-        if (tracked_[slot].valid()) many_to_one_.remove_source(static_cast<std::uint32_t>(slot));
-        tracked_[slot] = RoadPosition();
+  [[nodiscard]] absl::Status sync(const Fleet& fleet) noexcept {
+    try {
+      if (tracked_.size() < fleet.size()) {
+        tracked_.resize(fleet.size());
+        many_to_one_.reserve(fleet.size());
       }
+      const bool incremental =
+          fleet_instance_ == fleet.instance() && fleet.for_each_change_since(seen_, [&](UnitId id) {
+            if (id.value() < fleet.size()) update(fleet.unit(id));
+          });
+      if (!incremental) {
+        for (const Unit& u : fleet.units()) update(u);
+        for (std::size_t slot = fleet.size(); slot < tracked_.size(); ++slot) {
+          if (tracked_[slot].valid()) many_to_one_.remove_source(static_cast<std::uint32_t>(slot));
+          tracked_[slot] = RoadPosition();
+        }
+      }
+    } catch (const std::bad_alloc&) {
+      // update() left the unit it was placing untracked; fleet_instance_ and seen_ still
+      // name the last complete sync, so the next one takes every change in again.
+      return detail::out_of_memory("ChOracle::sync: growing the unit buckets");
     }
     fleet_instance_ = fleet.instance();
     seen_ = fleet.generation();
+    return absl::OkStatus();
   }
 
   void travel_times_to(const RoadPosition& target, TravelMode mode,
@@ -79,13 +92,15 @@ class ChOracle {
   [[nodiscard]] const ChManyToOne& many_to_one() const noexcept { return many_to_one_; }
 
  private:
-  void update(const Unit& u) noexcept {
+  // Throws std::bad_alloc from set_source(), which then leaves the slot empty.
+  void update(const Unit& u) {
     const std::uint32_t slot = u.id().value();
     const bool want = needs_travel_time(u.status()) && u.position().valid();
     if (!want) {
       if (tracked_[slot].valid()) many_to_one_.remove_source(slot);
       tracked_[slot] = RoadPosition();
     } else if (!(tracked_[slot] == u.position())) {
+      tracked_[slot] = RoadPosition();  // untracked until set_source() has completed
       many_to_one_.set_source(slot, u.position());
       tracked_[slot] = u.position();
     }

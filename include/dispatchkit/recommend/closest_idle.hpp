@@ -35,11 +35,12 @@ class ClosestIdle {
   template <TravelTimeOracle Oracle>
   void recommend(const Incident& incident, const Fleet& fleet, Oracle& oracle,
                  Recommendation& out) noexcept {
-    out.begin(incident, kName, fleet.size());
+    if (!out.begin(incident, kName, fleet.size())) return;
     if (fleet.empty() || !incident.position.valid()) return;
-    detail::screen_available(incident, fleet, oracle, options_, out, [&](const Unit& u) {
-      return incident.primary_accepts(u.capabilities());
-    });
+    if (!detail::screen_available(incident, fleet, oracle, options_, out, [&](const Unit& u) {
+          return incident.primary_accepts(u.capabilities());
+        }))
+      return;
     const std::size_t k = std::min<std::size_t>(options_.max_candidates, out.pool.size());
     std::partial_sort(out.pool.begin(), out.pool.begin() + static_cast<std::ptrdiff_t>(k),
                       out.pool.end(), detail::by_eta);

@@ -27,12 +27,15 @@
 #include <concepts>
 #include <cstdint>
 #include <limits>
+#include <new>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "dispatchkit/config.hpp"
@@ -170,6 +173,10 @@ struct Recommendation {
   std::vector<Shortfall> shortfalls;  // plan requirements left (partly) unfilled
   std::array<std::uint32_t, kExclusionReasonCount> excluded_count{};  // always filled
   std::uint32_t suitable_count = 0;  // units that passed every filter
+  // OK, or why there is no answer: ResourceExhausted when this workspace or the oracle
+  // could not grow for a larger fleet (the answer is then empty, and "no unit" must not
+  // be read into it: dispatch by hand, free memory, ask again).
+  absl::Status status;
 
   [[nodiscard]] bool empty() const noexcept { return candidates.empty(); }
 
@@ -181,8 +188,11 @@ struct Recommendation {
   std::vector<Weight> travel;   // per unit, from the oracle
   std::vector<PoolEntry> pool;  // units that passed the filters
 
-  // Clears the answer, keeps capacity; sizes `travel` to the fleet.
-  void begin(const Incident& i, std::string_view strategy_name, std::uint32_t fleet_size) {
+  // Clears the answer, keeps capacity, and sizes the workspace for the fleet: per unit a
+  // travel time, a pool entry, an exclusion and a candidate, so that the strategy's
+  // push_backs below never allocate. Allocates only for a fleet larger than any before;
+  // false (status set, answer empty) if that ran out of memory.
+  bool begin(const Incident& i, std::string_view strategy_name, std::uint32_t fleet_size) noexcept {
     incident = i.id;
     strategy = strategy_name;
     candidates.clear();
@@ -191,14 +201,33 @@ struct Recommendation {
     pool.clear();
     excluded_count.fill(0);
     suitable_count = 0;
-    if (travel.size() < fleet_size) travel.resize(fleet_size);
-    pool.reserve(fleet_size);
-    excluded.reserve(fleet_size);
+    status = absl::OkStatus();
+    try {
+      if (travel.size() < fleet_size) travel.resize(fleet_size);
+      pool.reserve(fleet_size);
+      excluded.reserve(fleet_size);
+      candidates.reserve(fleet_size);
+      shortfalls.reserve(kMaxShortfalls);
+    } catch (const std::bad_alloc&) {
+      return fail(detail::out_of_memory("Recommendation: sizing the workspace for the fleet"));
+    }
+    return true;
   }
-  void exclude(UnitId u, ExclusionReason r, bool list) {
+  // Records why there is no answer and empties it; returns false.
+  bool fail(absl::Status why) noexcept {
+    candidates.clear();
+    shortfalls.clear();
+    pool.clear();
+    suitable_count = 0;
+    status = std::move(why);
+    return false;
+  }
+  void exclude(UnitId u, ExclusionReason r, bool list) noexcept {
     ++excluded_count[static_cast<std::size_t>(r)];
-    if (list) excluded.push_back({u, r});
+    if (list) excluded.push_back({u, r});  // reserved by begin(): never allocates
   }
+  // Shortfalls begin() reserves room for: one per plan requirement (at most 255).
+  static constexpr std::size_t kMaxShortfalls = 256;
 };
 
 // Options every shipped strategy takes.
@@ -262,11 +291,14 @@ inline bool shift_ends_first(const Unit& u, const Incident& i, Deciseconds eta,
 // their ETA; the others are counted (and listed) with the first filter they failed.
 // `capable(unit)` decides capability; units with `skip(unit)` are left to the caller
 // (neither pooled nor excluded). O(units) after the oracle query.
+// False when there is no answer to build: begin() failed, or the oracle could not take
+// in the fleet (out.status says why); the strategy then returns at once.
 template <class Oracle, class Capable, class Skip>
-void screen_available(const Incident& incident, const Fleet& fleet, Oracle& oracle,
-                      const RecommendOptions& options, Recommendation& out, Capable&& capable,
-                      Skip&& skip) noexcept {
-  oracle.sync(fleet);
+[[nodiscard]] bool screen_available(const Incident& incident, const Fleet& fleet, Oracle& oracle,
+                                    const RecommendOptions& options, Recommendation& out,
+                                    Capable&& capable, Skip&& skip) noexcept {
+  if (!out.status.ok() || out.travel.size() < fleet.size()) return false;
+  if (absl::Status s = oracle.sync(fleet); !s.ok()) return out.fail(std::move(s));
   const std::span<Weight> travel(out.travel.data(), fleet.size());
   oracle.travel_times_to(incident.position, incident.mode, travel);
   for (const Unit& u : fleet.units()) {
@@ -290,13 +322,14 @@ void screen_available(const Incident& incident, const Fleet& fleet, Oracle& orac
     }
   }
   out.suitable_count = static_cast<std::uint32_t>(out.pool.size());
+  return true;
 }
 template <class Oracle, class Capable>
-void screen_available(const Incident& incident, const Fleet& fleet, Oracle& oracle,
-                      const RecommendOptions& options, Recommendation& out,
-                      Capable&& capable) noexcept {
-  screen_available(incident, fleet, oracle, options, out, capable,
-                   [](const Unit&) { return false; });
+[[nodiscard]] bool screen_available(const Incident& incident, const Fleet& fleet, Oracle& oracle,
+                                    const RecommendOptions& options, Recommendation& out,
+                                    Capable&& capable) noexcept {
+  return screen_available(incident, fleet, oracle, options, out, capable,
+                          [](const Unit&) { return false; });
 }
 
 // Deterministic order: ETA, then unit id.
@@ -322,6 +355,10 @@ inline std::string explain(const Recommendation& rec, const Fleet& fleet) {
   std::string s =
       absl::StrCat("incident ", rec.incident.valid() ? rec.incident.value() : 0, " [",
                    detail::as_absl(rec.strategy), "]: ", rec.suitable_count, " suitable unit(s)\n");
+  if (!rec.status.ok()) {
+    absl::StrAppend(&s, "  no recommendation: ", rec.status.ToString(), "\n");
+    return s;
+  }
   if (rec.candidates.empty()) absl::StrAppend(&s, "  no unit to recommend\n");
   int rank = 1;
   for (const Candidate& c : rec.candidates) {

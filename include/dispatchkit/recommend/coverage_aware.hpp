@@ -36,6 +36,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <new>
 #include <span>
 #include <string_view>
 #include <utility>
@@ -85,8 +86,10 @@ class CoverageModel {
                 std::vector<DemandPoint> demand, CoverageOptions options = {});
 
   // Takes in the fleet's changes since the last sync (see Fleet's journal): O(changes x
-  // bounded search) for moved units, O(list length) for status changes.
-  void sync(const Fleet& fleet) noexcept;
+  // bounded search) for moved units, O(list length) for status changes. ResourceExhausted
+  // if a unit's list could not grow: the counts are then recomputed from the whole fleet
+  // at the next sync (nothing is lost; until then expected_coverage() may be stale).
+  [[nodiscard]] absl::Status sync(const Fleet& fleet) noexcept;
 
   // Expected covered demand E = sum_d w_d (1 - q^k_d) of the fleet as last synced.
   [[nodiscard]] double expected_coverage() const noexcept;
@@ -119,7 +122,9 @@ class CoverageModel {
     double loss = 0.0;
     std::uint64_t loss_epoch = 0;
   };
-  void refresh(const Fleet& fleet, const Unit& u) noexcept;
+  // Throws std::bad_alloc while a list grows; the unit is then left uncounted and
+  // uncomputed (its list is rebuilt next time).
+  void refresh(const Fleet& fleet, const Unit& u);
 
   detail::BoundedSearch search_;
   std::vector<DemandPoint> demand_;
@@ -169,7 +174,7 @@ inline CoverageModel::CoverageModel(const RoadGraph& graph, std::span<const Weig
   q_pow_.assign(1, 1.0);
 }
 
-inline void CoverageModel::refresh(const Fleet& fleet, const Unit& u) noexcept {
+inline void CoverageModel::refresh(const Fleet& fleet, const Unit& u) {
   UnitCoverage& c = units_[u.id().value()];
   const bool counts = is_available(u.status()) && u.position().valid() &&
                       u.capabilities().contains_all(options_.counts);
@@ -181,10 +186,10 @@ inline void CoverageModel::refresh(const Fleet& fleet, const Unit& u) noexcept {
   }
   if (!counts) return;
   if (!c.computed || !(c.position == u.position()) || c.turnout != turnout) {
+    c.computed = false;  // until the list is complete
     c.covered.clear();
     c.position = u.position();
     c.turnout = turnout;
-    c.computed = true;
     if (turnout <= options_.target) {
       const Weight radius = options_.target.count() - turnout.count();
       const SeedPair s = source_seeds(search_.graph(), search_.weights(), u.position());
@@ -194,32 +199,41 @@ inline void CoverageModel::refresh(const Fleet& fleet, const Unit& u) noexcept {
             search_.time_to(u.position(), demand_[d].position) <= radius)
           c.covered.push_back(d);
     }
+    c.computed = true;
   }
   for (std::uint32_t d : c.covered) ++k_[d];
   c.counted = true;
   ++counts_epoch_;
 }
 
-inline void CoverageModel::sync(const Fleet& fleet) noexcept {
-  if (q_pow_.size() < fleet.size() + 1u) {
-    const std::size_t old = q_pow_.size();
-    q_pow_.resize(fleet.size() + 1u);
-    for (std::size_t k = old; k < q_pow_.size(); ++k)
-      q_pow_[k] = q_pow_[k - 1] * options_.busy_fraction;
-  }
-  if (units_.size() < fleet.size()) units_.resize(fleet.size());
-  const bool incremental =
-      fleet_instance_ == fleet.instance() && fleet.for_each_change_since(seen_, [&](UnitId id) {
-        if (id.value() < fleet.size()) refresh(fleet, fleet.unit(id));
-      });
-  if (!incremental) {
+inline absl::Status CoverageModel::sync(const Fleet& fleet) noexcept {
+  try {
+    if (q_pow_.size() < fleet.size() + 1u) {
+      const std::size_t old = q_pow_.size();
+      q_pow_.resize(fleet.size() + 1u);
+      for (std::size_t k = old; k < q_pow_.size(); ++k)
+        q_pow_[k] = q_pow_[k - 1] * options_.busy_fraction;
+    }
+    if (units_.size() < fleet.size()) units_.resize(fleet.size());
+    const bool incremental =
+        fleet_instance_ == fleet.instance() && fleet.for_each_change_since(seen_, [&](UnitId id) {
+          if (id.value() < fleet.size()) refresh(fleet, fleet.unit(id));
+        });
+    if (!incremental) {
+      ++counts_epoch_;
+      for (UnitCoverage& c : units_) c.counted = false;
+      std::fill(k_.begin(), k_.end(), 0u);
+      for (const Unit& u : fleet.units()) refresh(fleet, u);
+    }
+  } catch (const std::bad_alloc&) {
+    // Some changes are counted, the failed unit is not: recount everything next time.
+    fleet_instance_ = 0;
     ++counts_epoch_;
-    for (UnitCoverage& c : units_) c.counted = false;
-    std::fill(k_.begin(), k_.end(), 0u);
-    for (const Unit& u : fleet.units()) refresh(fleet, u);
+    return detail::out_of_memory("CoverageModel::sync: growing a unit's coverage list");
   }
   fleet_instance_ = fleet.instance();
   seen_ = fleet.generation();
+  return absl::OkStatus();
 }
 
 inline double CoverageModel::expected_coverage() const noexcept {
@@ -247,12 +261,16 @@ inline double CoverageModel::departure_loss(UnitId u) const noexcept {
 template <TravelTimeOracle Oracle>
 void CoverageAware::recommend(const Incident& incident, const Fleet& fleet, Oracle& oracle,
                               Recommendation& out) noexcept {
-  out.begin(incident, kName, fleet.size());
+  if (!out.begin(incident, kName, fleet.size())) return;
   if (fleet.empty() || !incident.position.valid()) return;
-  model_.sync(fleet);
-  detail::screen_available(incident, fleet, oracle, options_, out, [&](const Unit& u) {
-    return incident.primary_accepts(u.capabilities());
-  });
+  if (absl::Status s = model_.sync(fleet); !s.ok()) {
+    out.fail(std::move(s));
+    return;
+  }
+  if (!detail::screen_available(incident, fleet, oracle, options_, out, [&](const Unit& u) {
+        return incident.primary_accepts(u.capabilities());
+      }))
+    return;
   // Split the pool: units meeting the target first (by loss), then the rest (by ETA).
   auto& pool = out.pool;
   const auto late = std::partition(pool.begin(), pool.end(), [&](const auto& e) {

@@ -27,10 +27,13 @@
 #include <cmath>
 #include <concepts>
 #include <cstdint>
+#include <new>
 #include <span>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "dispatchkit/config.hpp"
+#include "dispatchkit/detail/status_macros.hpp"
 #include "dispatchkit/ems/vocabulary.hpp"
 #include "dispatchkit/graph/road_graph.hpp"
 #include "dispatchkit/graph/road_position.hpp"
@@ -57,6 +60,10 @@ struct TravelModeOptions {
 // What a recommender needs from a travel-time engine.
 //   sync(fleet): take in the fleet's changes since the last sync (moved units, units
 //     that became available or busy). Incremental oracles read the fleet's journal.
+//     Returns OK, or ResourceExhausted when the oracle could not grow for a larger fleet
+//     or a new position: then nothing is lost, the changes stay pending and the next
+//     sync takes them in again. Allocates only while the fleet or the oracle's
+//     structures grow past their largest size so far (warm-up).
 //   travel_times_to(target, mode, out): out[u] for every unit u < out.size() of the
 //     fleet last synced = driving weight from unit u's position to `target` in `mode`;
 //     kInfWeight when unreachable, when the unit has no position, or when its status
@@ -66,7 +73,7 @@ template <class O>
 concept TravelTimeOracle = requires(O& o, const Fleet& fleet, const RoadPosition& target,
                                     TravelMode mode, std::span<Weight> out) {
   { o.sync(fleet) }
-  noexcept;
+  noexcept->std::same_as<absl::Status>;
   { o.travel_times_to(target, mode, out) }
   noexcept;
 };
@@ -84,11 +91,16 @@ class DijkstraOracle {
                  TravelModeOptions modes = {})
       : graph_(&graph), weights_(weights), dijkstra_(graph, weights), modes_(modes) {}
 
-  void sync(const Fleet& fleet) noexcept {
+  [[nodiscard]] absl::Status sync(const Fleet& fleet) noexcept {
     // The reference rereads every unit: simple and obviously right.
-    positions_.resize(fleet.size());
+    try {
+      positions_.resize(fleet.size());
+    } catch (const std::bad_alloc&) {
+      return detail::out_of_memory("DijkstraOracle::sync: growing to the fleet's size");
+    }
     for (const Unit& u : fleet.units())
       positions_[u.id().value()] = needs_travel_time(u.status()) ? u.position() : RoadPosition();
+    return absl::OkStatus();
   }
 
   void travel_times_to(const RoadPosition& target, TravelMode mode,

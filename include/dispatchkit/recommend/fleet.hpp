@@ -290,9 +290,11 @@ class Fleet {
   // Calls f(UnitId) for every change after generation `seen` (a unit may appear more
   // than once). Returns false, calling nothing, when the journal no longer reaches back
   // to `seen`: the consumer must then resync every unit. O(changes), no allocation.
-  // Only meaningful for the same instance() the consumer saw `seen` on.
+  // Only meaningful for the same instance() the consumer saw `seen` on. Exceptions from
+  // f propagate (an oracle growing its buckets may throw std::bad_alloc).
   template <class F>
-  bool for_each_change_since(std::uint64_t seen, F&& f) const noexcept {
+  bool for_each_change_since(std::uint64_t seen, F&& f) const
+      noexcept(noexcept(f(UnitId::invalid()))) {
     if (seen > generation_) return false;  // a different fleet
     if (generation_ - seen > journal_.size()) return false;
     for (std::uint64_t g = seen + 1; g <= generation_; ++g) f(journal_[g % journal_.size()]);

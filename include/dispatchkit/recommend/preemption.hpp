@@ -62,13 +62,14 @@ static_assert(UnitRecommender<Preemption>);
 template <TravelTimeOracle Oracle>
 void Preemption::recommend(const Incident& incident, const Fleet& fleet, Oracle& oracle,
                            Recommendation& out) noexcept {
-  out.begin(incident, kName, fleet.size());
+  if (!out.begin(incident, kName, fleet.size())) return;
   if (fleet.empty() || !incident.position.valid()) return;
   auto capable = [&](const Unit& u) { return incident.primary_accepts(u.capabilities()); };
   // Divertible units are screened here, with their own reasons; the shared screening
   // handles the rest (it has already asked the oracle when we read out.travel below).
   auto divertible = [](const Unit& u) { return is_divertible(u.status()); };
-  detail::screen_available(incident, fleet, oracle, options_, out, capable, divertible);
+  if (!detail::screen_available(incident, fleet, oracle, options_, out, capable, divertible))
+    return;
   const std::size_t available = out.pool.size();
   std::uint32_t best_available = UINT32_MAX;
   for (const auto& e : out.pool) best_available = std::min(best_available, e.eta);

@@ -149,7 +149,7 @@ inline std::size_t ResponsePlanRecommender::max_matching(std::size_t from_slot) 
 template <TravelTimeOracle Oracle>
 void ResponsePlanRecommender::recommend(const Incident& incident, const Fleet& fleet,
                                         Oracle& oracle, Recommendation& out) noexcept {
-  out.begin(incident, kName, fleet.size());
+  if (!out.begin(incident, kName, fleet.size())) return;
   const auto reqs = incident.requirements();
   const std::size_t req_count = reqs.empty() ? 1 : std::min<std::size_t>(reqs.size(), 255);
   if (incident.plan != nullptr && reqs.empty()) return;  // Omega: the plan sends nobody
@@ -187,10 +187,11 @@ void ResponsePlanRecommender::recommend(const Incident& incident, const Fleet& f
   auto is_flying = [](CapabilitySet c) {
     return c.contains(Capability::kAir) || c.contains(Capability::kWater);
   };
-  detail::screen_available(
-      incident, fleet, oracle, options_, out,
-      [&](const Unit& u) { return any_requirement(u.capabilities()); },
-      [&](const Unit& u) { return is_flying(u.capabilities()); });
+  if (!detail::screen_available(
+          incident, fleet, oracle, options_, out,
+          [&](const Unit& u) { return any_requirement(u.capabilities()); },
+          [&](const Unit& u) { return is_flying(u.capabilities()); }))
+    return;
   const std::size_t road_count = out.pool.size();
   // Air and water units: straight line, same filters in the same order.
   const LatLon scene = graph_->has_coordinates() ? where(incident.position) : LatLon{};

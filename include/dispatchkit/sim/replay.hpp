@@ -54,6 +54,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -996,6 +997,9 @@ class ReplayEngine {
       Incident incident = Incident::from_plan(incident_of(c), call.position, now_, *call.plan,
                                               Deciseconds::from_seconds(call.target_s));
       strategy_.recommend(incident, fleet_, oracle_, rec_);
+      // A recommendation fails only when memory runs out; the replay, which allocates
+      // freely, reports that the way its own allocations do.
+      if (!rec_.status.ok()) throw std::bad_alloc();
       if (rec_.candidates.empty()) return false;
       const Candidate& best = rec_.candidates.front();
       const std::uint32_t u = best.unit.value();
