@@ -115,3 +115,35 @@ TEST_CASE("invalid ids, invalid positions and closed arcs are unreachable", "[ro
   CHECK(
       c2.distance(RoadPosition::on_arc(a23, 0.2f), RoadPosition::on_arc(a23, 0.8f)).is_infinite());
 }
+
+TEST_CASE("a radius leaves farther nodes unreached and the nearer ones exact",
+          "[route][dijkstra]") {
+  const RoadGraph g = drawn_city();
+  Dijkstra full(g), bounded(g);
+  full.run_forward(NodeId(0));  // 0:0 1:10 2:20 3:25 4:28
+  const SearchSeed seed{NodeId(0), 0};
+  for (const Weight radius : {0u, 9u, 10u, 24u, 25u, 28u, 100u}) {
+    bounded.run({&seed, 1}, Dijkstra::Direction::kForward, NodeId::invalid(), radius);
+    for (std::uint32_t v = 0; v < g.node_count(); ++v) {
+      INFO("radius " << radius << ", node " << v);
+      const Deciseconds exact = full.distance_to(NodeId(v));
+      if (!exact.is_infinite() && exact.count() <= radius)
+        CHECK(bounded.distance_to(NodeId(v)) == exact);
+      else
+        CHECK(bounded.distance_to(NodeId(v)).is_infinite());
+    }
+  }
+  // A seed beyond the radius is no seed; positions: the same street counts.
+  const SearchSeed far{NodeId(1), 40};
+  bounded.run({&far, 1}, Dijkstra::Direction::kForward, NodeId::invalid(), 30);
+  CHECK_FALSE(bounded.reached(NodeId(1)));
+  const RoadPosition on_01 = RoadPosition::on_arc(*g.find_arc(NodeId(0), NodeId(1)), 0.2f,
+                                                  *g.find_arc(NodeId(1), NodeId(0)));
+  const RoadPosition on_23 = RoadPosition::on_arc(*g.find_arc(NodeId(2), NodeId(3)), 0.4f);
+  const SeedPair s = source_seeds(g, g.weights(), on_01);
+  const Deciseconds exact = full.distance(on_01, on_23);
+  bounded.run(s.view(), Dijkstra::Direction::kForward, NodeId::invalid(), exact.count());
+  CHECK(bounded.distance_to(on_01, on_23) == exact);
+  bounded.run(s.view(), Dijkstra::Direction::kForward, NodeId::invalid(), exact.count() - 3);
+  CHECK(bounded.distance_to(on_01, on_23).is_infinite());
+}

@@ -49,9 +49,9 @@
 #include "dispatchkit/graph/road_position.hpp"
 #include "dispatchkit/graph/types.hpp"
 #include "dispatchkit/recommend/concepts.hpp"
-#include "dispatchkit/recommend/detail/bounded_search.hpp"
 #include "dispatchkit/recommend/eta_oracle.hpp"
 #include "dispatchkit/recommend/fleet.hpp"
+#include "dispatchkit/route/dijkstra.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
@@ -126,7 +126,7 @@ class CoverageModel {
   // uncomputed (its list is rebuilt next time).
   void refresh(const Fleet& fleet, const Unit& u);
 
-  detail::BoundedSearch search_;
+  Dijkstra search_;  // bounded by the coverage target
   std::vector<DemandPoint> demand_;
   CoverageOptions options_;
   std::vector<std::uint32_t> k_;
@@ -193,10 +193,10 @@ inline void CoverageModel::refresh(const Fleet& fleet, const Unit& u) {
     if (turnout <= options_.target) {
       const Weight radius = options_.target.count() - turnout.count();
       const SeedPair s = source_seeds(search_.graph(), search_.weights(), u.position());
-      search_.run(s.view(), /*backward=*/false, radius);
+      search_.run(s.view(), Dijkstra::Direction::kForward, NodeId::invalid(), radius);
       for (std::uint32_t d = 0; d < demand_.size(); ++d)
         if (demand_[d].position.valid() &&
-            search_.time_to(u.position(), demand_[d].position) <= radius)
+            search_.distance_to(u.position(), demand_[d].position).count() <= radius)
           c.covered.push_back(d);
     }
     c.computed = true;

@@ -58,13 +58,8 @@ class Dijkstra {
   // infinite() for a position that is not valid on this graph (is_valid_position).
   Deciseconds distance(const RoadPosition& source, const RoadPosition& target) noexcept {
     const SeedPair s = source_seeds(*graph_, weights_, source);
-    const SeedPair t = target_seeds(*graph_, weights_, target);
-    // Run to completion of both target seeds: settle until both are popped.
-    run(s.view(), Direction::kForward, NodeId::invalid());
-    Weight best = same_street_weight(weights_, source, target);
-    for (const SearchSeed& seed : t.view())
-      best = std::min(best, add_weights(dist_.get(seed.node.value()), seed.offset));
-    return Deciseconds(best);
+    run(s.view(), Direction::kForward, NodeId::invalid());  // both target seeds must settle
+    return distance_to(source, target);
   }
 
   // One-to-all from `source`: afterwards distance_to(v) is the time source -> v.
@@ -80,13 +75,27 @@ class Dijkstra {
 
   // General search from several seeds (multi-source), in either direction, stopping
   // when `stop_at` is settled (pass NodeId::invalid() to settle everything reachable).
-  // Seeds outside the graph or with an infinite offset are ignored.
-  void run(std::span<const SearchSeed> seeds, Direction direction, NodeId stop_at) noexcept;
+  // Seeds outside the graph or with an infinite offset are ignored. With a `radius`,
+  // nodes farther than it are left unreached (a bounded search: what a unit reaches
+  // within a response target); the labels within it are exact when run() returns.
+  void run(std::span<const SearchSeed> seeds, Direction direction, NodeId stop_at,
+           Weight radius = kInfWeight) noexcept;
 
   // After a search: the settled distance to `v` (infinite() if not reached). With an
   // early stop, only nodes settled before the stop are final.
   [[nodiscard]] Deciseconds distance_to(NodeId v) const noexcept {
     return in_graph(v) ? Deciseconds(dist_.get(v.value())) : Deciseconds::infinite();
+  }
+  // After a forward run from source_seeds(source): the time from `source` to the road
+  // position `target`, a drive along the same street included; infinite() if the run did
+  // not reach it (beyond its radius, or stopped early).
+  [[nodiscard]] Deciseconds distance_to(const RoadPosition& source,
+                                        const RoadPosition& target) const noexcept {
+    Weight best = same_street_weight(weights_, source, target);
+    const SeedPair t = target_seeds(*graph_, weights_, target);
+    for (const SearchSeed& seed : t.view())
+      best = std::min(best, add_weights(dist_.get(seed.node.value()), seed.offset));
+    return Deciseconds(best);
   }
   [[nodiscard]] bool reached(NodeId v) const noexcept {
     return in_graph(v) && dist_.get(v.value()) != kInfWeight;
@@ -114,14 +123,14 @@ class Dijkstra {
 // ---------------------------------------------------------------------------------------
 // Implementation.
 
-inline void Dijkstra::run(std::span<const SearchSeed> seeds, Direction direction,
-                          NodeId stop_at) noexcept {
+inline void Dijkstra::run(std::span<const SearchSeed> seeds, Direction direction, NodeId stop_at,
+                          Weight radius) noexcept {
   heap_.clear();
   dist_.reset();
   direction_ = direction;
   settled_ = 0;
   for (const SearchSeed& s : seeds) {
-    if (!in_graph(s.node) || s.offset == kInfWeight) continue;
+    if (!in_graph(s.node) || s.offset == kInfWeight || s.offset > radius) continue;
     if (!dist_.is_set(s.node.value()) || s.offset < dist_.get(s.node.value())) {
       dist_.set(s.node.value(), s.offset);
       parent_arc_[s.node.value()] = UINT32_MAX;
@@ -133,14 +142,16 @@ inline void Dijkstra::run(std::span<const SearchSeed> seeds, Direction direction
   const auto first_in = graph_->first_in();
   const auto in_arcs = graph_->in_arc_ids();
   const auto tails = graph_->tails();
-  // Invariant: a popped node's label is final (weights are non-negative).
+  // Invariant: a popped node's label is final (weights are non-negative). Labels beyond
+  // the radius are never stored, so every label within it is popped before the heap runs
+  // dry.
   while (!heap_.empty()) {
     const auto [v, d] = heap_.pop();
     ++settled_;
     if (v == stop_at.value()) break;
     auto relax = [&](std::uint32_t arc, std::uint32_t w) {
       const Weight nd = add_weights(d, weights_[arc]);
-      if (nd < dist_.get(w)) {
+      if (nd <= radius && nd < dist_.get(w)) {
         dist_.set(w, nd);
         parent_arc_[w] = arc;
         heap_.push_or_decrease(w, nd);
