@@ -146,4 +146,8 @@ TEST_CASE("a radius leaves farther nodes unreached and the nearer ones exact",
   CHECK(bounded.distance_to(on_01, on_23) == exact);
   bounded.run(s.view(), Dijkstra::Direction::kForward, NodeId::invalid(), exact.count() - 3);
   CHECK(bounded.distance_to(on_01, on_23).is_infinite());
+  // The same time read off one backward run towards the target (how an oracle ranks units).
+  const SeedPair t = target_seeds(g, g.weights(), on_23);
+  bounded.run(t.view(), Dijkstra::Direction::kBackward, NodeId::invalid());
+  CHECK(bounded.distance_to(on_01, on_23) == exact);
 }

@@ -113,11 +113,7 @@ class DijkstraOracle {
     for (std::size_t u = 0; u < n; ++u) {
       const RoadPosition& p = positions_[u];
       if (!p.valid()) continue;
-      Weight best = same_street_weight(weights_, p, target);
-      const SeedPair s = source_seeds(*graph_, weights_, p);
-      for (const SearchSeed& seed : s.view())
-        best = std::min(best, add_weights(seed.offset, dijkstra_.distance_to(seed.node).count()));
-      out[u] = weight_in_mode(best, mode, modes_);
+      out[u] = weight_in_mode(dijkstra_.distance_to(p, target).count(), mode, modes_);
     }
   }
 

@@ -86,14 +86,18 @@ class Dijkstra {
   [[nodiscard]] Deciseconds distance_to(NodeId v) const noexcept {
     return in_graph(v) ? Deciseconds(dist_.get(v.value())) : Deciseconds::infinite();
   }
-  // After a forward run from source_seeds(source): the time from `source` to the road
-  // position `target`, a drive along the same street included; infinite() if the run did
-  // not reach it (beyond its radius, or stopped early).
+  // The time from road position `source` to road position `target`, a drive along the
+  // same street included, read off the last run: a forward run from source_seeds(source)
+  // (read at the target's seeds), or a backward run towards target_seeds(target) (read
+  // at the source's seeds: one run, then every unit). infinite() if the run did not
+  // reach it (beyond its radius, or stopped early).
   [[nodiscard]] Deciseconds distance_to(const RoadPosition& source,
                                         const RoadPosition& target) const noexcept {
     Weight best = same_street_weight(weights_, source, target);
-    const SeedPair t = target_seeds(*graph_, weights_, target);
-    for (const SearchSeed& seed : t.view())
+    const SeedPair far_end = direction_ == Direction::kForward
+                                 ? target_seeds(*graph_, weights_, target)
+                                 : source_seeds(*graph_, weights_, source);
+    for (const SearchSeed& seed : far_end.view())
       best = std::min(best, add_weights(dist_.get(seed.node.value()), seed.offset));
     return Deciseconds(best);
   }
