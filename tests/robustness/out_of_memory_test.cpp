@@ -184,8 +184,8 @@ TEST_CASE("ChOracle::sync out of memory: ResourceExhausted, then the same ETAs a
 
   // Units moved to streets whose buckets the oracle never filled (a GPS fix after
   // warm-up): the incremental path through the fleet's journal.
-  // The oracle is warmed on `live` (a copy of the fleet before the moves), then the same
-  // moves are reported to `live`, so that the armed sync follows the journal.
+  // Each attempt warms an oracle on `live` (a copy of the fleet before the moves) and
+  // then reports the same moves to `live`, so that the armed sync follows the journal.
   const Fleet before = fleet;
   for (std::uint32_t u = 0; u < fleet.size(); u += 3)
     REQUIRE(fleet.report_position(UnitId(u), dk_robust::random_position(g, rng)).ok());
@@ -194,29 +194,23 @@ TEST_CASE("ChOracle::sync out of memory: ResourceExhausted, then the same ETAs a
   ChOracle moved_fresh(dk_robust::sf_ch(), g);
   REQUIRE(moved_fresh.sync(fleet).ok());
   const std::size_t moved_entries = moved_fresh.many_to_one().entry_count();
-  Fleet live;
-  long moves = 0;
-  for (long k = 1; k < kMaxAllocations; ++k) {
-    live = before;
-    ChOracle o(dk_robust::sf_ch(), g);
-    REQUIRE(o.sync(live).ok());
-    for (std::uint32_t u = 0; u < live.size(); u += 3)
-      REQUIRE(live.report_position(UnitId(u), fleet.unit(UnitId(u)).position()).ok());
-    fail_allocation(k);
-    const absl::Status s = o.sync(live);
-    if (!disarm()) {
-      REQUIRE(s.ok());
-      REQUIRE(answers(o, live, targets) == moved_expected);
-      moves = k - 1;
-      break;
-    }
-    INFO("allocation " << k << " of the incremental sync failed");
-    REQUIRE(s.code() == absl::StatusCode::kResourceExhausted);
-    REQUIRE(o.sync(live).ok());
-    REQUIRE(answers(o, live, targets) == moved_expected);
-    CHECK(o.many_to_one().entry_count() == moved_entries);
-    CHECK(o.many_to_one().consistent());
-  }
+  struct Desk {
+    Fleet live;
+    ChOracle oracle{dk_robust::sf_ch(), dk_robust::sf_graph()};
+  };
+  const long moves =
+      sweep([&] { return std::make_unique<Desk>(Desk{before}); },
+            [&](Desk& d) {
+              REQUIRE(d.oracle.sync(d.live).ok());
+              for (std::uint32_t u = 0; u < d.live.size(); u += 3)
+                REQUIRE(d.live.report_position(UnitId(u), fleet.unit(UnitId(u)).position()).ok());
+            },
+            [](Desk& d) { return d.oracle.sync(d.live); },
+            [&](Desk& d) {
+              REQUIRE(answers(d.oracle, d.live, targets) == moved_expected);
+              CHECK(d.oracle.many_to_one().entry_count() == moved_entries);
+              CHECK(d.oracle.many_to_one().consistent());
+            });
   CHECK(moves > 0);
 }
 
