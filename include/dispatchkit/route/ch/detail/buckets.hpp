@@ -97,19 +97,19 @@ class ChBucketIndex {
               bucket_of_[rank] = b;
             }
             std::vector<Entry>& bucket = buckets_[b];
-            s.entries.push_back(SlotEntry{b, static_cast<std::uint32_t>(bucket.size())});
-            try {
-              bucket.push_back(Entry{slot, d, static_cast<std::uint32_t>(s.entries.size() - 1)});
-            } catch (...) {
-              s.entries.pop_back();
-              throw;
-            }
-            ++entries_;
+            // The back-reference list grows first, so that once the bucket entry is in
+            // (the only other step that can throw) nothing else can fail.
+            if (s.entries.size() == s.entries.capacity())
+              s.entries.reserve(2 * s.entries.size() + 16);
+            bucket.push_back(Entry{slot, d, static_cast<std::uint32_t>(s.entries.size())});
+            s.entries.push_back(SlotEntry{b, static_cast<std::uint32_t>(bucket.size() - 1)});
           });
     } catch (...) {
+      entries_ += s.entries.size();  // what remove() takes off again
       remove(slot);
       throw;
     }
+    entries_ += s.entries.size();
   }
 
   void remove(std::uint32_t slot) noexcept {
