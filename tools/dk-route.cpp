@@ -57,10 +57,12 @@ absl::Status check_writable_dir(const std::string& path) {
   return absl::OkStatus();
 }
 
-// One `SOURCE TARGET` line of the query file, as written (input-file node ids).
+// One `SOURCE TARGET` line of the query file: the input-file ids as written, and the
+// graph's nodes once the graph is loaded.
 struct QueryLine {
   std::int64_t ids[2];
   std::uint32_t line;
+  NodeId nodes[2];
 };
 
 // Parses the whole query file (syntax only: the graph is not loaded yet).
@@ -73,7 +75,7 @@ absl::StatusOr<std::vector<QueryLine>> parse_queries(const std::string& path,
     const std::string_view l = trim(*line);
     if (l.empty() || l.front() == '#') continue;
     split_whitespace(l, fields);
-    QueryLine q{{0, 0}, lines.line_number()};
+    QueryLine q{{0, 0}, lines.line_number(), {NodeId::invalid(), NodeId::invalid()}};
     if (fields.size() != 2 || !parse_number(fields[0], q.ids[0]) ||
         !parse_number(fields[1], q.ids[1])) {
       return lines.error("expected 'SOURCE TARGET' (two node ids)");
@@ -118,10 +120,10 @@ int main(int argc, char** argv) {
     usage();
     return dk_tools::kExitUsage;
   }
-  // Cheap checks first: the queries are read now (they are small), the index directory
-  // must be writable; only then is the graph loaded and contracted.
-  // Node ids are resolved right after the graph is loaded, still before contracting, so
-  // a bad line costs seconds, not a whole contraction and half the answers.
+  // Cheap checks first: the queries are read and parsed now (they are small), the index
+  // directory must be writable; then the graph is loaded and the node ids resolved, all
+  // before contracting, so a bad line costs seconds, not a contraction and half the
+  // answers.
   absl::StatusOr<std::string> text = read_file(queries_path);
   if (!text.ok()) return fail(text.status());
   absl::StatusOr<std::vector<QueryLine>> queries = parse_queries(queries_path, *text);
@@ -131,17 +133,14 @@ int main(int argc, char** argv) {
   }
   absl::StatusOr<RoadGraph> graph = load_graph(graph_path);
   if (!graph.ok()) return fail(graph.status());
-  std::vector<std::pair<NodeId, NodeId>> pairs;
-  pairs.reserve(queries->size());
-  for (const QueryLine& q : *queries) {
-    std::optional<NodeId> nodes[2];
+  for (QueryLine& q : *queries) {
     for (int k = 0; k < 2; ++k) {
-      nodes[k] = graph->find_node(q.ids[k]);
-      if (!nodes[k])
+      const std::optional<NodeId> node = graph->find_node(q.ids[k]);
+      if (!node)
         return fail(absl::OutOfRangeError(
             absl::StrCat(queries_path, ":", q.line, ": node ", q.ids[k], " is not in the graph")));
+      q.nodes[k] = *node;
     }
-    pairs.emplace_back(*nodes[0], *nodes[1]);
   }
   absl::StatusOr<ContractionHierarchy> ch;
   if (!index_path.empty()) {
@@ -167,13 +166,12 @@ int main(int argc, char** argv) {
   ChQuery query(*ch, *graph);
   std::vector<ArcId> route;
   std::string out;
-  for (std::size_t i = 0; i < pairs.size(); ++i) {
-    const auto s = RoadPosition::at_node(pairs[i].first);
-    const auto t = RoadPosition::at_node(pairs[i].second);
+  for (const QueryLine& q : *queries) {
+    const auto s = RoadPosition::at_node(q.nodes[0]), t = RoadPosition::at_node(q.nodes[1]);
     const Deciseconds d = print_path ? query.path_into(s, t, route) : query.distance(s, t);
     out = d.is_infinite() ? std::string("inf") : std::to_string(d.count());
     if (print_path && !d.is_infinite()) {
-      out += "\t" + std::to_string((*queries)[i].ids[0]);
+      out += "\t" + std::to_string(q.ids[0]);
       for (const ArcId a : route) out += " " + std::to_string(graph->external_id(graph->head(a)));
     }
     std::puts(out.c_str());
