@@ -109,7 +109,7 @@ class ContractionHierarchy {
 
   // Contracts `graph`. InvalidArgument for an empty graph or one too large for 31-bit
   // ids, ResourceExhausted if memory runs out. Time is roughly linear in the graph size for
-  // road networks (PACE16 NY, 264k nodes: 2.1 s on two cores, 3.8 s on one); memory a
+  // road networks (PACE16 NY, 264k nodes: about 2.2 s on two cores, 4 s on one); memory a
   // small multiple of the graph's (NY: 71 MB).
   [[nodiscard]] static absl::StatusOr<ContractionHierarchy> build(
       const RoadGraph& graph, const ChBuildOptions& options = {},
