@@ -189,7 +189,7 @@ void print_incident(std::size_t index, const Incident& call, const SnapResult& s
     const Station& s = *etas[i].station;
     const std::string_view number = station_number(s.name);
     const bool first_due = number == station_number(absl::StrCat("#", call.station_area));
-    const std::string label = absl::StrCat("Station ", detail::as_absl(number));
+    const std::string label = "Station " + std::string(number);
     std::printf("  %-4s %-12s %-24s %6s %7.1f km%s\n", i == 0 ? ">>" : "", label.c_str(),
                 s.address.c_str(), minutes_seconds(etas[i].eta).c_str(),
                 haversine(s.location, call.location).value() / 1000.0,

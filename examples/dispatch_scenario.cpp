@@ -184,7 +184,7 @@ int main() {
         const PreArrivalNotification note = make_pre_arrival(call, e.unit, h, leave);
         std::printf("             hospital: %s (%s, %s)\n             %s, arriving %s\n",
                     ranker.hospital(h.hospital).name.c_str(),
-                    std::string(to_string(h.reason)).c_str(), detail::mmss(h.eta).c_str(),
+                    std::string(to_string(h.reason)).c_str(), format_mmss(h.eta).c_str(),
                     to_string(note, ranker, fleet).c_str(), clock(note.expected_arrival).c_str());
         schedule({leave, e.unit, UnitStatus::kTransporting, e.position, e.call});
         schedule({note.expected_arrival, e.unit, UnitStatus::kAtHospital,

@@ -6,7 +6,9 @@
 // CoverageAware that needs no demand data.)
 //
 // Everything a strategy needs: a kName, a noexcept recommend() template over the oracle,
-// and one line to make it available by name to every integrator (AnyRecommender).
+// the public kit (recommend/kit.hpp: screening, ordering by ETA, candidates), a reason of
+// its own when it ranks by a rule the built-in reasons do not name (rank_reason.hpp), and
+// one line to make it available by name to every integrator (AnyRecommender).
 #pragma once
 
 #include <algorithm>
@@ -16,6 +18,14 @@
 
 namespace my_lab {
 using namespace dispatchkit;
+
+// The reason given when the fastest unit is passed over to keep its station covered;
+// explain() prints its name, as every printer of reasons does (to_string()). Registered
+// at static initialisation, where a name the registry refused would stop the program
+// (value() fails) rather than mid-call; every translation unit including this header
+// gets the same reason.
+inline const RankReason kSparedLastInQuarters =
+    RankReason::register_reason("keep_station_covered.spared_last_in_quarters").value();
 
 class KeepStationCovered {
  public:
@@ -32,12 +42,10 @@ class KeepStationCovered {
     if (fleet.empty() || !incident.position.valid()) return;
     // The library's shared filters: available, qualified, reachable, shift long enough.
     // False (out.status set) if the oracle could not take in the fleet.
-    if (!detail::screen_available(
-            incident, fleet, oracle, RecommendOptions{}, out,
-            [&](const Unit& u) { return incident.primary_accepts(u.capabilities()); }))
-      return;
+    auto qualified = [&](const Unit& u) { return incident.primary_accepts(u.capabilities()); };
+    if (!screen_available(incident, fleet, oracle, RecommendOptions{}, out, qualified)) return;
     if (out.pool.empty()) return;
-    std::sort(out.pool.begin(), out.pool.end(), detail::by_eta);
+    std::sort(out.pool.begin(), out.pool.end(), by_eta);  // the shared tie rule: ETA, unit id
     auto last_in_quarters = [&](const Unit& u) {
       if (u.status() != UnitStatus::kAvailableAtStation) return false;
       for (const Unit& other : fleet.units())
@@ -56,9 +64,9 @@ class KeepStationCovered {
           break;
         }
       }
-    out.candidates.push_back(detail::make_candidate(
-        fleet, incident, chosen,
-        chosen.unit == fastest.unit ? RankReason::kClosest : RankReason::kLeastCoverageLoss));
+    out.candidates.push_back(
+        make_candidate(fleet, incident, chosen,
+                       chosen.unit == fastest.unit ? RankReason::kClosest : kSparedLastInQuarters));
   }
 
  private:

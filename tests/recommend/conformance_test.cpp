@@ -1,8 +1,8 @@
 // The conformance suite every shipped strategy must pass (TEMPLATE_TEST_CASE over the
-// strategy types, plus each built-in name through AnyRecommender): never an unavailable
-// or unqualified unit, never a unit twice, ETAs equal to the reference Dijkstra plus
-// turnout, deterministic ties, empty answers (not errors) for an empty fleet or an
-// unreachable incident.
+// strategy types, plus each built-in name through AnyRecommender, plus RollingFirst, a
+// rule built from the public kit alone): never an unavailable or unqualified unit, never
+// a unit twice, ETAs equal to the reference Dijkstra plus turnout, deterministic ties,
+// empty answers (not errors) for an empty fleet or an unreachable incident.
 #include <catch2/catch.hpp>
 
 #include <set>
@@ -51,6 +51,10 @@ struct Make<Preemption> {
   static Preemption make(const RoadGraph&) {
     return Preemption({.min_saving = Deciseconds::from_seconds(30)}, {.max_candidates = 4});
   }
+};
+template <>
+struct Make<RollingFirst> {
+  static RollingFirst make(const RoadGraph&) { return RollingFirst({.max_candidates = 4}); }
 };
 // The same four through the runtime seam; the oracle is wrapped in AnyOracle below.
 template <int kIndex>
@@ -181,7 +185,7 @@ Fleet random_fleet(const RoadGraph& g, std::uint32_t units, std::uint64_t seed) 
 
 #define DK_STRATEGIES                                                                    \
   ClosestIdle, ResponsePlanRecommender, CoverageAware, Preemption, ByName<0>, ByName<1>, \
-      ByName<2>, ByName<3>
+      ByName<2>, ByName<3>, RollingFirst
 
 TEMPLATE_TEST_CASE("conformance: empty fleet and unreachable incidents are empty answers",
                    "[recommend][conformance]", DK_STRATEGIES) {

@@ -21,6 +21,7 @@
 #include "dispatchkit/recommend/concepts.hpp"
 #include "dispatchkit/recommend/eta_oracle.hpp"
 #include "dispatchkit/recommend/fleet.hpp"
+#include "dispatchkit/recommend/kit.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
@@ -37,16 +38,11 @@ class ClosestIdle {
                  Recommendation& out) noexcept {
     if (!out.begin(incident, kName, fleet.size())) return;
     if (fleet.empty() || !incident.position.valid()) return;
-    if (!detail::screen_available(incident, fleet, oracle, options_, out, [&](const Unit& u) {
-          return incident.primary_accepts(u.capabilities());
-        }))
-      return;
-    const std::size_t k = std::min<std::size_t>(options_.max_candidates, out.pool.size());
-    std::partial_sort(out.pool.begin(), out.pool.begin() + static_cast<std::ptrdiff_t>(k),
-                      out.pool.end(), detail::by_eta);
+    auto qualified = [&](const Unit& u) { return incident.primary_accepts(u.capabilities()); };
+    if (!screen_available(incident, fleet, oracle, options_, out, qualified)) return;
+    const std::size_t k = nearest_first(out.pool, options_.max_candidates);
     for (std::size_t i = 0; i < k; ++i)
-      out.candidates.push_back(
-          detail::make_candidate(fleet, incident, out.pool[i], RankReason::kClosest));
+      out.candidates.push_back(make_candidate(fleet, incident, out.pool[i], RankReason::kClosest));
   }
 
   [[nodiscard]] const RecommendOptions& options() const noexcept { return options_; }

@@ -17,9 +17,11 @@
 // "No suitable unit" and "incident unreachable" are ordinary, empty answers. A strategy
 // never throws and never allocates once its Recommendation has grown to the fleet size.
 //
-// Extension point: `UnitRecommender<R, Oracle>` (below). Shipped strategies:
-// ClosestIdle, ResponsePlanRecommender, CoverageAware, Preemption; choose one at run
-// time through AnyRecommender (any_recommender.hpp).
+// Extension point: `UnitRecommender<R, Oracle>` (below); the building blocks for writing
+// one (screening, ordering by ETA, candidates) are in kit.hpp, and the reasons a strategy
+// gives (RankReason, built in or registered by name) in rank_reason.hpp. Shipped
+// strategies: ClosestIdle, ResponsePlanRecommender, CoverageAware, Preemption; choose one
+// at run time through AnyRecommender (any_recommender.hpp).
 #pragma once
 
 #include <algorithm>
@@ -45,6 +47,7 @@
 #include "dispatchkit/graph/types.hpp"
 #include "dispatchkit/recommend/eta_oracle.hpp"
 #include "dispatchkit/recommend/fleet.hpp"
+#include "dispatchkit/recommend/rank_reason.hpp"
 #include "dispatchkit/triage/response_plan.hpp"
 #include "dispatchkit/triage/time.hpp"
 
@@ -98,22 +101,6 @@ struct Incident {
     return plan == nullptr || plan->resources.empty() || plan->resources[0].is_met_by(caps);
   }
 };
-
-// Why a candidate holds its place in the ranking.
-enum class RankReason : std::uint8_t {
-  kClosest = 0,          // smallest ETA among suitable available units
-  kRequirement,          // nearest qualified unit for one plan requirement
-  kLeastCoverageLoss,    // meets the target and its departure costs the least coverage
-  kClosestNoneInTarget,  // no unit meets the target: closest first
-  kBeyondTarget,         // others meet the target; this one does not (listed after them)
-  kPreemptFaster,        // taken from a lower-priority incident: arrives much sooner
-};
-inline constexpr std::array<std::string_view, 6> kRankReasonNames = {
-    "closest",       "plan_requirement", "least_coverage_loss", "closest_none_in_target",
-    "beyond_target", "preempt_faster"};
-[[nodiscard]] constexpr std::string_view to_string(RankReason r) noexcept {
-  return kRankReasonNames[static_cast<std::size_t>(r)];
-}
 
 // Why a unit is not a candidate. The first filter a unit fails is reported, in the order
 // listed here.
@@ -255,100 +242,26 @@ concept UnitRecommender = TravelTimeOracle<Oracle> &&
   noexcept;
 };
 
-// A multi-line explanation of `rec`, as a dispatcher's screen would show it.
+// A multi-line explanation of `rec`, as a dispatcher's screen would show it; every
+// candidate's reason by name (registered reasons too).
 [[nodiscard]] std::string explain(const Recommendation& rec, const Fleet& fleet);
 
-// ---------------------------------------------------------------------------------------
-// Shared building blocks of the shipped strategies.
-
-namespace detail {
-
-// "m:ss" for a time in deciseconds.
-inline std::string mmss(Deciseconds t) {
+// "m:ss" for a time in deciseconds, rounded to the second ("4:25"); "--:--" when
+// infinite. Allocates the string.
+[[nodiscard]] inline std::string format_mmss(Deciseconds t) {
   if (t.is_infinite()) return "--:--";
   const std::uint32_t s = (t.count() + 5) / 10;
   return absl::StrFormat("%u:%02u", s / 60, s % 60);
 }
 
-// The unit's ETA in deciseconds (turnout + travel), saturating.
-inline Deciseconds eta_of(const Fleet& fleet, const Unit& u, Weight travel) noexcept {
-  if (travel == kInfWeight) return Deciseconds::infinite();
-  return fleet.turnout(u.status()) + Deciseconds(travel);
-}
+// ---------------------------------------------------------------------------------------
+// Implementation. The building blocks of a strategy are public in kit.hpp.
 
-// Does the crew's shift end before it would arrive?
-inline bool shift_ends_first(const Unit& u, const Incident& i, Deciseconds eta,
-                             Deciseconds margin) noexcept {
-  if (u.shift_end() == SimTime::max()) return false;
-  const Deciseconds need = eta + margin;
-  if (need.is_infinite()) return true;
-  const auto arrive = i.time + std::chrono::seconds((need.count() + 9) / 10);
-  return arrive > u.shift_end();
+namespace detail {
+// The older spelling of format_mmss(), still called by hospital.hpp.
+inline std::string mmss(Deciseconds t) {
+  return format_mmss(t);
 }
-
-// Asks the oracle once, then walks the fleet applying the filters shared by every
-// strategy (available, capable, reachable, shift). Units that pass go to out.pool with
-// their ETA; the others are counted (and listed) with the first filter they failed.
-// `capable(unit)` decides capability; units with `skip(unit)` are left to the caller
-// (neither pooled nor excluded). O(units) after the oracle query.
-// False when there is no answer to build: begin() failed, or the oracle could not take
-// in the fleet (out.status says why); the strategy then returns at once.
-template <class Oracle, class Capable, class Skip>
-[[nodiscard]] bool screen_available(const Incident& incident, const Fleet& fleet, Oracle& oracle,
-                                    const RecommendOptions& options, Recommendation& out,
-                                    Capable&& capable, Skip&& skip) noexcept {
-  if (!out.status.ok() || out.travel.size() < fleet.size()) return false;
-  if (absl::Status s = oracle.sync(fleet); !s.ok()) return out.fail(std::move(s));
-  const std::span<Weight> travel(out.travel.data(), fleet.size());
-  oracle.travel_times_to(incident.position, incident.mode, travel);
-  for (const Unit& u : fleet.units()) {
-    const std::uint32_t id = u.id().value();
-    if (skip(u)) continue;
-    if (!is_available(u.status())) {
-      out.exclude(u.id(), ExclusionReason::kUnavailable, options.list_exclusions);
-    } else if (!capable(u)) {
-      out.exclude(u.id(), ExclusionReason::kLacksCapability, options.list_exclusions);
-    } else if (travel[id] == kInfWeight) {
-      out.exclude(u.id(), ExclusionReason::kUnreachable, options.list_exclusions);
-    } else {
-      const Deciseconds eta = eta_of(fleet, u, travel[id]);
-      if (eta.is_infinite()) {
-        out.exclude(u.id(), ExclusionReason::kUnreachable, options.list_exclusions);
-      } else if (shift_ends_first(u, incident, eta, options.shift_margin)) {
-        out.exclude(u.id(), ExclusionReason::kShiftEnds, options.list_exclusions);
-      } else {
-        out.pool.push_back({id, eta.count()});
-      }
-    }
-  }
-  out.suitable_count = static_cast<std::uint32_t>(out.pool.size());
-  return true;
-}
-template <class Oracle, class Capable>
-[[nodiscard]] bool screen_available(const Incident& incident, const Fleet& fleet, Oracle& oracle,
-                                    const RecommendOptions& options, Recommendation& out,
-                                    Capable&& capable) noexcept {
-  return screen_available(incident, fleet, oracle, options, out, capable,
-                          [](const Unit&) { return false; });
-}
-
-// Deterministic order: ETA, then unit id.
-inline bool by_eta(const Recommendation::PoolEntry& a, const Recommendation::PoolEntry& b) {
-  return a.eta != b.eta ? a.eta < b.eta : a.unit < b.unit;
-}
-
-inline Candidate make_candidate(const Fleet& fleet, const Incident& incident,
-                                const Recommendation::PoolEntry& e, RankReason reason) noexcept {
-  const Unit& u = fleet.unit(UnitId(e.unit));
-  Candidate c;
-  c.unit = u.id();
-  c.eta = Deciseconds(e.eta);
-  c.turnout = fleet.turnout(u.status());
-  c.reason = reason;
-  c.meets_target = c.eta <= incident.target;
-  return c;
-}
-
 }  // namespace detail
 
 inline std::string explain(const Recommendation& rec, const Fleet& fleet) {
@@ -363,8 +276,8 @@ inline std::string explain(const Recommendation& rec, const Fleet& fleet) {
   int rank = 1;
   for (const Candidate& c : rec.candidates) {
     const Unit& u = fleet.unit(c.unit);
-    absl::StrAppend(&s, "  ", rank++, ". ", u.call_sign(), "  ETA ", detail::mmss(c.eta),
-                    " (turnout ", detail::mmss(c.turnout), ")  ",
+    absl::StrAppend(&s, "  ", rank++, ". ", u.call_sign(), "  ETA ", format_mmss(c.eta),
+                    " (turnout ", format_mmss(c.turnout), ")  ",
                     detail::as_absl(to_string(c.reason)));
     if (c.requirement != kNoRequirement) absl::StrAppend(&s, " #", c.requirement + 1);
     if (c.coverage_loss != 0.0)
@@ -372,7 +285,7 @@ inline std::string explain(const Recommendation& rec, const Fleet& fleet) {
     if (c.preempts)
       absl::StrAppend(&s, "  takes it from incident ", c.preempts->incident.value(), " (grade ",
                       detail::as_absl(to_string(c.preempts->grade)), "), saves ",
-                      detail::mmss(c.saving));
+                      format_mmss(c.saving));
     absl::StrAppend(&s, c.meets_target ? "" : "  [beyond target]", "\n");
   }
   for (const Shortfall& f : rec.shortfalls)

@@ -51,6 +51,7 @@
 #include "dispatchkit/recommend/concepts.hpp"
 #include "dispatchkit/recommend/eta_oracle.hpp"
 #include "dispatchkit/recommend/fleet.hpp"
+#include "dispatchkit/recommend/kit.hpp"
 #include "dispatchkit/route/dijkstra.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
@@ -267,10 +268,8 @@ void CoverageAware::recommend(const Incident& incident, const Fleet& fleet, Orac
     out.fail(std::move(s));
     return;
   }
-  if (!detail::screen_available(incident, fleet, oracle, options_, out, [&](const Unit& u) {
-        return incident.primary_accepts(u.capabilities());
-      }))
-    return;
+  auto qualified = [&](const Unit& u) { return incident.primary_accepts(u.capabilities()); };
+  if (!screen_available(incident, fleet, oracle, options_, out, qualified)) return;
   // Split the pool: units meeting the target first (by loss), then the rest (by ETA).
   auto& pool = out.pool;
   const auto late = std::partition(pool.begin(), pool.end(), [&](const auto& e) {
@@ -279,11 +278,9 @@ void CoverageAware::recommend(const Incident& incident, const Fleet& fleet, Orac
   const std::size_t in_time = static_cast<std::size_t>(late - pool.begin());
   const std::size_t k = std::min<std::size_t>(options_.max_candidates, pool.size());
   if (in_time == 0) {
-    std::partial_sort(pool.begin(), pool.begin() + static_cast<std::ptrdiff_t>(k), pool.end(),
-                      detail::by_eta);
+    nearest_first(pool, k);
     for (std::size_t i = 0; i < k; ++i) {
-      Candidate c =
-          detail::make_candidate(fleet, incident, pool[i], RankReason::kClosestNoneInTarget);
+      Candidate c = make_candidate(fleet, incident, pool[i], RankReason::kClosestNoneInTarget);
       c.coverage_loss = model_.departure_loss(c.unit);
       out.candidates.push_back(c);
     }
@@ -292,7 +289,7 @@ void CoverageAware::recommend(const Incident& incident, const Fleet& fleet, Orac
   // Losses of the in-time units, ranked by (loss, ETA, id). Candidates hold the loss, so
   // build them for every in-time unit (few: those within T of the scene) and trim.
   for (std::size_t i = 0; i < in_time; ++i) {
-    Candidate c = detail::make_candidate(fleet, incident, pool[i], RankReason::kLeastCoverageLoss);
+    Candidate c = make_candidate(fleet, incident, pool[i], RankReason::kLeastCoverageLoss);
     c.coverage_loss = model_.departure_loss(c.unit);
     out.candidates.push_back(c);
   }
@@ -307,10 +304,10 @@ void CoverageAware::recommend(const Incident& incident, const Fleet& fleet, Orac
                     out.candidates.end(), by_loss);
   out.candidates.resize(k_in);
   const std::size_t k_late = k - k_in;
-  std::partial_sort(late, late + static_cast<std::ptrdiff_t>(k_late), pool.end(), detail::by_eta);
+  nearest_first(std::span(late, pool.end()), k_late);
   for (std::size_t i = 0; i < k_late; ++i) {
-    Candidate c = detail::make_candidate(fleet, incident, *(late + static_cast<std::ptrdiff_t>(i)),
-                                         RankReason::kBeyondTarget);
+    Candidate c = make_candidate(fleet, incident, *(late + static_cast<std::ptrdiff_t>(i)),
+                                 RankReason::kBeyondTarget);
     c.coverage_loss = model_.departure_loss(c.unit);
     out.candidates.push_back(c);
   }

@@ -27,6 +27,7 @@
 #include "dispatchkit/recommend/concepts.hpp"
 #include "dispatchkit/recommend/eta_oracle.hpp"
 #include "dispatchkit/recommend/fleet.hpp"
+#include "dispatchkit/recommend/kit.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
@@ -68,8 +69,7 @@ void Preemption::recommend(const Incident& incident, const Fleet& fleet, Oracle&
   // Divertible units are screened here, with their own reasons; the shared screening
   // handles the rest (it has already asked the oracle when we read out.travel below).
   auto divertible = [](const Unit& u) { return is_divertible(u.status()); };
-  if (!detail::screen_available(incident, fleet, oracle, options_, out, capable, divertible))
-    return;
+  if (!screen_available(incident, fleet, oracle, options_, out, capable, divertible)) return;
   const std::size_t available = out.pool.size();
   std::uint32_t best_available = UINT32_MAX;
   for (const auto& e : out.pool) best_available = std::min(best_available, e.eta);
@@ -78,7 +78,7 @@ void Preemption::recommend(const Incident& incident, const Fleet& fleet, Oracle&
     if (!is_divertible(u.status())) continue;
     any_divertible = options_.list_exclusions;
     const Weight travel = out.travel[u.id().value()];
-    const Deciseconds eta = detail::eta_of(fleet, u, travel);
+    const Deciseconds eta = eta_of(fleet, u, travel);
     ExclusionReason why = ExclusionReason::kNotPreemptable;
     if (!u.assignment() || !incident.preempt_from.contains(u.assignment()->grade)) {
       why = ExclusionReason::kNotPreemptable;
@@ -86,7 +86,7 @@ void Preemption::recommend(const Incident& incident, const Fleet& fleet, Oracle&
       why = ExclusionReason::kLacksCapability;
     } else if (eta.is_infinite()) {
       why = ExclusionReason::kUnreachable;
-    } else if (detail::shift_ends_first(u, incident, eta, options_.shift_margin)) {
+    } else if (shift_ends_first(u, incident, eta, options_.shift_margin)) {
       why = ExclusionReason::kShiftEnds;
     } else if (best_available != UINT32_MAX &&
                (eta + preemption_.min_saving).count() > best_available) {
@@ -97,31 +97,26 @@ void Preemption::recommend(const Incident& incident, const Fleet& fleet, Oracle&
     }
     out.exclude(u.id(), why, options_.list_exclusions);
   }
-  if (any_divertible)
-    std::sort(out.excluded.begin(), out.excluded.end(),
-              [](const Exclusion& a, const Exclusion& b) { return a.unit < b.unit; });
+  if (any_divertible) order_exclusions_by_unit(out);
   out.suitable_count = static_cast<std::uint32_t>(out.pool.size());
   // Preempting units first (they beat every available unit by min_saving), by ETA.
   const auto first_pre = out.pool.begin() + static_cast<std::ptrdiff_t>(available);
   const std::size_t pre_count = out.pool.size() - available;
   const std::size_t k_pre =
       std::min<std::size_t>({preemption_.max_preemptions, pre_count, options_.max_candidates});
-  std::partial_sort(first_pre, first_pre + static_cast<std::ptrdiff_t>(k_pre), out.pool.end(),
-                    detail::by_eta);
+  nearest_first(std::span(first_pre, out.pool.end()), k_pre);
   for (std::size_t i = 0; i < k_pre; ++i) {
     const auto& e = *(first_pre + static_cast<std::ptrdiff_t>(i));
-    Candidate c = detail::make_candidate(fleet, incident, e, RankReason::kPreemptFaster);
+    Candidate c = make_candidate(fleet, incident, e, RankReason::kPreemptFaster);
     c.preempts = fleet.unit(c.unit).assignment();
     c.saving = best_available == UINT32_MAX ? Deciseconds::infinite()
                                             : Deciseconds(best_available - e.eta);
     out.candidates.push_back(c);
   }
   const std::size_t k_avail = std::min<std::size_t>(options_.max_candidates - k_pre, available);
-  std::partial_sort(out.pool.begin(), out.pool.begin() + static_cast<std::ptrdiff_t>(k_avail),
-                    first_pre, detail::by_eta);
+  nearest_first(std::span(out.pool.begin(), first_pre), k_avail);
   for (std::size_t i = 0; i < k_avail; ++i)
-    out.candidates.push_back(
-        detail::make_candidate(fleet, incident, out.pool[i], RankReason::kClosest));
+    out.candidates.push_back(make_candidate(fleet, incident, out.pool[i], RankReason::kClosest));
 }
 
 DISPATCHKIT_NAMESPACE_END

@@ -6,7 +6,8 @@
 //   std::cout << explain(rec, fleet);
 //
 // Fleet state (fleet.hpp), travel-time oracles (eta_oracle.hpp, ch_oracle.hpp), the
-// UnitRecommender concept and result types (concepts.hpp), four strategies
+// UnitRecommender concept and result types (concepts.hpp), rank reasons, built in or
+// registered (rank_reason.hpp), the kit for writing a strategy (kit.hpp), four strategies
 // (closest_idle.hpp, response_plan_strategy.hpp, coverage_aware.hpp, preemption.hpp),
 // the runtime seam (any_recommender.hpp) and hospital choice (hospital.hpp).
 // See docs/recommend.md for the walk-through.
@@ -20,5 +21,7 @@
 #include "dispatchkit/recommend/eta_oracle.hpp"
 #include "dispatchkit/recommend/fleet.hpp"
 #include "dispatchkit/recommend/hospital.hpp"
+#include "dispatchkit/recommend/kit.hpp"
 #include "dispatchkit/recommend/preemption.hpp"
+#include "dispatchkit/recommend/rank_reason.hpp"
 #include "dispatchkit/recommend/response_plan_strategy.hpp"

@@ -35,6 +35,7 @@
 #include "dispatchkit/recommend/concepts.hpp"
 #include "dispatchkit/recommend/eta_oracle.hpp"
 #include "dispatchkit/recommend/fleet.hpp"
+#include "dispatchkit/recommend/kit.hpp"
 #include "dispatchkit/triage/response_plan.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
@@ -187,7 +188,7 @@ void ResponsePlanRecommender::recommend(const Incident& incident, const Fleet& f
   auto is_flying = [](CapabilitySet c) {
     return c.contains(Capability::kAir) || c.contains(Capability::kWater);
   };
-  if (!detail::screen_available(
+  if (!screen_available(
           incident, fleet, oracle, options_, out,
           [&](const Unit& u) { return any_requirement(u.capabilities()); },
           [&](const Unit& u) { return is_flying(u.capabilities()); }))
@@ -216,15 +217,13 @@ void ResponsePlanRecommender::recommend(const Incident& incident, const Fleet& f
     const double km = haversine(where(u.position()), scene).value() / 1000.0;
     const Deciseconds eta = (air ? plan_options_.air_turnout : plan_options_.water_turnout) +
                             Deciseconds::from_seconds(km / kmh * 3600.0);
-    if (detail::shift_ends_first(u, incident, eta, options_.shift_margin)) {
+    if (shift_ends_first(u, incident, eta, options_.shift_margin)) {
       out.exclude(u.id(), ExclusionReason::kShiftEnds, options_.list_exclusions);
       continue;
     }
     out.pool.push_back({u.id().value(), eta.count()});
   }
-  if (listed_flying)  // keep the listing by unit id
-    std::sort(out.excluded.begin(), out.excluded.end(),
-              [](const Exclusion& a, const Exclusion& b) { return a.unit < b.unit; });
+  if (listed_flying) order_exclusions_by_unit(out);  // keep the listing by unit id
   out.suitable_count = static_cast<std::uint32_t>(out.pool.size());
   // Candidates per slot: the kMaxSlots nearest qualified units of its requirement (an
   // optimal choice never needs more: with S slots, one of a slot's S nearest is free).
@@ -243,7 +242,7 @@ void ResponsePlanRecommender::recommend(const Incident& incident, const Fleet& f
       // Insert into the slot's sorted candidate list (ETA, unit id), keep kMaxSlots.
       const auto key = out.pool[p];
       std::size_t at = slot.candidate_count;
-      while (at > 0 && detail::by_eta(key, out.pool[slot.candidates[at - 1]])) --at;
+      while (at > 0 && by_eta(key, out.pool[slot.candidates[at - 1]])) --at;
       if (at >= kMaxSlots) return true;
       const std::size_t last = std::min<std::size_t>(slot.candidate_count, kMaxSlots - 1);
       for (std::size_t j = last; j > at; --j) slot.candidates[j] = slot.candidates[j - 1];
@@ -294,8 +293,7 @@ void ResponsePlanRecommender::recommend(const Incident& incident, const Fleet& f
       ++missing[slots_[s].requirement];
       continue;
     }
-    Candidate c =
-        detail::make_candidate(fleet, incident, out.pool[chosen_[s]], RankReason::kRequirement);
+    Candidate c = make_candidate(fleet, incident, out.pool[chosen_[s]], RankReason::kRequirement);
     c.requirement = slots_[s].requirement;
     const Unit& u = fleet.unit(c.unit);
     if (is_flying(u.capabilities()))
