@@ -17,6 +17,8 @@
 //                     shrinkage, smoothing, lights-and-sirens; with_closures()
 //   map_matching.hpp  MapMatcher + TrafficAccumulator: GPS traces -> profile (dk-traffic)
 //   gps.hpp           GpsTrack and the GPS CSV reader
+//   eta_evaluation.hpp  held-out-day trip ETA errors of free-flow / time-of-day metrics
+//                     (dk-eta-eval)
 //   closures.hpp      publish_closures / publish_reopenings on a live MetricStore (CCH
 //                     partial re-customization)
 // and route/metric_store.hpp: MetricStore, the atomic swap of live metrics.
@@ -25,6 +27,7 @@
 
 #include "dispatchkit/route/metric_store.hpp"
 #include "dispatchkit/route/traffic/closures.hpp"
+#include "dispatchkit/route/traffic/eta_evaluation.hpp"
 #include "dispatchkit/route/traffic/gps.hpp"
 #include "dispatchkit/route/traffic/map_matching.hpp"
 #include "dispatchkit/route/traffic/metric.hpp"
