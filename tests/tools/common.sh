@@ -19,6 +19,9 @@ run_expect() {
   expect_status "$want" $? "$what"
   expect_in err "$text" "$what"
 }
+enter_work_dir() {  # enter_work_dir DIR: a fresh, empty DIR as the working directory
+  rm -rf "$1" && mkdir -p "$1" && cd "$1" || exit 1
+}
 finish() {  # finish TOOL
   if [ "$failures" -ne 0 ]; then
     echo "$1: $failures failure(s)"
@@ -78,4 +81,6 @@ make_synthetic_gps() {
     }
     END { print routes > "gps_routes.count" }
   ' "$nodes" gps_routes.txt > "$out"
+  # Fewer routes would make the medians of the checks rest on a handful of trips.
+  [ "$(cat gps_routes.count)" -ge 10 ] || { echo "only $(cat gps_routes.count) synthetic routes"; return 1; }
 }

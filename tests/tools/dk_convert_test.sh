@@ -6,8 +6,8 @@
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 dk_convert=$1 data=$2 work=$3
-rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 . "$here/common.sh"
+enter_work_dir "$work"
 
 "$dk_convert" --in="$data/manhattan" --out=manhattan > out 2> err
 expect_status 0 $? "JEMSS to DIMACS"

@@ -8,8 +8,8 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 dk_replay=$1 data=$2 work=$3
 sf="$data/sf"
-rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 . "$here/common.sh"
+enter_work_dir "$work"
 inputs=(--graph="$sf/sf_osm_edges.csv.xz" --calls="$sf/sf_fire_calls_2016-12-31_2017-01-07.csv.gz"
         --stations="$sf/sf_fire_stations.csv" --hospitals="$sf/sf_hospitals.csv")
 

@@ -7,8 +7,8 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 dk_route=$1 data=$2 work=$3
 graph="$data/manhattan"
-rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 . "$here/common.sh"
+enter_work_dir "$work"
 
 printf '# unit incident\n1 2\n\n1 1\n100 16000\n16811 5\n' > queries.txt
 

@@ -8,11 +8,10 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 dk_traffic=$1 dk_route=$2 data=$3 work=$4
 graph="$data/sf/sf_osm_edges.csv.xz"
-rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 . "$here/common.sh"
+enter_work_dir "$work"
 
 make_synthetic_gps "$dk_route" "$data" gps.csv || exit 1
-[ "$(cat gps_routes.count)" -ge 10 ] || fail "only $(cat gps_routes.count) synthetic routes"
 
 "$dk_traffic" --graph="$graph" --gps=gps.csv --out=profile.csv --no-progress > out 2> err
 expect_status 0 $? "profile of the synthetic week"
