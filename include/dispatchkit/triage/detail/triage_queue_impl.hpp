@@ -9,6 +9,7 @@
 #include "dispatchkit/triage/triage_queue.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
+
 inline TriageQueue::TriageQueue(const TriageQueueOptions& options)
     : options_(options), grid_(options_.duplicates.radius) {
   reserve(16);
