@@ -187,7 +187,8 @@ TEST_CASE("ChManyToOne: distances_to never allocates; set_source only while buck
   CHECK(removals == 0);
 }
 
-TEST_CASE("ChOneToMany::distances_from never allocates", "[allocation][ch]") {
+TEST_CASE("ChOneToMany: distances_from never allocates; set_target only while buckets grow",
+          "[allocation][ch]") {
   const Pairs& p = sf_pairs();
   ChOneToMany from_scene(dk_robust::sf_ch(), dk_robust::sf_graph());
   for (std::uint32_t h = 0; h < 20; ++h) from_scene.set_target(h, p.target[h]);
@@ -202,6 +203,17 @@ TEST_CASE("ChOneToMany::distances_from never allocates", "[allocation][ch]") {
   });
   CHECK(sum > 0);
   CHECK(n == 0);
+
+  // Hospitals moved (a diversion list changing) and back: warm-up, then replayed.
+  const Moves moves = unit_moves(20, 200, 13);
+  auto replay = [&] {
+    for (const auto& [slot, position] : moves.steps) from_scene.set_target(slot, position);
+    for (std::uint32_t h = 0; h < 20; ++h) from_scene.set_target(h, p.target[h]);
+  };
+  replay();
+  const std::uint64_t warm_moves = allocations_in(replay);
+  CHECK(from_scene.consistent());
+  CHECK(warm_moves == 0);
 }
 
 TEST_CASE(
