@@ -410,9 +410,8 @@ def render(table, runner, graphs, args):
         for i, cell in enumerate(cells):
             rows[i][col] = cell
         done.append(label)
-    out = ["| " + " | ".join(header) + " |"]
-    out.append("|" + "---|" * len(header))
-    out += ["| " + " | ".join(r) + " |" for r in rows]
+    line = lambda cells: "|" + "|".join(f" {c} " if c else " " for c in cells) + "|"
+    out = [line(header), "|" + "---|" * len(header)] + [line(r) for r in rows]
     out += ["", provenance(f"Columns {', '.join(done)} measured (CPU time of the main thread)",
                            args.repetitions)]
     return out

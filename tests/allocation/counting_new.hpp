@@ -37,6 +37,12 @@ class AllocationCount {
   std::uint64_t start_;
 };
 
+// A reference to a T for static_assert(noexcept(ref<ChQuery>().distance(...))): noexcept
+// itself (unlike a function returning T&), never defined, only named in unevaluated
+// operands.
+template <class T>
+T& ref() noexcept;
+
 // Calls `f` and returns the number of operator new calls it made on this thread.
 template <class F>
 std::uint64_t allocations_in(F&& f) {

@@ -24,11 +24,9 @@
 using namespace dispatchkit;
 using dk_alloc::AllocationCount;
 using dk_alloc::allocations_in;
+using dk_alloc::ref;
 
 namespace {
-
-template <class T>
-T& ref() noexcept;  // never defined: only used inside noexcept(...)
 
 static_assert(noexcept(ref<ChOracle>().sync(ref<const Fleet>())));
 static_assert(noexcept(ref<ChOracle>().travel_times_to(ref<const RoadPosition>(),
