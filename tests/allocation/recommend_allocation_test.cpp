@@ -137,6 +137,13 @@ TEST_CASE("every shipped strategy recommends without allocating after warm-up",
   SECTION("ClosestIdle") {
     ClosestIdle s;
     CHECK(second_pass_allocations(s, fleet, oracle, calls, answered) == 0);
+    // explain() writes the answer out for a dispatcher: a new string.
+    Recommendation rec;
+    s.recommend(calls[0], fleet, oracle, rec);
+    std::string text;
+    const std::uint64_t explained = allocations_in([&] { text = explain(rec, fleet); });
+    CHECK_FALSE(text.empty());
+    CHECK(explained >= 1);
   }
   SECTION("ResponsePlanRecommender") {
     ResponsePlanRecommender s(dk_robust::sf_graph());

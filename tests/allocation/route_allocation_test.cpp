@@ -132,6 +132,14 @@ TEST_CASE("ChQuery::path_into reuses its buffer; path allocates its result", "[a
   });
   CHECK(non_empty > 50);
   CHECK(fresh >= non_empty);
+
+  // route_polyline() returns the route's shape as a new vector.
+  (void)query.path_into(p.source[0], p.target[0], route);
+  std::vector<LatLon> line;
+  const std::uint64_t polyline = allocations_in(
+      [&] { line = route_polyline(dk_robust::sf_graph(), p.source[0], p.target[0], route); });
+  CHECK(line.size() >= 2);
+  CHECK(polyline >= 1);
 }
 
 // Units in `slots` slots, moved along a fixed sequence of positions.
