@@ -4,9 +4,8 @@
 // the bundled San Francisco graph with a mixed fleet of 60 units and 300 incidents; the
 // first pass is the warm-up, the second is counted (counting_new.hpp).
 //
-// TODO(triage): the pending-call queue (TriageQueue push / pop / re-triage / cancel) is
-// being reworked (issue #18: a full queue refuses a push or grows outside the noexcept
-// path); add its cases here, in the same warm-up-then-count shape, once that lands.
+// The pending-call queue's operations are pinned the same way in tests/triage/
+// allocation_test.cpp (a full queue refuses a push; only reserve() grows it).
 #include <catch2/catch.hpp>
 
 #include <array>
