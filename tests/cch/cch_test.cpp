@@ -14,6 +14,7 @@
 #include "dispatchkit/graph/io.hpp"
 #include "dispatchkit/route/cch.hpp"
 #include "dispatchkit/route/dijkstra.hpp"
+#include "fixtures/drawn_graphs.hpp"
 #include "test_data.hpp"
 
 using namespace dispatchkit;
@@ -28,31 +29,8 @@ struct Rng {
   double unit() { return static_cast<double>(next() >> 11) / 9007199254740992.0; }
 };
 
-// Node ids 0..6. Arc weights in deciseconds; "<->" two-way, "->" one-way:
-//
-//   0 <-10-> 1 <-10-> 2
-//   |        ^        |
-//   50(->)   4(->)    5 (one-way 2 -> 3)
-//   v        |        v
-//   4 <-3--- 5 <-3--- 3        6 (isolated)
-//   (5 -> 4 one-way, 3 -> 5 one-way, 5 -> 1 one-way, 0 -> 4 one-way)
-RoadGraph drawn_city() {
-  RoadGraphBuilder b("drawn");
-  b.add_nodes(7, 1);
-  auto arc = [&](std::uint32_t u, std::uint32_t v, std::uint32_t w) {
-    b.add_arc(NodeId(u), NodeId(v), Deciseconds{w}, Meters{w * 10.0});
-  };
-  arc(0, 1, 10);
-  arc(1, 0, 10);
-  arc(1, 2, 10);
-  arc(2, 1, 10);
-  arc(2, 3, 5);
-  arc(3, 5, 3);
-  arc(5, 4, 3);
-  arc(5, 1, 4);
-  arc(0, 4, 50);
-  return *std::move(b).build();
-}
+// The hand-drawn graph with a one-way ring: see fixtures/drawn_graphs.hpp.
+using dk_fixtures::drawn_ring_city;
 
 // A w x h grid of two-way streets with seeded weights 1..100 and a few one-way streets.
 RoadGraph grid(std::uint32_t w, std::uint32_t h, std::uint64_t seed) {
@@ -160,7 +138,7 @@ void require_same_weights(const CchMetric& a, const CchMetric& b) {
 }  // namespace
 
 TEST_CASE("CCH on a hand-drawn city: nodes, mid-arc positions, one-way streets", "[cch]") {
-  const RoadGraph g = drawn_city();
+  const RoadGraph g = drawn_ring_city();
   for (bool inertial : {false, true}) {
     auto order = inertial ? cch_order_inertial_flow(g) : cch_order_metis(g);
     REQUIRE(order.ok());
@@ -211,7 +189,7 @@ TEST_CASE("CCH on a hand-drawn city: nodes, mid-arc positions, one-way streets",
 }
 
 TEST_CASE("CCH topology rejects a bad order", "[cch]") {
-  const RoadGraph g = drawn_city();
+  const RoadGraph g = drawn_ring_city();
   std::vector<NodeId> order(g.node_count(), NodeId(0));
   CHECK(CchTopology::build(g, order).status().code() == absl::StatusCode::kInvalidArgument);
   order.resize(3);
@@ -456,7 +434,7 @@ TEST_CASE("CCH on PACE16 NY equals Dijkstra on 10,000 pairs per metric", "[cch][
 }
 
 TEST_CASE("CCH queries treat unknown nodes, arcs and slots as unreachable", "[cch]") {
-  const RoadGraph g = drawn_city();
+  const RoadGraph g = drawn_ring_city();
   auto order = cch_order_metis(g);
   REQUIRE(order.ok());
   auto topo = CchTopology::build(g, *order);
