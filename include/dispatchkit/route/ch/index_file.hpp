@@ -62,7 +62,7 @@ inline constexpr std::string_view kChIndexMagic = "DK-CHIX\n";
 struct ChIndexAccess {
   static std::string serialize(const ContractionHierarchy& ch) {
     ContainerWriter out(kChIndexMagic, kChIndexVersion, ch.graph_fingerprint_);
-    ByteWriter& stat = out.section("STAT");
+    auto& stat = out.section("STAT");  // auto: triage has a detail::ByteWriter of its own
     stat.u32(ch.node_count());
     stat.u32(ch.graph_arc_count_);
     stat.u64(ch.arc_.size());
@@ -84,7 +84,7 @@ struct ChIndexAccess {
     DK_ASSIGN_OR_RETURN(const ContainerReader in,
                         ContainerReader::open(path, data, kChIndexMagic, kChIndexVersion,
                                               "contraction-hierarchy index"));
-    DK_ASSIGN_OR_RETURN(ByteReader stat, in.section("STAT"));
+    DK_ASSIGN_OR_RETURN(auto stat, in.section("STAT"));
     std::uint32_t n = 0, arcs = 0, rounds = 0, reserved = 0;
     std::uint64_t m = 0, up = 0, shortcuts = 0, peak = 0;
     double seconds = 0;
@@ -106,7 +106,7 @@ struct ChIndexAccess {
     // Each array section holds exactly the announced count: a short one is truncated, a
     // long one has bytes that belong to nothing.
     auto read_array = [&in](std::string_view tag, std::uint64_t count, auto& v) -> absl::Status {
-      DK_ASSIGN_OR_RETURN(ByteReader r, in.section(tag));
+      DK_ASSIGN_OR_RETURN(auto r, in.section(tag));
       if (!r.array(count, v) || !r.at_end())
         return in.data_loss(absl::StrCat("has a ", detail::as_absl(tag),
                                          " section of the wrong size (expected ", count,
