@@ -67,6 +67,13 @@ RoadPosition random_position(const RoadGraph& g, Rng& rng) {
   return RoadPosition::on_arc(a, static_cast<float>(rng.unit()), rev ? *rev : ArcId::invalid());
 }
 
+// The CCH topology of `g` under an inertial-flow or a METIS order (the order is REQUIREd).
+absl::StatusOr<CchTopology> topology_of(const RoadGraph& g, bool inertial_flow) {
+  auto order = inertial_flow ? cch_order_inertial_flow(g) : cch_order_metis(g);
+  REQUIRE(order.ok());
+  return CchTopology::build(g, *order);
+}
+
 // The three kinds of metric the traffic engineer customizes.
 enum class MetricKind { kFreeFlow, kTimeSlice, kClosures };
 
@@ -140,9 +147,7 @@ void require_same_weights(const CchMetric& a, const CchMetric& b) {
 TEST_CASE("CCH on a hand-drawn city: nodes, mid-arc positions, one-way streets", "[cch]") {
   const RoadGraph g = drawn_ring_city();
   for (bool inertial : {false, true}) {
-    auto order = inertial ? cch_order_inertial_flow(g) : cch_order_metis(g);
-    REQUIRE(order.ok());
-    auto topo = CchTopology::build(g, *order);
+    auto topo = topology_of(g, inertial);
     REQUIRE(topo.ok());
     CHECK(topo->matches(g));
     for (bool perfect : {false, true}) {
@@ -209,9 +214,7 @@ TEST_CASE("CCH topology rejects a bad order", "[cch]") {
 
 TEST_CASE("CCH elimination tree: ranks are a postorder, parents above children", "[cch]") {
   const RoadGraph g = grid(30, 20, 7);
-  auto order = cch_order_inertial_flow(g);
-  REQUIRE(order.ok());
-  auto topo = CchTopology::build(g, *order);
+  auto topo = topology_of(g, /*inertial_flow=*/true);
   REQUIRE(topo.ok());
   const auto& t = *topo;
   for (std::uint32_t r = 0; r < t.node_count(); ++r) {
@@ -235,9 +238,7 @@ TEST_CASE("CCH elimination tree: ranks are a postorder, parents above children",
 TEST_CASE("CCH on a grid equals Dijkstra for every metric, order and thread count", "[cch]") {
   const RoadGraph g = grid(40, 40, 11);
   for (bool inertial : {false, true}) {
-    auto order = inertial ? cch_order_inertial_flow(g) : cch_order_metis(g);
-    REQUIRE(order.ok());
-    auto topo = CchTopology::build(g, *order);
+    auto topo = topology_of(g, inertial);
     REQUIRE(topo.ok());
     for (MetricKind kind : {MetricKind::kFreeFlow, MetricKind::kTimeSlice, MetricKind::kClosures}) {
       const auto w = make_weights(g, kind, 5);
@@ -255,9 +256,7 @@ TEST_CASE("CCH on San Francisco equals Dijkstra on 10,000 pairs per metric", "[c
   const auto g = load(dk_test::bundled("sf/sf_osm_edges.csv.xz"));
   REQUIRE(g.has_value());
   for (bool inertial : {false, true}) {
-    auto order = inertial ? cch_order_inertial_flow(*g) : cch_order_metis(*g);
-    REQUIRE(order.ok());
-    auto topo = CchTopology::build(*g, *order);
+    auto topo = topology_of(*g, inertial);
     REQUIRE(topo.ok());
     for (MetricKind kind : {MetricKind::kFreeFlow, MetricKind::kTimeSlice, MetricKind::kClosures}) {
       INFO("inertial=" << inertial << " metric=" << static_cast<int>(kind));
@@ -276,9 +275,7 @@ TEST_CASE("CCH on San Francisco equals Dijkstra on 10,000 pairs per metric", "[c
 TEST_CASE("CCH position queries on San Francisco equal Dijkstra", "[cch]") {
   const auto g = load(dk_test::bundled("sf/sf_osm_edges.csv.xz"));
   REQUIRE(g.has_value());
-  auto order = cch_order_inertial_flow(*g);
-  REQUIRE(order.ok());
-  auto topo = CchTopology::build(*g, *order);
+  auto topo = topology_of(*g, /*inertial_flow=*/true);
   REQUIRE(topo.ok());
   const auto w = make_weights(*g, MetricKind::kTimeSlice, 3);
   auto m = CchMetric::customize(*topo, w);
@@ -297,9 +294,7 @@ TEST_CASE("CCH position queries on San Francisco equal Dijkstra", "[cch]") {
 TEST_CASE("CCH partial re-customization equals full customization", "[cch]") {
   const auto g = load(dk_test::bundled("sf/sf_osm_edges.csv.xz"));
   REQUIRE(g.has_value());
-  auto order = cch_order_metis(*g);
-  REQUIRE(order.ok());
-  auto topo = CchTopology::build(*g, *order);
+  auto topo = topology_of(*g, /*inertial_flow=*/false);
   REQUIRE(topo.ok());
   for (bool perfect : {true, false}) {
     std::vector<Weight> w(g->weights().begin(), g->weights().end());
@@ -351,9 +346,7 @@ TEST_CASE("CCH partial re-customization equals full customization", "[cch]") {
 TEST_CASE("CCH many-to-one equals Dijkstra, with moves, removals and a metric swap", "[cch]") {
   const auto g = load(dk_test::bundled("sf/sf_osm_edges.csv.xz"));
   REQUIRE(g.has_value());
-  auto order = cch_order_inertial_flow(*g);
-  REQUIRE(order.ok());
-  auto topo = CchTopology::build(*g, *order);
+  auto topo = topology_of(*g, /*inertial_flow=*/true);
   REQUIRE(topo.ok());
   const auto w1 = make_weights(*g, MetricKind::kFreeFlow, 1);
   const auto w2 = make_weights(*g, MetricKind::kClosures, 2);
@@ -405,9 +398,7 @@ TEST_CASE("CCH on PACE16 NY equals Dijkstra on 10,000 pairs per metric", "[cch][
   }
   const auto g = load(*path);
   REQUIRE(g.has_value());
-  auto order = cch_order_metis(*g);
-  REQUIRE(order.ok());
-  auto topo = CchTopology::build(*g, *order);
+  auto topo = topology_of(*g, /*inertial_flow=*/false);
   REQUIRE(topo.ok());
   for (MetricKind kind : {MetricKind::kFreeFlow, MetricKind::kTimeSlice, MetricKind::kClosures}) {
     INFO("metric=" << static_cast<int>(kind));
@@ -435,9 +426,7 @@ TEST_CASE("CCH on PACE16 NY equals Dijkstra on 10,000 pairs per metric", "[cch][
 
 TEST_CASE("CCH queries treat unknown nodes, arcs and slots as unreachable", "[cch]") {
   const RoadGraph g = drawn_ring_city();
-  auto order = cch_order_metis(g);
-  REQUIRE(order.ok());
-  auto topo = CchTopology::build(g, *order);
+  auto topo = topology_of(g, /*inertial_flow=*/false);
   REQUIRE(topo.ok());
   auto m = CchMetric::customize(*topo, g.weights());
   REQUIRE(m.ok());
