@@ -135,6 +135,7 @@ class JemssTable {
   [[nodiscard]] static absl::StatusOr<JemssTable> open(const std::string& path,
                                                        std::string_view text, std::string_view name,
                                                        std::span<const CsvColumn> columns) {
+    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a BOM, as CsvReader skips
     LineReader lines(path, text);
     std::vector<std::string_view> f;
     while (auto line = lines.next()) {
