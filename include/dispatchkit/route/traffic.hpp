@@ -19,6 +19,8 @@
 //   gps.hpp           profile_from_tracks(): GPS tracks through the matcher
 //   io/profile_csv.hpp  the profile CSV format (load_ / save_traffic_profile)
 //   io/gps_csv.hpp      GpsTrack and the GPS trace CSV reader (load_gps_tracks)
+//   eta_evaluation.hpp  held-out-day trip ETA errors of free-flow / time-of-day metrics
+//                     (dk-eta-eval)
 //   closures.hpp      publish_closures / publish_reopenings on a live MetricStore (CCH
 //                     partial re-customization)
 // and route/metric_store.hpp: MetricStore, the atomic swap of live metrics.
@@ -27,6 +29,7 @@
 
 #include "dispatchkit/route/metric_store.hpp"
 #include "dispatchkit/route/traffic/closures.hpp"
+#include "dispatchkit/route/traffic/eta_evaluation.hpp"
 #include "dispatchkit/route/traffic/gps.hpp"
 #include "dispatchkit/route/traffic/io/gps_csv.hpp"
 #include "dispatchkit/route/traffic/io/profile_csv.hpp"
