@@ -4,14 +4,17 @@
 //   absl::StatusOr<std::vector<ReplayUnit>> fleet = load_fleet_file("fleet.csv", *stations);
 //   prepare_replay(graph, snapper, record, *stations, hospitals, mapping, plans, {}, *fleet);
 //
-// Format (blank lines and '#' comments ignored):
+// Format: a header row naming call_sign, station and capabilities (any order, other
+// columns ignored; io/csv.hpp's rules), then one unit per row; blank lines and lines
+// starting with '#' are ignored:
+//   # call_sign,station,capabilities: station by number or by name
 //   call_sign,station,capabilities
-//   M15,15,als&bls&transport          # station by number ("15") ...
-//   B7,Fire Station #7,bls&transport  # ... or by name
+//   M15,15,als&bls&transport
+//   B7,Fire Station #7,bls&transport
 // Capabilities are ems/vocabulary.hpp's names joined by '&'. Units from a file are on duty
 // for the whole replay (no ShiftModel). Errors: NotFound / DataLoss from reading the file,
-// InvalidArgument "PATH:LINE: ..." for a wrong header, an unknown station or capability,
-// or a file without units.
+// InvalidArgument "PATH:LINE: ..." for a missing column, a short row, an empty call sign,
+// an unknown station or capability, or a file without units.
 #pragma once
 
 #include <cstdint>
@@ -26,45 +29,41 @@
 #include "dispatchkit/config.hpp"
 #include "dispatchkit/detail/status_macros.hpp"
 #include "dispatchkit/ems/vocabulary.hpp"
+#include "dispatchkit/io/csv.hpp"
 #include "dispatchkit/io/file.hpp"
 #include "dispatchkit/io/text.hpp"
+#include "dispatchkit/sim/io/detail/comment_lines.hpp"
 #include "dispatchkit/sim/replay_inputs.hpp"
 #include "dispatchkit/sim/sites.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
-// Units of a fleet file: CSV with header call_sign,station,capabilities; station is the
-// station number ("15") or its name; capabilities joined by '&' ("als&bls&transport").
-// Units from a file are on duty for the whole replay. InvalidArgument file:line.
+// Units of a fleet file (see the banner); `stations` resolves each row's station number
+// ("15") or name to its index.
 [[nodiscard]] absl::StatusOr<std::vector<ReplayUnit>> load_fleet_file(
     const std::string& path, const std::vector<Site>& stations);
+// The same from text already in memory (`path` only names it in messages).
+[[nodiscard]] absl::StatusOr<std::vector<ReplayUnit>> parse_fleet_file(
+    const std::string& path, std::string_view text, const std::vector<Site>& stations);
 
 // ---------------------------------------------------------------------------------------
 // Implementation.
 
-inline absl::StatusOr<std::vector<ReplayUnit>> load_fleet_file(const std::string& path,
-                                                               const std::vector<Site>& stations) {
-  DK_ASSIGN_OR_RETURN(std::string text, read_file(path));
-  LineReader lines(path, text);
-  std::vector<std::string_view> f;
+inline absl::StatusOr<std::vector<ReplayUnit>> parse_fleet_file(const std::string& path,
+                                                                std::string_view text,
+                                                                const std::vector<Site>& stations) {
+  enum Column : std::size_t { kCallSign, kStation, kCapabilities };
+  static constexpr CsvColumn kColumns[] = {{"call_sign"}, {"station"}, {"capabilities"}};
+  const std::string table = detail::blank_comment_lines(text);
+  DK_ASSIGN_OR_RETURN(CsvReader csv,
+                      CsvReader::open(path, table, kColumns, {.format = "a fleet file"}));
   std::vector<ReplayUnit> units;
-  bool header = false;
-  while (std::optional<std::string_view> line = lines.next()) {
-    const std::string_view t = trim(*line);
-    if (t.empty() || t.front() == '#') continue;
-    split_csv(t, f);
-    if (!header) {
-      header = true;
-      if (f.size() < 3 || trim(f[0]) != "call_sign" || trim(f[1]) != "station" ||
-          trim(f[2]) != "capabilities")
-        return lines.error("expected the header call_sign,station,capabilities");
-      continue;
-    }
-    if (f.size() < 3) return lines.error("expected call_sign,station,capabilities");
+  while (csv.next()) {
+    DK_RETURN_IF_ERROR(csv.check_width());
     ReplayUnit u;
-    u.call_sign = std::string(trim(f[0]));
-    if (u.call_sign.empty()) return lines.error("empty call sign");
-    const std::string_view st = trim(f[1]);
+    u.call_sign = std::string(csv.field(kCallSign));
+    if (u.call_sign.empty()) return csv.error("empty call sign");
+    const std::string_view st = csv.field(kStation);
     int number = -1;
     const bool numeric = parse_number(st, number);
     bool found = false;
@@ -73,21 +72,28 @@ inline absl::StatusOr<std::vector<ReplayUnit>> load_fleet_file(const std::string
         u.station = i;
         found = true;
       }
-    if (!found) return lines.error(absl::StrCat("unknown station '", detail::as_absl(st), "'"));
-    std::string_view caps = trim(f[2]);
+    if (!found) return csv.error(absl::StrCat("unknown station '", detail::as_absl(st), "'"));
+    std::string_view caps = csv.field(kCapabilities);
     while (!caps.empty()) {
       const std::size_t amp = caps.find('&');
       const std::string_view name = trim(caps.substr(0, amp));
       const std::optional<Capability> c = parse_capability(name);
-      if (!c) return lines.error(absl::StrCat("unknown capability '", detail::as_absl(name), "'"));
+      if (!c) return csv.error(absl::StrCat("unknown capability '", detail::as_absl(name), "'"));
       u.capabilities |= *c;
       if (amp == std::string_view::npos) break;
       caps.remove_prefix(amp + 1);
     }
     units.push_back(std::move(u));
   }
+  DK_RETURN_IF_ERROR(csv.status());
   if (units.empty()) return absl::InvalidArgumentError(absl::StrCat(path, ": no units"));
   return units;
+}
+
+inline absl::StatusOr<std::vector<ReplayUnit>> load_fleet_file(const std::string& path,
+                                                               const std::vector<Site>& stations) {
+  DK_ASSIGN_OR_RETURN(std::string text, read_file(path));
+  return parse_fleet_file(path, text, stations);
 }
 
 DISPATCHKIT_NAMESPACE_END
