@@ -31,7 +31,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,7 +72,7 @@ int usage(const char* why) {
 }
 
 int fail(const absl::Status& s) {
-  return dk_tools::input_error("dk-replay", s.ToString());
+  return dk_tools::status_error("dk-replay", s);
 }
 
 std::vector<std::string> split_names(std::string_view s) {
@@ -151,15 +150,7 @@ int main(int argc, char** argv) {
   if (out_dir.empty()) return usage("--out=DIR is required");
   // The output directory is created before the replays, so that an --out that is a file
   // or not writable is reported in a second, not after the whole run.
-  {
-    std::error_code ec;
-    std::filesystem::create_directories(out_dir, ec);
-    if (ec || !std::filesystem::is_directory(out_dir, ec))
-      return fail(absl::PermissionDeniedError(out_dir + ": cannot create the output directory" +
-                                              (ec ? ": " + ec.message() : "")));
-    if (access(out_dir.c_str(), W_OK) != 0)
-      return fail(absl::PermissionDeniedError(out_dir + ": output directory is not writable"));
-  }
+  if (const absl::Status d = dk_tools::prepare_output_dir(out_dir); !d.ok()) return fail(d);
   if (!traffic_path.empty() && access(traffic_path.c_str(), R_OK) != 0)
     return fail(absl::NotFoundError(traffic_path + ": cannot read the traffic profile"));
 

@@ -14,11 +14,8 @@
 // --progress / --no-progress force the bar on or off (default: on when stderr is a
 // terminal). Exit status (all dk-* tools): 0 success, 1 bad input (graph, index, query
 // file, or the index could not be saved; message on stderr), 2 usage.
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,20 +38,7 @@ void usage() {
 }
 
 int fail(const absl::Status& s) {
-  return dk_tools::input_error(kTool, s.ToString());
-}
-
-// Whether a file can be created in the directory of `path` (checked before the
-// contraction, which can take minutes, so that a typo does not throw it away).
-absl::Status check_writable_dir(const std::string& path) {
-  std::filesystem::path dir = std::filesystem::path(path).parent_path();
-  if (dir.empty()) dir = ".";
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec))
-    return absl::NotFoundError(path + ": directory " + dir.string() + " does not exist");
-  if (access(dir.c_str(), W_OK) != 0)
-    return absl::PermissionDeniedError(path + ": directory " + dir.string() + " is not writable");
-  return absl::OkStatus();
+  return dk_tools::status_error(kTool, s);
 }
 
 // One `SOURCE TARGET` line of the query file: the input-file ids as written, and the
@@ -66,9 +50,7 @@ struct QueryLine {
 };
 
 // Parses the whole query file (syntax only: the graph is not loaded yet).
-absl::StatusOr<std::vector<QueryLine>> parse_queries(const std::string& path,
-                                                     std::string_view text) {
-  LineReader lines(path, text);
+absl::StatusOr<std::vector<QueryLine>> parse_queries(LineReader& lines) {
   std::vector<QueryLine> out;
   std::vector<std::string_view> fields;
   while (const auto line = lines.next()) {
@@ -126,10 +108,11 @@ int main(int argc, char** argv) {
   // answers.
   absl::StatusOr<std::string> text = read_file(queries_path);
   if (!text.ok()) return fail(text.status());
-  absl::StatusOr<std::vector<QueryLine>> queries = parse_queries(queries_path, *text);
+  LineReader lines(queries_path, *text);
+  absl::StatusOr<std::vector<QueryLine>> queries = parse_queries(lines);
   if (!queries.ok()) return fail(queries.status());
   if (!save_path.empty()) {
-    if (const absl::Status w = check_writable_dir(save_path); !w.ok()) return fail(w);
+    if (const absl::Status w = dk_tools::check_writable_dir(save_path); !w.ok()) return fail(w);
   }
   absl::StatusOr<RoadGraph> graph = load_graph(graph_path);
   if (!graph.ok()) return fail(graph.status());
@@ -137,8 +120,8 @@ int main(int argc, char** argv) {
     for (int k = 0; k < 2; ++k) {
       const std::optional<NodeId> node = graph->find_node(q.ids[k]);
       if (!node)
-        return fail(absl::OutOfRangeError(
-            absl::StrCat(queries_path, ":", q.line, ": node ", q.ids[k], " is not in the graph")));
+        return fail(lines.error_at(q.line, absl::StatusCode::kOutOfRange,
+                                   absl::StrCat("node ", q.ids[k], " is not in the graph")));
       q.nodes[k] = *node;
     }
   }

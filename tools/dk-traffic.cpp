@@ -18,23 +18,19 @@
 // Data licence: the cabspotting traces may be used for measurement but never copied into
 // the project, and the same holds for per-trip data derived from them. The profile written
 // here is aggregated (one statistic per arc and slice); still, write it outside the repository.
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <iostream>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "detail/gps_tool.hpp"
 #include "detail/tool_flags.hpp"
 #include "dispatchkit/graph/io.hpp"
 #include "dispatchkit/graph/snap.hpp"
-#include "dispatchkit/io/text.hpp"
 #include "dispatchkit/route/traffic.hpp"
+#include "dispatchkit/route/traffic/eta_evaluation.hpp"
 
 using namespace dispatchkit;
 
@@ -43,11 +39,13 @@ namespace {
 constexpr const char* kTool = "dk-traffic";
 
 void usage() {
-  std::cerr << "usage: dk-traffic --graph=PATH --gps=FILE --out=PROFILE.csv\n"
-               "                  [--exclude-day=YYYY-MM-DD]... [--slice-minutes=15]\n"
-               "                  [--utc-offset-minutes=-420] [--min-samples=1]\n"
-               "                  [--occupied-only] [--radius-m=50] [--max-gap-s=90]\n"
-               "                  [--statistic=mean|median] [--progress|--no-progress]\n";
+  std::fputs(
+      "usage: dk-traffic --graph=PATH --gps=FILE --out=PROFILE.csv\n"
+      "                  [--exclude-day=YYYY-MM-DD]... [--slice-minutes=15]\n"
+      "                  [--utc-offset-minutes=-420] [--min-samples=1]\n"
+      "                  [--occupied-only] [--radius-m=50] [--max-gap-s=90]\n"
+      "                  [--statistic=mean|median] [--progress|--no-progress]\n",
+      stderr);
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
@@ -57,14 +55,12 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string graph_path, gps_path, out_path;
-  std::int32_t slice_minutes = 15, utc_offset = -7 * 60;
+  dk_tools::GpsToolFlags flags;
+  std::string out_path;
   std::uint32_t min_samples = 1;
-  MapMatchOptions mm;
-  // The trimmed mean adds up better along routes than the median (docs/traffic.md).
-  TrafficAccumulator::Statistic statistic = TrafficAccumulator::Statistic::kTrimmedMean;
   GpsFilter filter;
   bool progress = dk_tools::progress_default();
+  MapMatchOptions& mm = flags.matching;
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     auto value = [&](std::string_view flag) { return dk_tools::flag_value(a, flag); };
@@ -74,21 +70,15 @@ int main(int argc, char** argv) {
       return good;
     };
     bool ok = true;
-    if (auto v = value("--graph"))
-      graph_path = *v;
-    else if (auto v = value("--gps"))
-      gps_path = *v;
+    if (const std::optional<bool> shared = flags.parse(a))
+      ok = *shared;
     else if (auto v = value("--out"))
       out_path = *v;
     else if (auto v = value("--exclude-day")) {
       const auto day = dk_tools::parse_iso_day(*v);
       ok = day.has_value();
       if (ok) filter.excluded_local_days.push_back(*day);
-    } else if (auto v = value("--slice-minutes"))
-      ok = dk_tools::parse_flag_number("--slice-minutes", *v, slice_minutes);
-    else if (auto v = value("--utc-offset-minutes"))
-      ok = dk_tools::parse_flag_number("--utc-offset-minutes", *v, utc_offset);
-    else if (auto v = value("--min-samples"))
+    } else if (auto v = value("--min-samples"))
       ok = dk_tools::parse_flag_number("--min-samples", *v, min_samples, "an integer >= 1") &&
            in_range(min_samples >= 1, "--min-samples must be at least 1");
     else if (auto v = value("--radius-m"))
@@ -97,15 +87,6 @@ int main(int argc, char** argv) {
     else if (auto v = value("--max-gap-s"))
       ok = dk_tools::parse_flag_number("--max-gap-s", *v, mm.max_gap_s, "seconds > 0") &&
            in_range(mm.max_gap_s > 0, "--max-gap-s must be positive (seconds)");
-    else if (auto v = value("--statistic")) {
-      if (*v == "mean")
-        statistic = TrafficAccumulator::Statistic::kTrimmedMean;
-      else if (*v == "median")
-        statistic = TrafficAccumulator::Statistic::kMedian;
-      else
-        ok = false;
-    } else if (a == "--occupied-only")
-      mm.occupied_only = true;
     else if (a == "--progress")
       progress = true;
     else if (a == "--no-progress")
@@ -121,57 +102,36 @@ int main(int argc, char** argv) {
       return dk_tools::kExitUsage;
     }
   }
-  if (graph_path.empty() || gps_path.empty() || out_path.empty()) {
+  const std::string& graph_path = flags.graph_path;
+  if (graph_path.empty() || flags.gps_path.empty() || out_path.empty()) {
     usage();
     return dk_tools::kExitUsage;
   }
-  const TimeSlicing slicing(slice_minutes, utc_offset);
+  const TimeSlicing slicing = flags.slicing();
   if (!slicing.is_valid()) {
     return dk_tools::usage_error(kTool, "--slice-minutes must divide a day");
   }
 
-  {  // An unwritable --out is reported now, not after the whole map matching.
-    std::filesystem::path dir = std::filesystem::path(out_path).parent_path();
-    if (dir.empty()) dir = ".";
-    std::error_code ec;
-    if (!std::filesystem::is_directory(dir, ec) || access(dir.c_str(), W_OK) != 0)
-      return dk_tools::input_error(
-          kTool, out_path + ": directory " + dir.string() + " does not exist or is not writable");
-  }
+  // An unwritable --out is reported now, not after the whole map matching.
+  if (const absl::Status w = dk_tools::check_writable_dir(out_path); !w.ok())
+    return dk_tools::status_error(kTool, w);
   const auto t0 = std::chrono::steady_clock::now();
   absl::StatusOr<RoadGraph> graph = load_graph(graph_path);
-  if (!graph.ok()) {
-    std::cerr << "dk-traffic: " << graph.status() << "\n";
-    return 1;
-  }
-  if (graph->node_count() == 0)
-    return dk_tools::input_error(kTool, graph_path + ": graph has no nodes");
-  if (!graph->has_coordinates())
-    return dk_tools::input_error(kTool, graph_path + ": graph has no coordinates to match GPS on");
+  if (!graph.ok()) return dk_tools::status_error(kTool, graph.status());
+  if (auto why = dk_tools::gps_graph_problem(*graph, graph_path))
+    return dk_tools::input_error(kTool, *why);
   absl::StatusOr<Snapper> snapper = Snapper::build(*graph);
-  if (!snapper.ok()) {
-    std::cerr << "dk-traffic: " << snapper.status() << "\n";
-    return 1;
-  }
+  if (!snapper.ok()) return dk_tools::status_error(kTool, snapper.status());
   std::fprintf(stderr, "graph: %u nodes, %u arcs (%.1f s)\n", graph->node_count(),
                graph->arc_count(), seconds_since(t0));
   // Bounding box of the graph plus ~500 m: fixes outside are GPS outliers or off the map.
-  filter.south_west = filter.north_east = graph->coordinate(NodeId(0));
-  for (const LatLon& c : graph->coordinates()) {
-    filter.south_west = {std::min(filter.south_west.lat, c.lat),
-                         std::min(filter.south_west.lon, c.lon)};
-    filter.north_east = {std::max(filter.north_east.lat, c.lat),
-                         std::max(filter.north_east.lon, c.lon)};
-  }
-  filter.south_west = {filter.south_west.lat - 0.005, filter.south_west.lon - 0.006};
-  filter.north_east = {filter.north_east.lat + 0.005, filter.north_east.lon + 0.006};
+  const GpsFilter box = gps_filter_around(*graph, {0.005, 0.006});
+  filter.south_west = box.south_west;
+  filter.north_east = box.north_east;
 
   const auto t1 = std::chrono::steady_clock::now();
-  absl::StatusOr<std::vector<GpsTrack>> tracks = load_gps_tracks(gps_path);
-  if (!tracks.ok()) {
-    std::cerr << "dk-traffic: " << tracks.status() << "\n";
-    return 1;
-  }
+  absl::StatusOr<std::vector<GpsTrack>> tracks = load_gps_tracks(flags.gps_path);
+  if (!tracks.ok()) return dk_tools::status_error(kTool, tracks.status());
   std::size_t fixes = 0;
   for (const GpsTrack& t : *tracks) fixes += t.fixes.size();
   std::fprintf(stderr, "gps: %zu fixes of %zu vehicles (%.1f s)\n", fixes, tracks->size(),
@@ -181,12 +141,9 @@ int main(int argc, char** argv) {
   MapMatcher matcher(*snapper, mm);
   dk_tools::ProgressBar bar(progress, "matching", "vehicles");
   auto on_progress = [&](std::size_t done, std::size_t total) { bar(done, total); };
-  absl::StatusOr<TrafficProfile> profile =
-      profile_from_tracks(matcher, *tracks, slicing, filter, min_samples, on_progress, statistic);
-  if (!profile.ok()) {
-    std::cerr << "dk-traffic: " << profile.status() << "\n";
-    return 1;
-  }
+  absl::StatusOr<TrafficProfile> profile = profile_from_tracks(
+      matcher, *tracks, slicing, filter, min_samples, on_progress, flags.statistic);
+  if (!profile.ok()) return dk_tools::status_error(kTool, profile.status());
   const MapMatchStats& s = matcher.stats();
   std::fprintf(stderr,
                "fixes in box and days: %llu (%llu without a street within %.0f m)\n"
@@ -209,10 +166,8 @@ int main(int argc, char** argv) {
                  "dk-traffic: WARNING: no GPS step was attributed to a street: the profile is "
                  "empty and every ETA built on it is free flow (check --radius-m, --max-gap-s, "
                  "--exclude-day and that the GPS covers the graph)\n");
-  if (absl::Status st = save_traffic_profile(out_path, *profile, *graph); !st.ok()) {
-    std::cerr << "dk-traffic: " << st << "\n";
-    return 1;
-  }
+  if (absl::Status st = save_traffic_profile(out_path, *profile, *graph); !st.ok())
+    return dk_tools::status_error(kTool, st);
   std::fprintf(stderr, "wrote %s (total %.1f s)\n", out_path.c_str(), seconds_since(t0));
   return 0;
 }

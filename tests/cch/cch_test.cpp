@@ -14,6 +14,7 @@
 #include "dispatchkit/graph/io.hpp"
 #include "dispatchkit/route/cch.hpp"
 #include "dispatchkit/route/dijkstra.hpp"
+#include "fixtures/drawn_graphs.hpp"
 #include "test_data.hpp"
 
 using namespace dispatchkit;
@@ -28,31 +29,8 @@ struct Rng {
   double unit() { return static_cast<double>(next() >> 11) / 9007199254740992.0; }
 };
 
-// Node ids 0..6. Arc weights in deciseconds; "<->" two-way, "->" one-way:
-//
-//   0 <-10-> 1 <-10-> 2
-//   |        ^        |
-//   50(->)   4(->)    5 (one-way 2 -> 3)
-//   v        |        v
-//   4 <-3--- 5 <-3--- 3        6 (isolated)
-//   (5 -> 4 one-way, 3 -> 5 one-way, 5 -> 1 one-way, 0 -> 4 one-way)
-RoadGraph drawn_city() {
-  RoadGraphBuilder b("drawn");
-  b.add_nodes(7, 1);
-  auto arc = [&](std::uint32_t u, std::uint32_t v, std::uint32_t w) {
-    b.add_arc(NodeId(u), NodeId(v), Deciseconds{w}, Meters{w * 10.0});
-  };
-  arc(0, 1, 10);
-  arc(1, 0, 10);
-  arc(1, 2, 10);
-  arc(2, 1, 10);
-  arc(2, 3, 5);
-  arc(3, 5, 3);
-  arc(5, 4, 3);
-  arc(5, 1, 4);
-  arc(0, 4, 50);
-  return *std::move(b).build();
-}
+// The hand-drawn graph with a one-way ring: see fixtures/drawn_graphs.hpp.
+using dk_fixtures::drawn_ring_city;
 
 // A w x h grid of two-way streets with seeded weights 1..100 and a few one-way streets.
 RoadGraph grid(std::uint32_t w, std::uint32_t h, std::uint64_t seed) {
@@ -87,6 +65,13 @@ RoadPosition random_position(const RoadGraph& g, Rng& rng) {
   const ArcId a(rng.below(g.arc_count()));
   const auto rev = g.find_arc(g.head(a), g.tail(a));
   return RoadPosition::on_arc(a, static_cast<float>(rng.unit()), rev ? *rev : ArcId::invalid());
+}
+
+// The CCH topology of `g` under an inertial-flow or a METIS order (the order is REQUIREd).
+absl::StatusOr<CchTopology> topology_of(const RoadGraph& g, bool inertial_flow) {
+  auto order = inertial_flow ? cch_order_inertial_flow(g) : cch_order_metis(g);
+  REQUIRE(order.ok());
+  return CchTopology::build(g, *order);
 }
 
 // The three kinds of metric the traffic engineer customizes.
@@ -160,11 +145,9 @@ void require_same_weights(const CchMetric& a, const CchMetric& b) {
 }  // namespace
 
 TEST_CASE("CCH on a hand-drawn city: nodes, mid-arc positions, one-way streets", "[cch]") {
-  const RoadGraph g = drawn_city();
+  const RoadGraph g = drawn_ring_city();
   for (bool inertial : {false, true}) {
-    auto order = inertial ? cch_order_inertial_flow(g) : cch_order_metis(g);
-    REQUIRE(order.ok());
-    auto topo = CchTopology::build(g, *order);
+    auto topo = topology_of(g, inertial);
     REQUIRE(topo.ok());
     CHECK(topo->matches(g));
     for (bool perfect : {false, true}) {
@@ -211,7 +194,7 @@ TEST_CASE("CCH on a hand-drawn city: nodes, mid-arc positions, one-way streets",
 }
 
 TEST_CASE("CCH topology rejects a bad order", "[cch]") {
-  const RoadGraph g = drawn_city();
+  const RoadGraph g = drawn_ring_city();
   std::vector<NodeId> order(g.node_count(), NodeId(0));
   CHECK(CchTopology::build(g, order).status().code() == absl::StatusCode::kInvalidArgument);
   order.resize(3);
@@ -231,9 +214,7 @@ TEST_CASE("CCH topology rejects a bad order", "[cch]") {
 
 TEST_CASE("CCH elimination tree: ranks are a postorder, parents above children", "[cch]") {
   const RoadGraph g = grid(30, 20, 7);
-  auto order = cch_order_inertial_flow(g);
-  REQUIRE(order.ok());
-  auto topo = CchTopology::build(g, *order);
+  auto topo = topology_of(g, /*inertial_flow=*/true);
   REQUIRE(topo.ok());
   const auto& t = *topo;
   for (std::uint32_t r = 0; r < t.node_count(); ++r) {
@@ -257,9 +238,7 @@ TEST_CASE("CCH elimination tree: ranks are a postorder, parents above children",
 TEST_CASE("CCH on a grid equals Dijkstra for every metric, order and thread count", "[cch]") {
   const RoadGraph g = grid(40, 40, 11);
   for (bool inertial : {false, true}) {
-    auto order = inertial ? cch_order_inertial_flow(g) : cch_order_metis(g);
-    REQUIRE(order.ok());
-    auto topo = CchTopology::build(g, *order);
+    auto topo = topology_of(g, inertial);
     REQUIRE(topo.ok());
     for (MetricKind kind : {MetricKind::kFreeFlow, MetricKind::kTimeSlice, MetricKind::kClosures}) {
       const auto w = make_weights(g, kind, 5);
@@ -277,9 +256,7 @@ TEST_CASE("CCH on San Francisco equals Dijkstra on 10,000 pairs per metric", "[c
   const auto g = load(dk_test::bundled("sf/sf_osm_edges.csv.xz"));
   REQUIRE(g.has_value());
   for (bool inertial : {false, true}) {
-    auto order = inertial ? cch_order_inertial_flow(*g) : cch_order_metis(*g);
-    REQUIRE(order.ok());
-    auto topo = CchTopology::build(*g, *order);
+    auto topo = topology_of(*g, inertial);
     REQUIRE(topo.ok());
     for (MetricKind kind : {MetricKind::kFreeFlow, MetricKind::kTimeSlice, MetricKind::kClosures}) {
       INFO("inertial=" << inertial << " metric=" << static_cast<int>(kind));
@@ -298,9 +275,7 @@ TEST_CASE("CCH on San Francisco equals Dijkstra on 10,000 pairs per metric", "[c
 TEST_CASE("CCH position queries on San Francisco equal Dijkstra", "[cch]") {
   const auto g = load(dk_test::bundled("sf/sf_osm_edges.csv.xz"));
   REQUIRE(g.has_value());
-  auto order = cch_order_inertial_flow(*g);
-  REQUIRE(order.ok());
-  auto topo = CchTopology::build(*g, *order);
+  auto topo = topology_of(*g, /*inertial_flow=*/true);
   REQUIRE(topo.ok());
   const auto w = make_weights(*g, MetricKind::kTimeSlice, 3);
   auto m = CchMetric::customize(*topo, w);
@@ -319,9 +294,7 @@ TEST_CASE("CCH position queries on San Francisco equal Dijkstra", "[cch]") {
 TEST_CASE("CCH partial re-customization equals full customization", "[cch]") {
   const auto g = load(dk_test::bundled("sf/sf_osm_edges.csv.xz"));
   REQUIRE(g.has_value());
-  auto order = cch_order_metis(*g);
-  REQUIRE(order.ok());
-  auto topo = CchTopology::build(*g, *order);
+  auto topo = topology_of(*g, /*inertial_flow=*/false);
   REQUIRE(topo.ok());
   for (bool perfect : {true, false}) {
     std::vector<Weight> w(g->weights().begin(), g->weights().end());
@@ -373,9 +346,7 @@ TEST_CASE("CCH partial re-customization equals full customization", "[cch]") {
 TEST_CASE("CCH many-to-one equals Dijkstra, with moves, removals and a metric swap", "[cch]") {
   const auto g = load(dk_test::bundled("sf/sf_osm_edges.csv.xz"));
   REQUIRE(g.has_value());
-  auto order = cch_order_inertial_flow(*g);
-  REQUIRE(order.ok());
-  auto topo = CchTopology::build(*g, *order);
+  auto topo = topology_of(*g, /*inertial_flow=*/true);
   REQUIRE(topo.ok());
   const auto w1 = make_weights(*g, MetricKind::kFreeFlow, 1);
   const auto w2 = make_weights(*g, MetricKind::kClosures, 2);
@@ -427,9 +398,7 @@ TEST_CASE("CCH on PACE16 NY equals Dijkstra on 10,000 pairs per metric", "[cch][
   }
   const auto g = load(*path);
   REQUIRE(g.has_value());
-  auto order = cch_order_metis(*g);
-  REQUIRE(order.ok());
-  auto topo = CchTopology::build(*g, *order);
+  auto topo = topology_of(*g, /*inertial_flow=*/false);
   REQUIRE(topo.ok());
   for (MetricKind kind : {MetricKind::kFreeFlow, MetricKind::kTimeSlice, MetricKind::kClosures}) {
     INFO("metric=" << static_cast<int>(kind));
@@ -456,10 +425,8 @@ TEST_CASE("CCH on PACE16 NY equals Dijkstra on 10,000 pairs per metric", "[cch][
 }
 
 TEST_CASE("CCH queries treat unknown nodes, arcs and slots as unreachable", "[cch]") {
-  const RoadGraph g = drawn_city();
-  auto order = cch_order_metis(g);
-  REQUIRE(order.ok());
-  auto topo = CchTopology::build(g, *order);
+  const RoadGraph g = drawn_ring_city();
+  auto topo = topology_of(g, /*inertial_flow=*/false);
   REQUIRE(topo.ok());
   auto m = CchMetric::customize(*topo, g.weights());
   REQUIRE(m.ok());

@@ -1,9 +1,12 @@
 // Tests of route/ch/index_file.hpp: round trip and every way a file can be wrong.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
 
 #include "ch_test_util.hpp"
 #include "dispatchkit/io/file.hpp"
@@ -18,6 +21,21 @@ std::string temp_path(const std::string& name) {
 void write_bytes(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary)
       .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+// The file offset of the section tagged `tag`, read from the container's section table
+// (io/container.hpp: 24-byte header, then {u32 tag, u32 0, u64 offset, u64 size} entries);
+// 0 if there is none.
+std::size_t section_offset(const std::string& file, std::string_view tag) {
+  std::uint32_t count = 0;
+  std::memcpy(&count, file.data() + 12, 4);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    const char* entry = file.data() + 24 + 24 * std::size_t{i};
+    if (std::string_view(entry, 4) != tag) continue;
+    std::uint64_t offset = 0;
+    std::memcpy(&offset, entry + 8, 8);
+    return static_cast<std::size_t>(offset);
+  }
+  return 0;
 }
 }  // namespace
 
@@ -101,14 +119,23 @@ TEST_CASE("truncated, corrupt and mismatched index files are rejected", "[ch][in
     // Rewrite one head to point below its row and re-seal the file with a fresh checksum:
     // only the structural validation can catch this.
     std::string bad = good.substr(0, good.size() - 8);
-    const std::size_t n = g.node_count();
-    const std::size_t first_arc = detail::kChIndexHeaderBytes + 4 * n + 8 * (n + 1);
+    const std::size_t first_arc = section_offset(bad, "ARCS");
+    REQUIRE(first_arc > 0);
     const std::uint32_t zero = 0;
     std::memcpy(bad.data() + first_arc + 8 * 50, &zero, 4);  // some row's arc head = rank 0
-    const std::uint64_t sum = detail::ch_checksum(bad);
+    const std::uint64_t sum = detail::checksum64(bad);
     bad.append(reinterpret_cast<const char*>(&sum), 8);
     write_bytes(path, bad);
     CHECK(load_hierarchy(path, g).status().code() == absl::StatusCode::kDataLoss);
+  }
+  SECTION("a version-1 file is another format version") {
+    std::string old = good;
+    const std::uint32_t one = 1;
+    std::memcpy(old.data() + 8, &one, 4);
+    write_bytes(path, old);
+    const auto r = load_hierarchy(path, g);
+    CHECK(r.status().code() == absl::StatusCode::kFailedPrecondition);
+    CHECK(r.status().message().find("version 1") != std::string::npos);
   }
   std::filesystem::remove(path);
 }

@@ -7,41 +7,15 @@
 #include "ch_test_util.hpp"
 #include "dispatchkit/route/ch.hpp"
 #include "dispatchkit/route/dijkstra.hpp"
+#include "fixtures/drawn_graphs.hpp"
 
 using namespace dispatchkit;
 using ch_test::Rng;
 
 namespace {
 
-// Node ids 0..6 (external 1..7). Travel times in deciseconds; "<->" two-way, "->" one-way.
-//
-//   0 <-10-> 1 <-10-> 2
-//   |        ^        |
-//  40      one-way    5 (one-way 2 -> 3)
-//   |      4 -> 1     v
-//   5 <-3-> 4 <-7---- 3        6 (isolated)
-//
-// 0 <-> 5 is two-way with 40 each way; 3 -> 4 one-way 7; 4 -> 1 one-way 2; 4 <-> 5 two-way 3.
-RoadGraph drawn_city() {
-  RoadGraphBuilder b("drawn");
-  for (std::uint32_t i = 0; i < 7; ++i)
-    b.add_node(i + 1, LatLon{40.0 + 0.001 * (i % 3), -74.0 + 0.001 * i});
-  auto arc = [&](std::uint32_t u, std::uint32_t v, std::uint32_t w) {
-    b.add_arc(NodeId(u), NodeId(v), Deciseconds{w}, Meters{w * 10.0});
-  };
-  arc(0, 1, 10);
-  arc(1, 0, 10);
-  arc(1, 2, 10);
-  arc(2, 1, 10);
-  arc(2, 3, 5);
-  arc(3, 4, 7);
-  arc(4, 1, 2);
-  arc(0, 5, 40);
-  arc(5, 0, 40);
-  arc(4, 5, 3);
-  arc(5, 4, 3);
-  return *std::move(b).build();
-}
+// The placed hand-drawn city: see fixtures/drawn_graphs.hpp.
+using dk_fixtures::drawn_placed_city;
 
 void check_all_pairs(const RoadGraph& g, const ContractionHierarchy& ch) {
   ChQuery q(ch, g);
@@ -64,7 +38,7 @@ void check_all_pairs(const RoadGraph& g, const ContractionHierarchy& ch) {
 }  // namespace
 
 TEST_CASE("drawn city: every pair equals Dijkstra, paths are valid", "[ch]") {
-  const RoadGraph g = drawn_city();
+  const RoadGraph g = drawn_placed_city();
   auto ch = ContractionHierarchy::build(g);
   REQUIRE(ch.ok());
   CHECK(ch->node_count() == 7);

@@ -15,6 +15,7 @@
 #include "dispatchkit/graph/boost_adapter.hpp"
 #include "dispatchkit/graph/io.hpp"
 #include "dispatchkit/route/dijkstra.hpp"
+#include "fixtures/drawn_graphs.hpp"
 #include "test_data.hpp"
 
 using namespace dispatchkit;
@@ -27,27 +28,7 @@ BOOST_CONCEPT_ASSERT((boost::VertexListGraphConcept<BoostCsrGraph>));
 
 namespace {
 
-// Node ids 0..5. Arc weights in deciseconds:
-//
-//   0 --10--> 1 --10--> 2
-//   |  <--10-/          |
-//   50                  5 (one-way 2 -> 3)
-//   v                   v
-//   4 <--------3------- 3        5 (isolated)
-RoadGraph drawn_city() {
-  RoadGraphBuilder b("drawn");
-  b.add_nodes(6, 1);
-  auto arc = [&](std::uint32_t u, std::uint32_t v, std::uint32_t w) {
-    b.add_arc(NodeId(u), NodeId(v), Deciseconds{w}, Meters{w * 10.0});
-  };
-  arc(0, 1, 10);
-  arc(1, 0, 10);
-  arc(1, 2, 10);
-  arc(2, 3, 5);
-  arc(3, 4, 3);
-  arc(0, 4, 50);
-  return *std::move(b).build();
-}
+using dk_fixtures::drawn_city;  // drawn in fixtures/drawn_graphs.hpp
 
 // A seeded random street grid: side x side intersections, mostly two-way streets with
 // random travel times, some one-way and some missing (so a few nodes are unreachable).

@@ -479,6 +479,34 @@ TEST_CASE("CSV: integrator format by arcs file or directory", "[graph][io]") {
   CHECK(*f == GraphFormat::kCsv);
 }
 
+// The CSV formats read through io/csv.hpp's CsvReader: a spreadsheet export's BOM, CRLF or
+// lone CR line endings and quoted fields read as plain files do, in every graph format.
+TEST_CASE("CSV graph formats accept a BOM, CR / CRLF endings and quoted fields", "[graph][io]") {
+  TempDir dir;
+  const std::string bom = "\xEF\xBB\xBF";
+  dir.write("z_nodes.csv", bom + "osmid,x,y\r\n1,-122.4,37.7\r\n\"2\",-122.5,37.7\r\n");
+  const std::string edges = dir.write(
+      "z_edges.csv", bom + "u,v,length,speed_mph\r1,2,447.04,10\r\"2\",1,447.04,\"10\"\r");
+  auto f = detect_graph_format(edges);
+  REQUIRE(f.ok());
+  CHECK(*f == GraphFormat::kOsmCsv);
+  auto osm = load_graph(edges);
+  REQUIRE(osm.ok());
+  CHECK(osm->arc_count() == 2);
+  CHECK(arc_weight(*osm, 2, 1) == 1000);
+  check_error(
+      load_osm_csv(dir.write("z_edges.csv", "u,v,length,speed_mph\r\n1,2,x,10\r\n")).status(),
+      absl::StatusCode::kInvalidArgument, edges, 2);
+
+  TempDir city;
+  city.write("nodes.csv", bom + "nodes,3\r\nindex,x,y\r\n1,1,1\r\n2,1,2\r\n3,2,2\r\n");
+  city.write("arcs.csv", bom + "arcs,1\r\nindex,fromNode,toNode,mode_1\r\n1,1,2,0.001\r\n");
+  auto jemss = load_graph(city.str());
+  REQUIRE(jemss.ok());
+  CHECK(jemss->arc_count() == 1);
+  CHECK(arc_weight(*jemss, 1, 2) == 864);
+}
+
 TEST_CASE("CSV: malformed files name file:line", "[graph][io]") {
   TempDir dir;
   const std::string nodes = dir.file("city_nodes.csv");

@@ -7,37 +7,13 @@
 #include <string>
 
 #include "dispatchkit/recommend/recommend.hpp"
+#include "fixtures/drawn_graphs.hpp"
 
 namespace dk_rec_test {
 using namespace dispatchkit;
 
-// Node ids 0..7, arc times in deciseconds (600 = 1 min). '=' two-way, '->' one-way.
-//
-//   0 ==1200== 1 ==1200== 2
-//   |          |          |
-//  1800       600       1200          6 --300--> 0  (6 can leave, nobody reaches 6)
-//   |          |          |
-//   3 ==1200== 4 ==2400== 5           7 (isolated)
-//
-// Shortest times: 4->1 600, 4->0 1800 (4-1-0), 3->0 1800, 5->1 2400 (5-2-1) = 5-4-1 3000.
-inline RoadGraph drawn_town() {
-  RoadGraphBuilder b("drawn-town");
-  for (int i = 0; i < 8; ++i)
-    b.add_node(100 + i, LatLon{37.70 + 0.01 * (i / 3), -122.45 + 0.01 * (i % 3)});
-  auto two_way = [&](std::uint32_t u, std::uint32_t v, std::uint32_t w) {
-    b.add_arc(NodeId(u), NodeId(v), Deciseconds{w}, Meters{w * 1.5});
-    b.add_arc(NodeId(v), NodeId(u), Deciseconds{w}, Meters{w * 1.5});
-  };
-  two_way(0, 1, 1200);
-  two_way(1, 2, 1200);
-  two_way(0, 3, 1800);
-  two_way(1, 4, 600);
-  two_way(2, 5, 1200);
-  two_way(3, 4, 1200);
-  two_way(4, 5, 2400);
-  b.add_arc(NodeId(6), NodeId(0), Deciseconds{300}, Meters{450});
-  return *std::move(b).build();
-}
+// The hand-drawn town: see fixtures/drawn_graphs.hpp.
+using dk_fixtures::drawn_town;
 
 inline const CapabilitySet kAlsAmb = CapabilitySet{Capability::kAls} | Capability::kTransport;
 inline const CapabilitySet kBlsAmb = CapabilitySet{Capability::kBls} | Capability::kTransport;

@@ -2,31 +2,12 @@
 #include <catch2/catch.hpp>
 
 #include "dispatchkit/route/dijkstra.hpp"
+#include "fixtures/drawn_graphs.hpp"
 
 using namespace dispatchkit;
 
 namespace {
-// Node ids 0..5 (external ids 1..6). Arc weights in deciseconds:
-//
-//   0 --10--> 1 --10--> 2
-//   |  <--10-/          |
-//   50                  5 (one-way 2 -> 3)
-//   v                   v
-//   4 <--------3------- 3        5 (isolated)
-RoadGraph drawn_city() {
-  RoadGraphBuilder b("drawn");
-  b.add_nodes(6, 1);
-  auto arc = [&](std::uint32_t u, std::uint32_t v, std::uint32_t w) {
-    b.add_arc(NodeId(u), NodeId(v), Deciseconds{w}, Meters{w * 10.0});
-  };
-  arc(0, 1, 10);
-  arc(1, 0, 10);
-  arc(1, 2, 10);
-  arc(2, 3, 5);
-  arc(3, 4, 3);
-  arc(0, 4, 50);
-  return *std::move(b).build();
-}
+using dk_fixtures::drawn_city;  // drawn in fixtures/drawn_graphs.hpp
 }  // namespace
 
 TEST_CASE("one-to-one distances and paths", "[route][dijkstra]") {

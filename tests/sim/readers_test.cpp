@@ -8,7 +8,6 @@
 
 #include "dispatchkit/sim/io/call_mapping_csv.hpp"
 #include "dispatchkit/sim/io/calls_for_service.hpp"
-#include "dispatchkit/sim/io/detail/comment_lines.hpp"
 #include "dispatchkit/sim/io/fleet_csv.hpp"
 #include "dispatchkit/sim/io/sites_csv.hpp"
 
@@ -148,10 +147,4 @@ TEST_CASE("calls export: the newer spelling of the location column, CRLF, BOM",
       parse_recorded_calls("cut.csv", std::string(text) + "201,M8,MEDIC,\"01/01/2017").status();
   CHECK(open_quote.code() == absl::StatusCode::kInvalidArgument);
   CHECK(mentions(open_quote, "cut.csv:3:"));
-}
-
-TEST_CASE("comment lines are emptied with their line breaks kept", "[sim][io]") {
-  CHECK(detail::blank_comment_lines("#a\r\nb,c\n  # d\re\n#") == "\r\nb,c\n\re\n");
-  CHECK(detail::blank_comment_lines("\xEF\xBB\xBF# x\nh\n") == "\xEF\xBB\xBF\nh\n");
-  CHECK(detail::blank_comment_lines("") == "");
 }

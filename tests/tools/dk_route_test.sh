@@ -4,14 +4,11 @@
 # index, usage). The distances themselves are checked against Dijkstra in tests/ch.
 #   dk_route_test.sh DK_ROUTE DATA_DIR WORK_DIR
 set -uo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 dk_route=$1 data=$2 work=$3
 graph="$data/manhattan"
-rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-expect_status() {  # expect_status WANT GOT WHAT
-  [ "$1" = "$2" ] || fail "$3: exit status $2, expected $1"
-}
+. "$here/common.sh"
+enter_work_dir "$work"
 
 printf '# unit incident\n1 2\n\n1 1\n100 16000\n16811 5\n' > queries.txt
 
@@ -72,11 +69,11 @@ grep -q "does not exist" err || fail "unwritable --save-index: $(cat err)"
 
 "$dk_route" --queries=queries.txt > out 2> err
 expect_status 2 $? "missing --graph"
-"$dk_route" --graph="$graph" --queries=queries.txt --frobnicate > out 2> err
-expect_status 2 $? "unknown flag"
+run_expect 2 "unknown flag" "dk-route: unknown argument '--frobnicate'" -- \
+  "$dk_route" --graph="$graph" --queries=queries.txt --frobnicate
+run_expect 1 "missing query file" "no_such_queries.txt" -- \
+  "$dk_route" --graph="$graph" --queries=no_such_queries.txt
+run_expect 1 "missing graph" "no_such_graph.gr" -- \
+  "$dk_route" --graph=no_such_graph.gr --queries=queries.txt
 
-if [ "$failures" -ne 0 ]; then
-  echo "dk-route: $failures failure(s)"
-  exit 1
-fi
-echo "dk-route: all checks passed"
+finish dk-route

@@ -168,14 +168,17 @@ TEST_CASE("accumulated samples become medians or trimmed means", "[traffic][map_
     for (float s : {1000.f, 10.f, 30.f, 1000.f, 20.f, 10.f, 1000.f, 30.f, 10.f, 1000.f})
       acc.add(arc, TimeSlice(7), s);
     acc.add(arc, TimeSlice(8), 12.f);
+    for (float s : {40.f, 10.f, 30.f, 20.f}) acc.add(arc, TimeSlice(9), s);
   };
   TrafficAccumulator a, b;
   fill(a);
   fill(b);
   auto median = a.build(g, week, 2, TrafficAccumulator::Statistic::kMedian);
   REQUIRE(median.ok());
-  CHECK(median->cell_count() == 1);  // slice 8 has one sample < min_samples
+  CHECK(median->cell_count() == 2);  // slice 8 has one sample < min_samples
   CHECK(median->find(arc, TimeSlice(7))->travel_time_s == 30.0f);
+  // The library's one median (nearest rank): of an even count, the lower middle value.
+  CHECK(median->find(arc, TimeSlice(9))->travel_time_s == 20.0f);
   CHECK(median->find(arc, TimeSlice(7))->samples == 10);
   // 20% trimmed: drop 2 fastest and 2 slowest -> {10, 20, 30, 30, 1000, 1000}.
   auto mean = b.build(g, week);  // the default: trimmed mean

@@ -19,29 +19,11 @@
 #include "dispatchkit/route/metric_store.hpp"
 #include "dispatchkit/route/traffic/closures.hpp"
 #include "dispatchkit/route/traffic/metric.hpp"
+#include "fixtures/drawn_graphs.hpp"
 
 using namespace dispatchkit;
 
 namespace {
-// A side x side grid of two-way streets (node (r, c) = r * side + c), 10 s per block.
-RoadGraph grid(std::uint32_t side) {
-  RoadGraphBuilder b("grid");
-  b.add_nodes(side * side, 1);
-  for (std::uint32_t r = 0; r < side; ++r)
-    for (std::uint32_t c = 0; c < side; ++c) {
-      const std::uint32_t v = r * side + c;
-      if (c + 1 < side) {
-        b.add_arc(NodeId(v), NodeId(v + 1), Deciseconds{100}, Meters{100});
-        b.add_arc(NodeId(v + 1), NodeId(v), Deciseconds{100}, Meters{100});
-      }
-      if (r + 1 < side) {
-        b.add_arc(NodeId(v), NodeId(v + side), Deciseconds{100}, Meters{100});
-        b.add_arc(NodeId(v + side), NodeId(v), Deciseconds{100}, Meters{100});
-      }
-    }
-  return *std::move(b).build();
-}
-
 // Weights of "slice" k: every arc congested by a seeded factor 1..4.
 std::vector<Weight> slice_weights(const RoadGraph& g, std::uint64_t k) {
   std::vector<Weight> w(g.arc_count());
@@ -58,7 +40,7 @@ struct Expected {
 
 TEST_CASE("CCH queries while metrics are customized and swapped",
           "[traffic][metric_store][cch][stress]") {
-  const RoadGraph g = grid(16);
+  const RoadGraph g = dk_fixtures::block_grid(16);
   auto order = cch_order_metis(g);
   REQUIRE(order.ok());
   auto topo = CchTopology::build(g, *order);
@@ -142,7 +124,7 @@ TEST_CASE("CCH queries while metrics are customized and swapped",
 }
 
 TEST_CASE("closures and reopenings by partial re-customization", "[traffic][metric_store][cch]") {
-  const RoadGraph g = grid(12);
+  const RoadGraph g = dk_fixtures::block_grid(12);
   auto order = cch_order_metis(g);
   REQUIRE(order.ok());
   auto topo = CchTopology::build(g, *order);

@@ -15,29 +15,11 @@
 #include "dispatchkit/route/dijkstra.hpp"
 #include "dispatchkit/route/metric_store.hpp"
 #include "dispatchkit/route/traffic/metric.hpp"
+#include "fixtures/drawn_graphs.hpp"
 
 using namespace dispatchkit;
 
 namespace {
-// A side x side grid of two-way streets, node (r, c) = r * side + c, weights seeded.
-RoadGraph grid(std::uint32_t side) {
-  RoadGraphBuilder b("grid");
-  b.add_nodes(side * side, 1);
-  for (std::uint32_t r = 0; r < side; ++r)
-    for (std::uint32_t c = 0; c < side; ++c) {
-      const std::uint32_t v = r * side + c;
-      if (c + 1 < side) {
-        b.add_arc(NodeId(v), NodeId(v + 1), Deciseconds{100}, Meters{100});
-        b.add_arc(NodeId(v + 1), NodeId(v), Deciseconds{100}, Meters{100});
-      }
-      if (r + 1 < side) {
-        b.add_arc(NodeId(v), NodeId(v + side), Deciseconds{100}, Meters{100});
-        b.add_arc(NodeId(v + side), NodeId(v), Deciseconds{100}, Meters{100});
-      }
-    }
-  return *std::move(b).build();
-}
-
 // A metric whose weights depend on `seed`; every tenth seed also closes some arcs.
 struct TestMetric {
   std::vector<Weight> weights;
@@ -116,7 +98,7 @@ TEST_CASE("WeightMetric::closed reports the ids it cannot apply", "[traffic][met
 }
 
 TEST_CASE("queries on one thread while another swaps metrics", "[traffic][metric_store][stress]") {
-  const RoadGraph g = grid(24);
+  const RoadGraph g = dk_fixtures::block_grid(24);
   constexpr std::uint32_t kMetrics = 6;
   constexpr std::uint32_t kQueries = 32;
   // Precompute, for every metric, the answer to every query with its own Dijkstra.
@@ -179,7 +161,7 @@ TEST_CASE("queries on one thread while another swaps metrics", "[traffic][metric
 }
 
 TEST_CASE("concurrent closures through update() all stick", "[traffic][metric_store][stress]") {
-  const RoadGraph g = grid(8);
+  const RoadGraph g = dk_fixtures::block_grid(8);
   MetricStore<WeightMetric> store(std::make_shared<const WeightMetric>(
       WeightMetric{std::vector<Weight>(g.weights().begin(), g.weights().end()), "base"}));
   constexpr std::uint32_t kPerThread = 40;

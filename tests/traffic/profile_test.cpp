@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "dispatchkit/route/traffic/io/profile_csv.hpp"
 #include "dispatchkit/route/traffic/profile.hpp"
 
 using namespace dispatchkit;

@@ -127,7 +127,9 @@ TEST_CASE("each kind of bad line gets its own file:line error", "[triage][plan]"
     std::string expect;
   };
   const Case cases[] = {
-      {"9-E-*,I,hot,als&transport,none,yes,no\n", "expected 8 comma-separated fields"},
+      {"9-E-*,I,hot,als&transport,none,yes,no\n",
+       "expected 8 fields (code,grade,travel_mode,resources,specialty,transport,may_preempt,note), "
+       "found 7"},
       {"9-X-*,I,hot,als,none,no,no,\n", "code pattern '9-X-*'"},
       {"9-E-0,I,hot,als,none,no,no,\n", "sub-determinant"},
       {"40-E-1,I,hot,als,none,no,no,\n", "protocol 40"},
@@ -161,10 +163,11 @@ TEST_CASE("each kind of bad line gets its own file:line error", "[triage][plan]"
   // Header problems.
   absl::StatusOr<ResponsePlanTable> t = ResponsePlanTable::parse("code,grade\n9-E-*,I\n", "h.csv");
   REQUIRE_FALSE(t.ok());
-  CHECK(std::string(t.status().message()).find("h.csv:1: expected the header") == 0);
+  CHECK(std::string(t.status().message()).find("h.csv:1: expected a response plan table") == 0);
   t = ResponsePlanTable::parse("# only a comment\n", "e.csv");
   REQUIRE_FALSE(t.ok());
-  CHECK(std::string(t.status().message()).find("e.csv: no header") == 0);
+  CHECK(std::string(t.status().message())
+            .find("e.csv:1: empty file; expected a response plan table") == 0);
   t = ResponsePlanTable::parse(kHeader, "r.csv");
   REQUIRE_FALSE(t.ok());
   CHECK(std::string(t.status().message()).find("no rows") != std::string::npos);

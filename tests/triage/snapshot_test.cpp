@@ -18,6 +18,7 @@ const SimTime t0 = sim_time_from_unix(1'483'228'800);
 TriageQueue lived_in_queue(const TriageQueueOptions& options, int calls, std::uint64_t seed) {
   std::mt19937_64 rng(seed);
   TriageQueue q(options);
+  q.reserve(static_cast<std::size_t>(calls));
   const char* codes[] = {"9-E-1", "6-D-1A", "17-O-1", "II", "IV", "STROKE_T", "26-A-1", "2"};
   for (int i = 0; i < calls; ++i) {
     TriageCall c;
@@ -67,17 +68,34 @@ absl::Status status_of(std::string_view bytes) {
 
 // Rewrites the trailing checksum so that only the semantic checks can catch a change.
 void reseal(std::string& bytes) {
-  detail::Fnv64 h;
-  h.add_bytes(bytes.data(), bytes.size() - 8);
-  std::uint64_t v = h.value();
+  const std::uint64_t v = detail::checksum64(std::string_view(bytes).substr(0, bytes.size() - 8));
   for (int i = 0; i < 8; ++i)
     bytes[bytes.size() - 8 + static_cast<std::size_t>(i)] = static_cast<char>(v >> (8 * i));
+}
+
+std::uint64_t le64(std::string_view bytes, std::size_t at) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < 8; ++i)
+    v |= std::uint64_t{static_cast<unsigned char>(bytes[at + i])} << (8 * i);
+  return v;
+}
+
+// Offset in the file of the section tagged `tag` (io/container.hpp: a 24-byte header, then
+// {u32 tag, u32 0, u64 offset, u64 size} per section).
+std::size_t section_offset(std::string_view bytes, std::string_view tag) {
+  const std::uint64_t count = le64(bytes, 8) >> 32;
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t entry = 24 + 24 * i;
+    if (bytes.substr(entry, 4) == tag) return static_cast<std::size_t>(le64(bytes, entry + 8));
+  }
+  FAIL("no section " << tag);
+  return 0;
 }
 }  // namespace
 
 // The layout documented in docs/triage.md.
 static_assert(detail::kSnapshotOptionsBytes == 473);
-static_assert(detail::kSnapshotHeaderBytes == 8 + 4 + 4 + 473 + 8 + 8);
+static_assert(detail::kSnapshotQueueBytes == 3 * 8);
 static_assert(detail::kSnapshotRecordBytes == 96);
 
 TEST_CASE("snapshot round trip restores the queue exactly", "[triage][snapshot]") {
@@ -97,6 +115,7 @@ TEST_CASE("snapshot round trip restores the queue exactly", "[triage][snapshot]"
   CHECK(back->waiting_count() == q.waiting_count());
   CHECK(back->check_invariants());
   CHECK(back->serialize() == bytes);  // byte-identical
+  CHECK(back->capacity() == q.capacity());
   q.for_each_call([&](const TriageCall& c, CallState s) {
     const TriageCall* r = back->find(c.id);
     REQUIRE(r != nullptr);
@@ -162,15 +181,25 @@ TEST_CASE("damaged snapshots are rejected, never half-loaded", "[triage][snapsho
   // Not a snapshot at all.
   absl::Status s = status_of("code,grade,travel_mode\n9-E-*,I,hot\n");
   CHECK(s.code() == absl::StatusCode::kDataLoss);
-  CHECK(std::string(s.message()).find("DKTRIAGE") != std::string::npos);
+  CHECK(std::string(s.message()).find("not a dispatchkit triage snapshot file") !=
+        std::string::npos);
   // Another format version: FailedPrecondition naming both versions.
-  std::string v2 = good;
-  v2[8] = 2;
-  s = status_of(v2);
+  std::string v3 = good;
+  v3[8] = 3;
+  s = status_of(v3);
   CHECK(s.code() == absl::StatusCode::kFailedPrecondition);
-  CHECK(std::string(s.message()).find("version 2") != std::string::npos);
+  CHECK(std::string(s.message()).find("version 3") != std::string::npos);
+  CHECK(std::string(s.message()).find("reads version 2") != std::string::npos);
+  // A version 1 file (dispatchkit 0.1's own layout: magic, u32 version 1, u32 flags,
+  // options, counters, records, FNV-1a checksum), here an empty queue's 513 bytes.
+  std::string v1 = "DKTRIAGE";
+  v1 += std::string("\x01\0\0\0", 4);
+  v1.resize(513, '\0');
+  s = status_of(v1);
+  CHECK(s.code() == absl::StatusCode::kFailedPrecondition);
+  CHECK(std::string(s.message()).find("queue.snap: triage snapshot format version 1") == 0);
   // A well-sealed file with nonsense inside: each record check fires.
-  const std::size_t header = detail::kSnapshotHeaderBytes;
+  const std::size_t header = section_offset(good, "CALL");
   const std::size_t rec = detail::kSnapshotRecordBytes;
   const auto patched = [&](std::size_t offset, char value) {
     std::string b = good;
@@ -203,6 +232,22 @@ TEST_CASE("damaged snapshots are rejected, never half-loaded", "[triage][snapsho
     for (std::size_t i = 0; i < 8; ++i) b[header + 56 + i] = static_cast<char>(0x7f);  // received
     reseal(b);
     CHECK(status_of(b).code() == absl::StatusCode::kDataLoss);
+  }
+  // Sealed counters that lie: more calls than records, a capacity below the call count.
+  {
+    const std::size_t queue = section_offset(good, "QUEU");
+    std::string b = good;
+    b[queue + 16 + 3] = 1;  // count + 2^24
+    reseal(b);
+    s = status_of(b);
+    CHECK(s.code() == absl::StatusCode::kDataLoss);
+    CHECK(std::string(s.message()).find("announces") != std::string::npos);
+    b = good;
+    for (std::size_t i = 0; i < 8; ++i) b[queue + 8 + i] = 0;  // capacity 0
+    reseal(b);
+    s = status_of(b);
+    CHECK(s.code() == absl::StatusCode::kDataLoss);
+    CHECK(std::string(s.message()).find("capacity") != std::string::npos);
   }
   // The damaged file on disk: restore fails with the path in the message.
   const std::string path =

@@ -4,7 +4,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
 #include <random>
+#include <span>
 #include <vector>
 
 #include "dispatchkit/triage/triage_queue.hpp"
@@ -218,6 +220,7 @@ TEST_CASE("push rejects invalid calls and ids in use", "[triage][queue]") {
 
 TEST_CASE("calls at risk of missing the dispatch target", "[triage][queue]") {
   TriageQueue q;  // dispatch target 3 min
+  q.reserve(40);
   for (std::uint64_t id = 1; id <= 40; ++id)
     REQUIRE(q.push(make_call(id, static_cast<PriorityGrade>(1 + id % 4), t0 + seconds(10 * id)))
                 .queued());
@@ -313,8 +316,15 @@ void run_model(const TriageQueueOptions& options, std::uint64_t seed, int operat
       const std::int64_t received =
           now - static_cast<std::int64_t>(rng() % 4 == 0 ? 0 : rng() % 900);
       const std::uint64_t id = next_id++;
-      REQUIRE(q.push(make_call(id, static_cast<PriorityGrade>(g), sim_time_from_unix(received)))
-                  .queued());
+      const TriageCall call =
+          make_call(id, static_cast<PriorityGrade>(g), sim_time_from_unix(received));
+      PushResult pushed = q.push(call);
+      if (pushed.status == PushStatus::kCapacityReached) {  // refused, nothing changed: grow
+        REQUIRE(q.size() == q.capacity());
+        q.reserve(2 * q.capacity());
+        pushed = q.push(call);
+      }
+      REQUIRE(pushed.queued());
       ref.push_back({id, g, received, next_seq++, true});
     } else if (r < 60) {  // pop
       const RefCall* expect = ref_top(now);
@@ -399,15 +409,76 @@ TEST_CASE("randomized model test against a sorted vector, 100,000 operations",
   }
 }
 
-TEST_CASE("growth beyond the reserved capacity keeps everything", "[triage][queue]") {
+TEST_CASE("calls_at_risk_into: the most urgent first, cut to the caller's span",
+          "[triage][queue]") {
   TriageQueue q;
-  q.reserve(4);
+  q.reserve(300);
+  std::mt19937_64 rng(17);
+  for (std::uint64_t id = 1; id <= 300; ++id)  // many equal received times: ties by id
+    REQUIRE(q.push(make_call(id, static_cast<PriorityGrade>(1 + rng() % 4),
+                             t0 + seconds(static_cast<std::int64_t>(rng() % 120))))
+                .queued());
+  for (std::uint64_t id = 1; id <= 300; id += 7) q.dispatch(CallId(id), t0 + seconds(60));
+  std::vector<AtRiskCall> all;
+  std::array<AtRiskCall, 40> buffer{};
+  for (int s = 150; s < 330; s += 9) {
+    const SimTime now = t0 + seconds(s);
+    all.clear();
+    const std::size_t k = q.calls_at_risk(now, seconds(10), all);
+    REQUIRE(all.size() == k);
+    for (std::size_t m : {std::size_t{0}, std::size_t{1}, std::size_t{3}, std::size_t{40}}) {
+      INFO("now +" << s << " s, span " << m);
+      const std::span<AtRiskCall> out(buffer.data(), m);
+      REQUIRE(q.calls_at_risk_into(now, seconds(10), out) == k);
+      for (std::size_t i = 0; i < std::min(k, m); ++i) {
+        CHECK(out[i].id == all[i].id);
+        CHECK(out[i].slack == all[i].slack);
+      }
+    }
+  }
+}
+
+TEST_CASE("a full queue refuses a push and changes nothing; reserve() makes room, keeps all",
+          "[triage][queue]") {
+  TriageQueue q;
+  q.reserve(4);  // never shrinks: the constructor's 16 stay
+  REQUIRE(q.capacity() == 16);
+  int refused = 0;
   for (std::uint64_t id = 1; id <= 1000; ++id) {
     const LatLon where{31.23 + 1e-4 * static_cast<double>(id % 50), 121.47};
-    REQUIRE(q.push(make_call(id, static_cast<PriorityGrade>(1 + id % 4), t0 + seconds(id), where),
-                   DuplicatePolicy::kIgnore)
-                .queued());
+    const TriageCall call =
+        make_call(id, static_cast<PriorityGrade>(1 + id % 4), t0 + seconds(id), where);
+    PushResult r = q.push(call, DuplicatePolicy::kIgnore);
+    if (r.status == PushStatus::kCapacityReached) {
+      ++refused;
+      REQUIRE(q.full());
+      REQUIRE(q.size() == q.capacity());
+      const std::string before = q.serialize();  // every call, clock and arrival number
+      CHECK_FALSE(q.push(call, DuplicatePolicy::kIgnore).queued());
+      CHECK(q.find(call.id) == nullptr);
+      CHECK(q.serialize() == before);  // nothing lost, nothing added
+      const TriageQueue copy = q;
+      const std::size_t capacity = q.capacity();
+      q.reserve(capacity + capacity / 2);
+      CHECK(q.capacity() == capacity + capacity / 2);
+      REQUIRE(q.check_invariants());
+      // Growth keeps every call and its place: the same calls leave in the same order.
+      TriageQueue grown = q, kept = copy;
+      REQUIRE(grown.size() == kept.size());
+      const SimTime late = t0 + minutes(600);
+      while (std::optional<TriageCall> c = kept.pop(late)) {
+        const std::optional<TriageCall> g = grown.pop(late);
+        REQUIRE(g.has_value());
+        REQUIRE(g->id == c->id);
+        REQUIRE(g->clocks == c->clocks);
+      }
+      CHECK(grown.waiting_count() == 0);
+      r = q.push(call, DuplicatePolicy::kIgnore);
+    }
+    REQUIRE(r.queued());
   }
+  CHECK(refused > 5);
+  CHECK(q.size() == 1000);
   CHECK(q.capacity() >= 1000);
   CHECK(q.check_invariants());
   for (std::uint64_t id = 1; id <= 1000; id += 3) CHECK(q.cancel(CallId(id)));
@@ -489,6 +560,7 @@ TEST_CASE("duplicate detection agrees with brute force, also far north and on th
     o.duplicates.radius = Meters(place.radius_m);
     o.duplicates.window = minutes(20);
     TriageQueue q(o);
+    q.reserve(1500);
     std::mt19937_64 rng(123);
     std::uniform_real_distribution<double> off(-0.02, 0.02);  // ~ +-2 km
     std::vector<TriageCall> known;

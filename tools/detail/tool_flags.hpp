@@ -21,11 +21,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "absl/status/status.h"
 #include "dispatchkit/detail/civil_date.hpp"
 #include "dispatchkit/io/text.hpp"
 
@@ -67,6 +69,40 @@ inline int unknown_argument(const char* tool, std::string_view arg) {
 inline int input_error(const char* tool, std::string_view message) {
   std::fprintf(stderr, "%s: %.*s\n", tool, static_cast<int>(message.size()), message.data());
   return kExitBadInput;
+}
+
+// Prints "tool: CODE: message" (the Status as text) on stderr and returns kExitBadInput.
+inline int status_error(const char* tool, const absl::Status& status) {
+  return input_error(tool, status.ToString());
+}
+
+// Whether a file can be created in the directory of `path`: NotFound "PATH: directory D
+// does not exist" or PermissionDenied "PATH: directory D is not writable". Tools check an
+// output path before work that takes minutes (a contraction, a map matching), so that a
+// typo does not throw that work away.
+[[nodiscard]] inline absl::Status check_writable_dir(const std::string& path) {
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  if (dir.empty()) dir = ".";
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec))
+    return absl::NotFoundError(path + ": directory " + dir.string() + " does not exist");
+  if (access(dir.c_str(), W_OK) != 0)
+    return absl::PermissionDeniedError(path + ": directory " + dir.string() + " is not writable");
+  return absl::OkStatus();
+}
+
+// Creates the output directory `dir` (and its parents) and checks that it is writable:
+// PermissionDenied "DIR: cannot create the output directory[: why]" or "DIR: output
+// directory is not writable".
+[[nodiscard]] inline absl::Status prepare_output_dir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec || !std::filesystem::is_directory(dir, ec))
+    return absl::PermissionDeniedError(dir + ": cannot create the output directory" +
+                                       (ec ? ": " + ec.message() : ""));
+  if (access(dir.c_str(), W_OK) != 0)
+    return absl::PermissionDeniedError(dir + ": output directory is not writable");
+  return absl::OkStatus();
 }
 
 // Days since 1970-01-01 of a "YYYY-MM-DD" date (e.g. --exclude-day, --holdout-day), or

@@ -27,6 +27,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -44,6 +45,7 @@
 #include "dispatchkit/graph/io/osm_csv.hpp"
 #include "dispatchkit/graph/io/pace16.hpp"
 #include "dispatchkit/graph/road_graph.hpp"
+#include "dispatchkit/io/csv.hpp"
 #include "dispatchkit/io/file.hpp"
 #include "dispatchkit/io/text.hpp"
 
@@ -89,21 +91,35 @@ namespace detail {
   return {};
 }
 
+// The header row of a CSV text as the loaders would read it (BOM, quotes, line endings),
+// or nullopt when the text is not CSV at all (an unterminated quote, no line).
+[[nodiscard]] inline std::optional<CsvReader> csv_header(const std::string& path,
+                                                         std::string_view text) {
+  absl::StatusOr<CsvReader> csv = CsvReader::open(path, text, {});
+  if (!csv.ok()) return std::nullopt;
+  return *std::move(csv);
+}
+
+// Whether a CSV header starts a JEMSS table ("nodes,16811", "miscData", "arcs").
+[[nodiscard]] inline bool jemss_table_row(const CsvReader& csv) noexcept {
+  const auto h = csv.header();
+  return !h.empty() && (h[0] == "nodes" || h[0] == "miscData" || h[0] == "arcs");
+}
+
 // Recognises a file's format from its decompressed text, or InvalidArgument.
 [[nodiscard]] inline absl::StatusOr<GraphFormat> detect_text_format(const std::string& path,
                                                                     std::string_view text) {
-  const std::string_view first = first_content_line(text);
   std::vector<std::string_view> f;
-  split_whitespace(first, f);
+  split_whitespace(first_content_line(text), f);
   if (f.size() >= 2 && f[0] == "p" && f[1] == "sp") return GraphFormat::kDimacs;
   if (f.size() >= 2 && f[0] == "p" && f[1] == "tw") return GraphFormat::kPace16;
-  split_csv(first, f);
-  if (column_index(f, "u") >= 0 && column_index(f, "v") >= 0 && column_index(f, "speed_mph") >= 0)
-    return GraphFormat::kOsmCsv;
-  if (column_index(f, "from") >= 0 && column_index(f, "to") >= 0 && column_index(f, "time_s") >= 0)
-    return GraphFormat::kCsv;
-  if (!f.empty() && (trim(f[0]) == "nodes" || trim(f[0]) == "miscData" || trim(f[0]) == "arcs"))
-    return GraphFormat::kJemss;
+  if (const std::optional<CsvReader> csv = csv_header(path, text)) {
+    if (csv->find("u") >= 0 && csv->find("v") >= 0 && csv->find("speed_mph") >= 0)
+      return GraphFormat::kOsmCsv;
+    if (csv->find("from") >= 0 && csv->find("to") >= 0 && csv->find("time_s") >= 0)
+      return GraphFormat::kCsv;
+    if (jemss_table_row(*csv)) return GraphFormat::kJemss;
+  }
   return absl::InvalidArgumentError(
       absl::StrCat(path,
                    ":1: unrecognised graph format; expected a DIMACS 'p sp' or PACE 'p tw' header, "
@@ -120,12 +136,10 @@ namespace detail {
                      ": directory without nodes.csv and arcs.csv (plain, .xz or .gz); expected a "
                      "JEMSS city model or an integrator CSV graph"));
   DK_ASSIGN_OR_RETURN(const std::string text, read_file(nodes));
-  std::vector<std::string_view> f;
-  LineReader lines(nodes, text);
-  const auto first = lines.next();
-  split_csv(first.value_or(std::string_view()), f);
-  if (!f.empty() && trim(f[0]) == "nodes") return GraphFormat::kJemss;
-  if (column_index(f, "id") >= 0 && column_index(f, "lat") >= 0) return GraphFormat::kCsv;
+  if (const std::optional<CsvReader> csv = csv_header(nodes, text)) {
+    if (csv->header().front() == "nodes") return GraphFormat::kJemss;
+    if (csv->find("id") >= 0 && csv->find("lat") >= 0) return GraphFormat::kCsv;
+  }
   return absl::InvalidArgumentError(
       absl::StrCat(nodes, ":1: expected a JEMSS 'nodes,...' table or the header 'id,lat,lon'"));
 }

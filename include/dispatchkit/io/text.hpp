@@ -57,7 +57,16 @@ class LineReader {
   }
   // "PATH:LINE: message" with another code (OutOfRange for a bad id, DataLoss if truncated).
   [[nodiscard]] absl::Status error(absl::StatusCode code, std::string_view message) const {
-    return absl::Status(code, absl::StrCat(where(), ": ", detail::as_absl(message)));
+    return error_at(line_number_, code, message);
+  }
+  // The same for an earlier line (a caller that read the file first and checks its values
+  // later, e.g. node ids once the graph is loaded): "PATH:line: message".
+  [[nodiscard]] absl::Status error_at(std::uint32_t line, std::string_view message) const {
+    return error_at(line, absl::StatusCode::kInvalidArgument, message);
+  }
+  [[nodiscard]] absl::Status error_at(std::uint32_t line, absl::StatusCode code,
+                                      std::string_view message) const {
+    return absl::Status(code, absl::StrCat(path_, ":", line, ": ", detail::as_absl(message)));
   }
 
  private:

@@ -12,11 +12,15 @@
 //
 // The pieces, each in its own header under route/traffic/:
 //   time_slice.hpp    TimeSlicing / TimeSlice: slices of the week in local time
-//   profile.hpp       TrafficProfile: observed travel time per arc and slice (+ CSV I/O)
+//   profile.hpp       TrafficProfile: observed travel time per arc and slice
 //   metric.hpp        make_metric_weights(): profile -> weights, fallback to free flow,
 //                     shrinkage, smoothing, lights-and-sirens; with_closures()
 //   map_matching.hpp  MapMatcher + TrafficAccumulator: GPS traces -> profile (dk-traffic)
-//   gps.hpp           GpsTrack and the GPS CSV reader
+//   gps.hpp           profile_from_tracks(): GPS tracks through the matcher
+//   io/profile_csv.hpp  the profile CSV format (load_ / save_traffic_profile)
+//   io/gps_csv.hpp      GpsTrack and the GPS trace CSV reader (load_gps_tracks)
+//   eta_evaluation.hpp  held-out-day trip ETA errors of free-flow / time-of-day metrics
+//                     (dk-eta-eval)
 //   closures.hpp      publish_closures / publish_reopenings on a live MetricStore (CCH
 //                     partial re-customization)
 // and route/metric_store.hpp: MetricStore, the atomic swap of live metrics.
@@ -25,7 +29,10 @@
 
 #include "dispatchkit/route/metric_store.hpp"
 #include "dispatchkit/route/traffic/closures.hpp"
+#include "dispatchkit/route/traffic/eta_evaluation.hpp"
 #include "dispatchkit/route/traffic/gps.hpp"
+#include "dispatchkit/route/traffic/io/gps_csv.hpp"
+#include "dispatchkit/route/traffic/io/profile_csv.hpp"
 #include "dispatchkit/route/traffic/map_matching.hpp"
 #include "dispatchkit/route/traffic/metric.hpp"
 #include "dispatchkit/route/traffic/profile.hpp"

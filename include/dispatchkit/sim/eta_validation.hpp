@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "dispatchkit/config.hpp"
+#include "dispatchkit/detail/statistics.hpp"
 #include "dispatchkit/graph/road_position.hpp"
 #include "dispatchkit/graph/types.hpp"
 #include "dispatchkit/recommend/eta_oracle.hpp"
@@ -117,20 +118,15 @@ inline EtaErrorStats eta_error_stats(std::span<const EtaSample> samples) {
   s.count = samples.size();
   if (samples.empty()) return s;
   std::vector<double> abs_err, err, rec;
-  double sum = 0.0;
   for (const EtaSample& x : samples) {
     abs_err.push_back(std::fabs(x.error_s()));
     err.push_back(x.error_s());
     rec.push_back(x.recorded_s);
-    sum += x.error_s();
   }
-  std::sort(abs_err.begin(), abs_err.end());
-  std::sort(err.begin(), err.end());
-  std::sort(rec.begin(), rec.end());
-  s.median_abs_error_s = nearest_rank(abs_err, 0.5);
-  s.bias_s = nearest_rank(err, 0.5);
-  s.mean_error_s = sum / static_cast<double>(samples.size());
-  s.median_recorded_s = nearest_rank(rec, 0.5);
+  s.mean_error_s = detail::mean(err);  // before median() sorts `err`
+  s.median_abs_error_s = detail::median(abs_err);
+  s.bias_s = detail::median(err);
+  s.median_recorded_s = detail::median(rec);
   return s;
 }
 

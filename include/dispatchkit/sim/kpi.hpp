@@ -24,7 +24,8 @@
 //    available again (the record's "Available" stamp; the start of the drive home in a
 //    replay).
 // Percentiles use the nearest-rank definition (the ceil(p n)-th smallest value), which is
-// exact, needs no interpolation and is what most EMS performance reports quote.
+// exact, needs no interpolation and is what most EMS performance reports quote; it is the
+// library's one definition (detail/statistics.hpp), shared with the ETA evaluations.
 #pragma once
 
 #include <algorithm>
@@ -35,6 +36,7 @@
 #include <vector>
 
 #include "dispatchkit/config.hpp"
+#include "dispatchkit/detail/statistics.hpp"
 #include "dispatchkit/ems/vocabulary.hpp"
 #include "dispatchkit/graph/types.hpp"
 #include "dispatchkit/triage/time.hpp"
@@ -90,13 +92,9 @@ struct KpiReport {
   double utilisation = 0.0;          // fleet-wide
 };
 
-// Nearest-rank percentile of a sorted, non-empty sample, p in (0, 1].
-[[nodiscard]] inline double nearest_rank(std::span<const double> sorted, double p) noexcept {
-  if (sorted.empty()) return 0.0;
-  auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(sorted.size())));
-  rank = std::clamp<std::size_t>(rank, 1, sorted.size());
-  return sorted[rank - 1];
-}
+// Nearest-rank percentile of a sorted sample, p in (0, 1] (0 when empty): the library's
+// one definition, detail/statistics.hpp.
+using detail::nearest_rank;
 
 // Stats of `values` (sorted in place). O(n log n).
 [[nodiscard]] inline DurationStats duration_stats(std::vector<double>& values) {
@@ -104,9 +102,7 @@ struct KpiReport {
   s.count = values.size();
   if (values.empty()) return s;
   std::sort(values.begin(), values.end());
-  double sum = 0.0;
-  for (double v : values) sum += v;
-  s.mean_s = sum / static_cast<double>(values.size());
+  s.mean_s = detail::mean(values);  // summed in sorted order, as report.json always was
   s.median_s = nearest_rank(values, 0.5);
   s.p90_s = nearest_rank(values, 0.9);
   return s;

@@ -385,6 +385,7 @@ class ReplayEngine {
     t.code = DeterminantCode::grade(rc.grade);
     t.area = in_.options.area;
     t.clocks.received = rc.received;
+    if (waiting_.full()) waiting_.reserve(2 * waiting_.capacity());  // a full queue refuses
     (void)waiting_.push(t, DuplicatePolicy::kIgnore);
   }
 

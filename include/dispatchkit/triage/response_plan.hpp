@@ -35,9 +35,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "dispatchkit/config.hpp"
-#include "dispatchkit/detail/status_macros.hpp"
 #include "dispatchkit/ems/vocabulary.hpp"
-#include "dispatchkit/io/file.hpp"
 #include "dispatchkit/io/text.hpp"
 #include "dispatchkit/triage/default_response_plans.hpp"
 #include "dispatchkit/triage/determinant.hpp"
@@ -250,173 +248,6 @@ inline std::string format_resources(std::span<const ResourceRequirement> resourc
   return out;
 }
 
-namespace detail {
-inline constexpr std::string_view kPlanHeader =
-    "code,grade,travel_mode,resources,specialty,transport,may_preempt,note";
-
-[[nodiscard]] inline std::optional<bool> parse_yes_no(std::string_view s) noexcept {
-  s = trim(s);
-  if (s == "yes" || s == "true" || s == "1") return true;
-  if (s == "no" || s == "false" || s == "0") return false;
-  return std::nullopt;
-}
-
-[[nodiscard]] inline std::string csv_quote(std::string_view s) {
-  if (s.find_first_of(",\"") == std::string_view::npos) return std::string(s);
-  std::string out = "\"";
-  for (char c : s) {
-    out += c;
-    if (c == '"') out += '"';
-  }
-  out += '"';
-  return out;
-}
-}  // namespace detail
-
-inline absl::StatusOr<ResponsePlanTable> ResponsePlanTable::parse(std::string_view csv,
-                                                                  std::string source) {
-  ResponsePlanTable table;
-  table.source_ = source;
-  LineReader lines(std::move(source), csv);
-  std::vector<std::string_view> f;
-  std::vector<std::string> errors;
-  std::vector<std::uint32_t> first_line_of;  // parallel to plans_
-  bool header_seen = false;
-  while (std::optional<std::string_view> raw = lines.next()) {
-    const std::string_view line = trim(*raw);
-    if (line.empty() || line.front() == '#') continue;
-    const auto fail = [&](const std::string& why) {
-      errors.push_back(absl::StrCat(lines.where(), ": ", why));
-    };
-    if (!header_seen) {
-      header_seen = true;
-      if (line != detail::kPlanHeader) {
-        fail(absl::StrCat("expected the header '", detail::as_absl(detail::kPlanHeader), "'"));
-        break;  // without the right header every row would be misread
-      }
-      continue;
-    }
-    split_csv(line, f);
-    if (f.size() != 8) {
-      fail(absl::StrCat("expected 8 comma-separated fields (", detail::as_absl(detail::kPlanHeader),
-                        "), found ", f.size()));
-      continue;
-    }
-    ResponsePlan plan;
-    plan.source_line = lines.line_number();
-    absl::StatusOr<DeterminantPattern> pattern = DeterminantPattern::parse(f[0]);
-    if (!pattern.ok()) {
-      fail(std::string(pattern.status().message()));
-      continue;
-    }
-    plan.pattern = *pattern;
-    const std::optional<PriorityGrade> grade = parse_grade(trim(f[1]));
-    if (!grade) {
-      fail(absl::StrCat("grade '", detail::as_absl(f[1]), "': expected I, II, III or IV"));
-      continue;
-    }
-    plan.grade = *grade;
-    const std::optional<TravelMode> mode = parse_travel_mode(trim(f[2]));
-    if (!mode) {
-      fail(absl::StrCat("travel_mode '", detail::as_absl(f[2]),
-                        "': expected lights_and_sirens (hot) or normal (cold)"));
-      continue;
-    }
-    plan.travel_mode = *mode;
-    absl::StatusOr<std::vector<ResourceRequirement>> resources = parse_resources(f[3]);
-    if (!resources.ok()) {
-      fail(std::string(resources.status().message()));
-      continue;
-    }
-    plan.resources = *std::move(resources);
-    const std::optional<Specialty> specialty = parse_specialty(trim(f[4]));
-    if (!specialty) {
-      fail(absl::StrCat("specialty '", detail::as_absl(f[4]),
-                        "': expected none, chest_pain, stroke, trauma, critical_maternal or "
-                        "critical_child"));
-      continue;
-    }
-    plan.destination = *specialty;
-    const std::optional<bool> transport = detail::parse_yes_no(f[5]);
-    if (!transport) {
-      fail(absl::StrCat("transport '", detail::as_absl(f[5]), "': expected yes or no"));
-      continue;
-    }
-    plan.transport_likely = *transport;
-    if (plan.destination != Specialty::kNone && !plan.transport_likely) {
-      fail(absl::StrCat("specialty ", detail::as_absl(to_string(plan.destination)),
-                        " needs transport=yes (a destination without transport means nothing)"));
-      continue;
-    }
-    if (plan.resources.empty() && plan.transport_likely) {
-      fail("resources 'none' with transport=yes: who carries the patient?");
-      continue;
-    }
-    const std::string_view pre = trim(f[6]);
-    if (pre == "yes") {
-      plan.preempt_from = GradeSet::less_urgent_than(plan.grade);
-      if (plan.preempt_from.empty()) {
-        fail("may_preempt 'yes' on a grade IV row: no grade is less urgent");
-        continue;
-      }
-    } else if (pre != "no") {
-      std::string why;
-      std::size_t i = 0;
-      while (why.empty() && i <= pre.size()) {
-        std::size_t j = pre.find('|', i);
-        if (j == std::string_view::npos) j = pre.size();
-        const std::string_view name = pre.substr(i, j - i);
-        const std::optional<PriorityGrade> g = parse_grade(name);
-        if (!g)
-          why = absl::StrCat("may_preempt '", detail::as_absl(pre),
-                             "': expected no, yes or grades joined by '|' such as III|IV");
-        else if (*g <= plan.grade)
-          why = absl::StrCat("may_preempt grade ", detail::as_absl(name),
-                             " is not less urgent than the row's grade ",
-                             detail::as_absl(to_string(plan.grade)));
-        else
-          plan.preempt_from |= GradeSet::of(*g);
-        i = j + 1;
-      }
-      if (!why.empty()) {
-        fail(why);
-        continue;
-      }
-    }
-    plan.note = std::string(trim(f[7]));
-    bool duplicate = false;
-    for (const ResponsePlan& other : table.plans_) {
-      if (other.pattern == plan.pattern) {
-        fail(absl::StrCat("code pattern ", plan.pattern.to_string(), " already given on line ",
-                          other.source_line));
-        duplicate = true;
-        break;
-      }
-    }
-    if (duplicate) continue;
-    table.plans_.push_back(std::move(plan));
-  }
-  if (errors.empty() && !header_seen)
-    errors.push_back(absl::StrCat(lines.path(), ": no header; expected '",
-                                  detail::as_absl(detail::kPlanHeader), "'"));
-  else if (errors.empty() && table.plans_.empty())
-    errors.push_back(absl::StrCat(lines.path(), ": the table has no rows"));
-  if (!errors.empty()) {
-    std::string message;
-    for (const std::string& e : errors) {
-      if (!message.empty()) message += '\n';
-      message += e;
-    }
-    return absl::InvalidArgumentError(message);
-  }
-  return table;
-}
-
-inline absl::StatusOr<ResponsePlanTable> ResponsePlanTable::load(const std::string& path) {
-  DK_ASSIGN_OR_RETURN(std::string text, read_file(path));
-  return parse(text, path);
-}
-
 inline const ResponsePlanTable& ResponsePlanTable::default_table() {
   static const ResponsePlanTable table = [] {
     absl::StatusOr<ResponsePlanTable> t =
@@ -445,25 +276,7 @@ inline const ResponsePlan* ResponsePlanTable::lookup(const DeterminantCode& code
   return best;
 }
 
-inline std::string ResponsePlanTable::to_csv() const {
-  std::string out = absl::StrCat(detail::as_absl(detail::kPlanHeader), "\n");
-  for (const ResponsePlan& p : plans_) {
-    std::string preempt = "no";
-    if (p.may_preempt()) {
-      preempt.clear();
-      for (int g = 1; g <= 4; ++g) {
-        if (!p.preempt_from.contains(static_cast<PriorityGrade>(g))) continue;
-        if (!preempt.empty()) preempt += '|';
-        preempt += to_string(static_cast<PriorityGrade>(g));
-      }
-    }
-    absl::StrAppend(&out, p.pattern.to_string(), ",", detail::as_absl(to_string(p.grade)), ",",
-                    detail::as_absl(to_string(p.travel_mode)), ",", format_resources(p.resources),
-                    ",", detail::as_absl(to_string(p.destination)), ",",
-                    p.transport_likely ? "yes" : "no", ",", preempt, ",", detail::csv_quote(p.note),
-                    "\n");
-  }
-  return out;
-}
-
 DISPATCHKIT_NAMESPACE_END
+
+// The CSV reader and writer of the table (parse, load, to_csv).
+#include "dispatchkit/triage/io/response_plan_csv.hpp"

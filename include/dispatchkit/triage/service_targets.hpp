@@ -34,16 +34,12 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "dispatchkit/config.hpp"
-#include "dispatchkit/detail/status_macros.hpp"
 #include "dispatchkit/ems/vocabulary.hpp"
-#include "dispatchkit/io/file.hpp"
-#include "dispatchkit/io/text.hpp"
 #include "dispatchkit/triage/time.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
@@ -123,98 +119,7 @@ class ServiceTargets {
                                                         SimDuration(120), SimDuration(180)};
 };
 
-inline absl::StatusOr<ServiceTargets> ServiceTargets::parse(std::string_view csv,
-                                                            std::string source) {
-  constexpr std::string_view kHeader = "target,area_class,grade,seconds";
-  ServiceTargets t;
-  LineReader lines(std::move(source), csv);
-  std::vector<std::string_view> f;
-  std::vector<std::string> errors;
-  bool header_seen = false;
-  while (std::optional<std::string_view> raw = lines.next()) {
-    const std::string_view line = trim(*raw);
-    if (line.empty() || line.front() == '#') continue;
-    const auto fail = [&](const std::string& why) {
-      errors.push_back(absl::StrCat(lines.where(), ": ", why));
-    };
-    if (!header_seen) {
-      header_seen = true;
-      if (line != kHeader) {
-        fail(absl::StrCat("expected the header '", detail::as_absl(kHeader), "'"));
-        break;
-      }
-      continue;
-    }
-    split_csv(line, f);
-    if (f.size() != 4) {
-      fail(absl::StrCat("expected 4 fields (", detail::as_absl(kHeader), "), found ", f.size()));
-      continue;
-    }
-    const std::string_view target = trim(f[0]), area = trim(f[1]), grade = trim(f[2]);
-    std::int64_t seconds = 0;
-    if (!parse_number(f[3], seconds) || seconds < 0) {
-      fail(absl::StrCat("seconds '", detail::as_absl(f[3]), "': expected an integer >= 0"));
-      continue;
-    }
-    const SimDuration d(seconds);
-    const bool any_area = area == "*", any_grade = grade == "*";
-    const std::optional<AreaClass> a = any_area ? std::nullopt : parse_area_class(area);
-    const std::optional<PriorityGrade> g = any_grade ? std::nullopt : parse_grade(grade);
-    if (!any_area && !a) {
-      fail(absl::StrCat("area_class '", detail::as_absl(area),
-                        "': expected urban, rural, mountain_island or *"));
-      continue;
-    }
-    if (!any_grade && !g) {
-      fail(absl::StrCat("grade '", detail::as_absl(grade), "': expected I, II, III, IV or *"));
-      continue;
-    }
-    // Plain values (the optionals are empty exactly for '*').
-    const AreaClass area_v = a.value_or(AreaClass::kUrban);
-    const PriorityGrade grade_v = g.value_or(PriorityGrade::kI);
-    if (target == "answer" || target == "dispatch") {
-      if (!any_area || !any_grade) {
-        fail(absl::StrCat(detail::as_absl(target),
-                          " applies to every call: area_class and grade must be *"));
-        continue;
-      }
-      if (target == "answer")
-        t.set_answer(d);
-      else
-        t.set_dispatch(d);
-    } else if (target == "allowed_wait") {
-      if (!any_area) {
-        fail("allowed_wait depends on the grade only: area_class must be *");
-        continue;
-      }
-      for (int gi = 1; gi <= 4; ++gi)
-        if (any_grade || static_cast<PriorityGrade>(gi) == grade_v)
-          t.set_allowed_wait(static_cast<PriorityGrade>(gi), d);
-    } else if (target == "response") {
-      for (std::size_t ai = 0; ai < kAreaClassCount; ++ai)
-        for (int gi = 1; gi <= 4; ++gi)
-          if ((any_area || static_cast<AreaClass>(ai) == area_v) &&
-              (any_grade || static_cast<PriorityGrade>(gi) == grade_v))
-            t.set_response(static_cast<AreaClass>(ai), static_cast<PriorityGrade>(gi), d);
-    } else {
-      fail(absl::StrCat("target '", detail::as_absl(target),
-                        "': expected answer, dispatch, response or allowed_wait"));
-    }
-  }
-  if (errors.empty() && !header_seen)
-    errors.push_back(
-        absl::StrCat(lines.path(), ": no header; expected '", detail::as_absl(kHeader), "'"));
-  if (!errors.empty()) {
-    std::string message;
-    for (const std::string& e : errors) absl::StrAppend(&message, message.empty() ? "" : "\n", e);
-    return absl::InvalidArgumentError(message);
-  }
-  return t;
-}
-
-inline absl::StatusOr<ServiceTargets> ServiceTargets::load(const std::string& path) {
-  DK_ASSIGN_OR_RETURN(std::string text, read_file(path));
-  return parse(text, path);
-}
-
 DISPATCHKIT_NAMESPACE_END
+
+// The CSV reader of the targets (parse, load).
+#include "dispatchkit/triage/io/service_targets_csv.hpp"

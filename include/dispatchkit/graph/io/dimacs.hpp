@@ -41,10 +41,10 @@
 #include "absl/strings/str_cat.h"
 #include "dispatchkit/config.hpp"
 #include "dispatchkit/detail/status_macros.hpp"
+#include "dispatchkit/graph/io/detail/line_format.hpp"
 #include "dispatchkit/graph/io/options.hpp"
 #include "dispatchkit/graph/road_graph.hpp"
 #include "dispatchkit/io/file.hpp"
-#include "dispatchkit/io/text.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
@@ -73,35 +73,28 @@ namespace detail {
 [[nodiscard]] inline absl::Status read_dimacs_coordinates(const std::string& path,
                                                           std::string_view text, std::uint64_t n,
                                                           std::vector<LatLon>& coordinate) {
-  LineReader lines(path, text);
-  std::vector<std::string_view> f;
-  f.reserve(8);
-  std::uint64_t count = 0, seen = 0;
-  bool have_header = false;
+  HeaderedLines lines(path, text, "p aux sp co <nodes>", "node line", "DIMACS coordinates");
   std::vector<bool> has(n, false);
   coordinate.assign(n, LatLon{});
-  while (auto raw = lines.next()) {
-    const std::string_view line = trim(*raw);
-    if (line.empty() || line.front() == 'c') continue;
-    split_whitespace(line, f);
-    if (f.front() == "p") {
-      if (have_header) return lines.error("a second 'p' line");
-      if (f.size() != 5 || f[1] != "aux" || f[2] != "sp" || f[3] != "co")
-        return lines.error("expected the header 'p aux sp co <nodes>'");
-      DK_RETURN_IF_ERROR(parse_field(lines, f[4], "the node count", count));
+  while (lines.next()) {
+    const std::vector<std::string_view>& f = lines.fields();
+    if (lines.at_header()) {
+      DK_RETURN_IF_ERROR(lines.begin_header());
+      if (f.size() != 5 || f[1] != "aux" || f[2] != "sp" || f[3] != "co") return lines.bad_header();
+      std::uint64_t count = 0;
+      DK_RETURN_IF_ERROR(lines.parse(4, "the node count", count));
       if (count != n)
         return lines.error(
             absl::StrCat("the header announces ", count, " nodes but the .gr file has ", n));
-      have_header = true;
       continue;
     }
-    if (!have_header) return lines.error("expected the header 'p aux sp co <nodes>' first");
+    DK_RETURN_IF_ERROR(lines.begin_record());
     if (f.size() != 4 || f[0] != "v") return lines.error("expected a node line 'v <id> <x> <y>'");
     std::uint64_t id = 0;
     std::int64_t x = 0, y = 0;
-    DK_RETURN_IF_ERROR(parse_field(lines, f[1], "a node id", id));
-    DK_RETURN_IF_ERROR(parse_field(lines, f[2], "an integer longitude x in 1e-6 degrees", x));
-    DK_RETURN_IF_ERROR(parse_field(lines, f[3], "an integer latitude y in 1e-6 degrees", y));
+    DK_RETURN_IF_ERROR(lines.parse(1, "a node id", id));
+    DK_RETURN_IF_ERROR(lines.parse(2, "an integer longitude x in 1e-6 degrees", x));
+    DK_RETURN_IF_ERROR(lines.parse(3, "an integer latitude y in 1e-6 degrees", y));
     if (id < 1 || id > n)
       return lines.error(absl::StatusCode::kOutOfRange,
                          absl::StrCat("node id ", id, " outside 1..", n));
@@ -112,45 +105,24 @@ namespace detail {
     if (has[id - 1]) return lines.error(absl::StrCat("node ", id, " has a second 'v' line"));
     has[id - 1] = true;
     coordinate[id - 1] = p;
-    ++seen;
+    DK_RETURN_IF_ERROR(lines.count_record(n));
   }
-  if (!have_header)
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ":", lines.line_number(), ": no header 'p aux sp co <nodes>'"));
-  if (seen < n)
-    return lines.error(absl::StatusCode::kDataLoss,
-                       absl::StrCat("file ends after ", seen, " of the ", n,
-                                    " node lines the header announces (truncated?)"));
-  return absl::OkStatus();
+  return lines.finish(n);
 }
 
 [[nodiscard]] inline absl::StatusOr<RoadGraph> load_dimacs_text(const std::string& path,
                                                                 std::string_view text,
                                                                 const std::string& co_path,
                                                                 const GraphLoadOptions& options) {
-  LineReader lines(path, text);
-  std::vector<std::string_view> f;
-  f.reserve(8);
-  std::uint64_t n = 0, m = 0, arcs = 0;
-  bool have_header = false;
+  HeaderedLines lines(path, text, "p sp <nodes> <arcs>", "arc", "DIMACS format");
+  std::uint64_t n = 0, m = 0;
   std::vector<LatLon> coordinate;
   RoadGraphBuilder builder(path);
-  while (auto raw = lines.next()) {
-    const std::string_view line = trim(*raw);
-    if (line.empty() || line.front() == 'c') continue;
-    split_whitespace(line, f);
-    if (f.front() == "p") {
-      if (have_header) return lines.error("a second 'p' line; expected one 'p sp <nodes> <arcs>'");
-      if (f.size() != 4 || f[1] != "sp")
-        return lines.error("expected the header 'p sp <nodes> <arcs>'");
-      DK_RETURN_IF_ERROR(parse_field(lines, f[2], "the node count", n));
-      DK_RETURN_IF_ERROR(parse_field(lines, f[3], "the arc count", m));
-      if (n >= UINT32_MAX || m >= UINT32_MAX)
-        return lines.error(
-            absl::StrCat("graph too large for 32-bit ids (", n, " nodes, ", m, " arcs)"));
-      if (!plausible_node_count(n, text.size()))
-        return lines.error(absl::StrCat("the header announces ", n, " nodes but the file has only ",
-                                        text.size(), " bytes; expected a plausible node count"));
+  while (lines.next()) {
+    const std::vector<std::string_view>& f = lines.fields();
+    if (lines.at_header()) {
+      DK_RETURN_IF_ERROR(lines.read_graph_header("sp", "the arc count", n, m));
+      DK_RETURN_IF_ERROR(lines.check_size(n, m, m, text.size()));
       if (!co_path.empty()) {
         DK_ASSIGN_OR_RETURN(const std::string co_text, read_file(co_path));
         DK_RETURN_IF_ERROR(read_dimacs_coordinates(co_path, co_text, n, coordinate));
@@ -163,38 +135,29 @@ namespace detail {
           builder.add_node(static_cast<std::int64_t>(v + 1), coordinate[v]);
         }
       }
-      have_header = true;
       continue;
     }
-    if (!have_header) return lines.error("expected the header 'p sp <nodes> <arcs>' first");
+    DK_RETURN_IF_ERROR(lines.begin_record());
     if (f.size() != 4 || f[0] != "a") return lines.error("expected an arc line 'a <u> <v> <w>'");
     std::uint64_t u = 0, v = 0;
     std::int64_t w = 0;
-    DK_RETURN_IF_ERROR(parse_field(lines, f[1], "a node id", u));
-    DK_RETURN_IF_ERROR(parse_field(lines, f[2], "a node id", v));
-    DK_RETURN_IF_ERROR(parse_field(lines, f[3], "an integer weight", w));
+    DK_RETURN_IF_ERROR(lines.parse(1, "a node id", u));
+    DK_RETURN_IF_ERROR(lines.parse(2, "a node id", v));
+    DK_RETURN_IF_ERROR(lines.parse(3, "an integer weight", w));
     if (u < 1 || u > n || v < 1 || v > n)
       return lines.error(absl::StatusCode::kOutOfRange,
                          absl::StrCat("node id ", (u < 1 || u > n) ? u : v, " outside 1..", n,
                                       " (the header's node count)"));
     if (w < 0 || w >= static_cast<std::int64_t>(kInfWeight))
       return lines.error(absl::StrCat("weight ", w, " outside 0..", kInfWeight - 1));
-    if (++arcs > m)
-      return lines.error(absl::StrCat("more arc lines than the ", m, " the header announces"));
+    DK_RETURN_IF_ERROR(lines.count_record(m));
     const Meters length =
         coordinate.empty() ? Meters(0) : haversine(coordinate[u - 1], coordinate[v - 1]);
     builder.add_arc(NodeId(static_cast<std::uint32_t>(u - 1)),
                     NodeId(static_cast<std::uint32_t>(v - 1)), Deciseconds(static_cast<Weight>(w)),
                     length, lines.line_number());
   }
-  if (!have_header)
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ":", lines.line_number(),
-                     ": no header line; expected 'p sp <nodes> <arcs>' (DIMACS format)"));
-  if (arcs < m)
-    return lines.error(absl::StatusCode::kDataLoss,
-                       absl::StrCat("file ends after ", arcs, " of the ", m,
-                                    " arcs the header announces (truncated?)"));
+  DK_RETURN_IF_ERROR(lines.finish(m));
   return std::move(builder).build({.keep_largest_scc = options.keep_largest_scc});
 }
 

@@ -20,7 +20,8 @@
 // GraphLoadOptions::jemss_mode picks the column. Times are converted to deciseconds with
 // rounding (1 day = 864,000 ds). Arc length is the distance column (km -> m) when present,
 // else the haversine distance of the endpoints. An "undirected" arcForm adds both
-// directions. External ids are the JEMSS node indices.
+// directions. External ids are the JEMSS node indices. Each table is read with io/csv.hpp's
+// CsvReader from its header row on, so quoting and line endings follow every other table.
 //
 // Errors ("PATH:LINE: ..."): NotFound (missing file), DataLoss (truncated compressed file,
 // fewer rows than the table's count), InvalidArgument (missing table or column, malformed,
@@ -29,14 +30,15 @@
 #pragma once
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -46,8 +48,10 @@
 #include "dispatchkit/config.hpp"
 #include "dispatchkit/detail/status_macros.hpp"
 #include "dispatchkit/ems/vocabulary.hpp"
+#include "dispatchkit/graph/io/detail/node_table.hpp"
 #include "dispatchkit/graph/io/options.hpp"
 #include "dispatchkit/graph/road_graph.hpp"
+#include "dispatchkit/io/csv.hpp"
 #include "dispatchkit/io/file.hpp"
 #include "dispatchkit/io/text.hpp"
 
@@ -100,99 +104,138 @@ struct JemssCity {
 
 namespace detail {
 
-[[nodiscard]] inline bool blank_row(const std::vector<std::string_view>& f) noexcept {
-  return std::all_of(f.begin(), f.end(), [](std::string_view s) { return trim(s).empty(); });
-}
-
-[[nodiscard]] inline bool iequals(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // JEMSS writes integer indices as floats ("12.0"): accept an integral, non-negative value.
-[[nodiscard]] inline absl::Status parse_jemss_index(const LineReader& lines, std::string_view field,
+[[nodiscard]] inline absl::Status parse_jemss_index(const CsvReader& csv, std::size_t column,
                                                     std::string_view what, std::int64_t& out) {
   double d = 0;
-  DK_RETURN_IF_ERROR(parse_field(lines, field, what, d));
+  DK_RETURN_IF_ERROR(csv.parse(column, what, d));
   if (d < 0 || d > 9.0e15 || std::floor(d) != d)
-    return lines.error(
-        absl::StrCat("expected ", as_absl(what), " (a non-negative integer), got ", quoted(field)));
+    return csv.error(absl::StrCat("expected ", as_absl(what), " (a non-negative integer), got ",
+                                  quote_field(csv.field(column))));
   out = static_cast<std::int64_t>(d);
   return absl::OkStatus();
 }
 
-// Advances `lines` to the row whose first field is `name`, records its optional row count
-// (second field) in `count`, then returns the next row, the table's header, in
-// `header_line` (kept as text: the caller reuses `f` for the data rows).
-[[nodiscard]] inline absl::Status seek_jemss_table(LineReader& lines, std::string_view name,
-                                                   std::vector<std::string_view>& f,
-                                                   std::optional<std::uint64_t>& count,
-                                                   std::string_view& header_line) {
-  while (auto line = lines.next()) {
-    split_csv(*line, f);
-    if (f.empty() || trim(f[0]) != name) continue;
-    count.reset();
-    if (f.size() > 1 && !trim(f[1]).empty()) {
-      std::uint64_t c = 0;
-      DK_RETURN_IF_ERROR(parse_field(lines, f[1], "the table's row count", c));
-      count = c;
+// The header position of the first column called `name` in any ASCII case, or -1 (JEMSS
+// models spell "name" and "address" either way).
+[[nodiscard]] inline int find_ignoring_case(const CsvReader& csv, std::string_view name) noexcept {
+  const auto header = csv.header();
+  for (std::size_t i = 0; i < header.size(); ++i)
+    if (equal_ignoring_case(header[i], name)) return static_cast<int>(i);
+  return -1;
+}
+
+// One table of a JEMSS file: the reader over its header and data rows, and the row count
+// its name row announced. A table ends at a blank row (",,") or at the end of the file.
+class JemssTable {
+ public:
+  // Finds the row whose first field is `name` (its optional second field the row count)
+  // and reads the header row after it. InvalidArgument when there is no such table or a
+  // column is missing, DataLoss when the file ends before the header.
+  [[nodiscard]] static absl::StatusOr<JemssTable> open(const std::string& path,
+                                                       std::string_view text, std::string_view name,
+                                                       std::span<const CsvColumn> columns) {
+    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a BOM, as CsvReader skips
+    LineReader lines(path, text);
+    std::vector<std::string_view> f;
+    while (auto line = lines.next()) {
+      split_csv(*line, f);
+      if (f.empty() || trim(f[0]) != name) continue;
+      std::optional<std::uint64_t> count;
+      if (f.size() > 1 && !trim(f[1]).empty()) {
+        std::uint64_t c = 0;
+        if (!parse_number(f[1], c))
+          return lines.error(
+              absl::StrCat("expected the table's row count, got ", quote_field(f[1])));
+        count = c;
+      }
+      const auto header = lines.next();
+      if (!header)
+        return lines.error(
+            absl::StatusCode::kDataLoss,
+            absl::StrCat("file ends after the '", as_absl(name), "' row; expected a header row"));
+      DK_ASSIGN_OR_RETURN(
+          CsvReader csv,
+          CsvReader::open(path, text.substr(static_cast<std::size_t>(header->data() - text.data())),
+                          columns, {.skip_blank_lines = false, .first_line = lines.line_number()}));
+      return JemssTable(std::move(csv), name, count);
     }
-    const auto header = lines.next();
-    if (!header)
-      return lines.error(
-          absl::StatusCode::kDataLoss,
-          absl::StrCat("file ends after the '", as_absl(name), "' row; expected a header row"));
-    header_line = *header;
-    return absl::OkStatus();
+    return absl::InvalidArgumentError(absl::StrCat(path, ":", lines.line_number(), ": no '",
+                                                   as_absl(name), "' table (a row starting '",
+                                                   as_absl(name), ",') in the file"));
   }
-  return absl::InvalidArgumentError(absl::StrCat(lines.path(), ":", lines.line_number(), ": no '",
-                                                 as_absl(name), "' table (a row starting '",
-                                                 as_absl(name), ",') in the file"));
+
+  // The next data row, checked to hold every required column; false at the table's end or
+  // on an error (then finish() returns it).
+  bool next() {
+    if (!csv_.next()) return false;
+    bool blank = true;
+    for (std::size_t i = 0; i < csv_.size() && blank; ++i) blank = csv_.at(i).empty();
+    if (blank) return false;
+    ++rows_;
+    return true;
+  }
+  [[nodiscard]] const CsvReader& csv() const noexcept { return csv_; }
+  // The reader's error, or the row count checked against the announced one: fewer rows is
+  // DataLoss (truncated), more is InvalidArgument.
+  [[nodiscard]] absl::Status finish() const {
+    DK_RETURN_IF_ERROR(csv_.status());
+    if (!count_ || rows_ == *count_) return absl::OkStatus();
+    if (rows_ < *count_)
+      return csv_.error(absl::StatusCode::kDataLoss,
+                        absl::StrCat("table '", as_absl(name_), "' ends after ", rows_, " of the ",
+                                     *count_, " rows it announces (truncated?)"));
+    return csv_.error(absl::StrCat("table '", as_absl(name_), "' has more rows than the ", *count_,
+                                   " it announces"));
+  }
+
+ private:
+  JemssTable(CsvReader csv, std::string_view name, std::optional<std::uint64_t> count)
+      : csv_(std::move(csv)), name_(name), count_(count) {}
+  CsvReader csv_;
+  std::string_view name_;
+  std::optional<std::uint64_t> count_;
+  std::uint64_t rows_ = 0;
+};
+
+// Reads every data row of table `name` in the file `path`: `row(csv)` is called on each,
+// after its width is checked, and returns an error to stop. Then the row count is checked.
+template <class Row>
+[[nodiscard]] absl::Status read_jemss_rows(const std::string& path, std::string_view text,
+                                           std::string_view name,
+                                           std::span<const CsvColumn> columns, Row&& row) {
+  DK_ASSIGN_OR_RETURN(JemssTable table, JemssTable::open(path, text, name, columns));
+  while (table.next()) {
+    DK_RETURN_IF_ERROR(table.csv().check_width());
+    DK_RETURN_IF_ERROR(row(table.csv()));
+  }
+  return table.finish();
 }
 
-// Checks a table's row count against the count its name row announced.
-[[nodiscard]] inline absl::Status check_jemss_count(const LineReader& lines, std::string_view name,
-                                                    std::optional<std::uint64_t> count,
-                                                    std::uint64_t rows) {
-  if (!count || rows == *count) return absl::OkStatus();
-  if (rows < *count)
-    return lines.error(absl::StatusCode::kDataLoss,
-                       absl::StrCat("table '", as_absl(name), "' ends after ", rows, " of the ",
-                                    *count, " rows it announces (truncated?)"));
-  return lines.error(
-      absl::StrCat("table '", as_absl(name), "' has more rows than the ", *count, " it announces"));
-}
-
-[[nodiscard]] inline absl::Status read_jemss_location(const LineReader& lines,
-                                                      const std::vector<std::string_view>& f, int x,
-                                                      int y, LatLon& p) {
-  DK_RETURN_IF_ERROR(parse_field(lines, f[x], "a longitude x in degrees", p.lon));
-  DK_RETURN_IF_ERROR(parse_field(lines, f[y], "a latitude y in degrees", p.lat));
-  if (!p.is_valid())
-    return lines.error(
-        absl::StrCat("coordinate (lat ", p.lat, ", lon ", p.lon, ") outside -90..90 / -180..180"));
-  return absl::OkStatus();
-}
-
-// Reads the next data row into `f`; false at a blank row (the table's end) or end of file.
-[[nodiscard]] inline bool next_jemss_row(LineReader& lines, std::vector<std::string_view>& f) {
-  const auto line = lines.next();
-  if (!line) return false;
-  split_csv(*line, f);
-  return !blank_row(f);
-}
-
-[[nodiscard]] inline absl::Status require_fields(const LineReader& lines,
-                                                 const std::vector<std::string_view>& f,
-                                                 int max_column) {
-  if (static_cast<int>(f.size()) > max_column) return absl::OkStatus();
-  return lines.error(absl::StrCat("expected at least ", max_column + 1, " fields, got ", f.size()));
+// The same on a file (gzip, xz or plain).
+template <class Row>
+[[nodiscard]] absl::Status read_jemss_file(const std::string& path, std::string_view name,
+                                           std::span<const CsvColumn> columns, Row&& row) {
+  DK_ASSIGN_OR_RETURN(const std::string text, read_file(path));
+  return read_jemss_rows(path, text, name, columns, std::forward<Row>(row));
 }
 
 [[nodiscard]] inline std::string existing_in(const std::string& dir, const char* name) {
   return existing_variant((std::filesystem::path(dir) / name).string());
+}
+
+// Whether the arcs file's optional miscData table says arcs are undirected (JEMSS writes
+// it first). A file without a readable miscData table has directed arcs.
+[[nodiscard]] inline absl::StatusOr<bool> jemss_arcs_undirected(const std::string& path,
+                                                                std::string_view text) {
+  constexpr CsvColumn kMisc[] = {{"arcForm", {}, /*required=*/false}};
+  absl::StatusOr<JemssTable> misc = JemssTable::open(path, text, "miscData", kMisc);
+  if (!misc.ok() || !misc->next() || misc->csv().field(0).empty()) return false;
+  const std::string_view form = misc->csv().field(0);
+  if (form == "undirected") return true;
+  if (form == "directed") return false;
+  return misc->csv().error(
+      absl::StrCat("expected arcForm 'directed' or 'undirected', got ", quote_field(form)));
 }
 
 }  // namespace detail
@@ -204,197 +247,119 @@ inline absl::StatusOr<RoadGraph> load_jemss_graph(const std::string& dir,
   if (nodes_path.empty() || arcs_path.empty())
     return absl::NotFoundError(absl::StrCat(
         dir, ": expected a JEMSS model directory with nodes.csv and arcs.csv (plain, .xz or .gz)"));
-  RoadGraphBuilder builder(dir);
-  absl::flat_hash_map<std::int64_t, NodeId> index;
+  detail::LocatedNodes nodes{nodes_path, RoadGraphBuilder(dir), {}};
   std::vector<LatLon> coordinate;  // by dense id, for arc lengths without a distance column
-  std::vector<std::string_view> f;
-  f.reserve(16);
-  {
-    DK_ASSIGN_OR_RETURN(const std::string text, read_file(nodes_path));
-    LineReader lines(nodes_path, text);
-    std::optional<std::uint64_t> count;
-    std::string_view header;
-    DK_RETURN_IF_ERROR(detail::seek_jemss_table(lines, "nodes", f, count, header));
-    split_csv(header, f);
-    std::vector<int> col;
-    DK_RETURN_IF_ERROR(detail::find_columns(lines, f, {"index", "x", "y"}, col));
-    const int need = *std::max_element(col.begin(), col.end());
-    std::uint64_t rows = 0;
-    while (detail::next_jemss_row(lines, f)) {
-      DK_RETURN_IF_ERROR(detail::require_fields(lines, f, need));
-      std::int64_t id = 0;
-      LatLon p;
-      DK_RETURN_IF_ERROR(detail::parse_jemss_index(lines, f[col[0]], "a node index", id));
-      DK_RETURN_IF_ERROR(detail::read_jemss_location(lines, f, col[1], col[2], p));
-      if (!index.try_emplace(id, NodeId(builder.node_count())).second)
-        return lines.error(absl::StrCat("node index ", id, " appears a second time"));
-      builder.add_node(id, p);
-      coordinate.push_back(p);
-      ++rows;
-    }
-    DK_RETURN_IF_ERROR(detail::check_jemss_count(lines, "nodes", count, rows));
-  }
+  constexpr CsvColumn kNodeColumns[] = {{"index"}, {"x"}, {"y"}};
+  DK_RETURN_IF_ERROR(
+      detail::read_jemss_file(nodes_path, "nodes", kNodeColumns, [&](const CsvReader& csv) {
+        std::int64_t id = 0;
+        LatLon p;
+        DK_RETURN_IF_ERROR(detail::parse_jemss_index(csv, 0, "a node index", id));
+        DK_RETURN_IF_ERROR(detail::parse_position(csv, 2, 1, detail::kXyWording, p));
+        if (!nodes.index.try_emplace(id, NodeId(nodes.builder.node_count())).second)
+          return csv.error(absl::StrCat("node index ", id, " appears a second time"));
+        nodes.builder.add_node(id, p);
+        coordinate.push_back(p);
+        return absl::OkStatus();
+      }));
+
   DK_ASSIGN_OR_RETURN(const std::string text, read_file(arcs_path));
-  LineReader lines(arcs_path, text);
-  // The optional miscData table says whether arcs are directed; JEMSS writes it first.
-  bool undirected = false;
-  {
-    LineReader probe(arcs_path, text);
-    std::optional<std::uint64_t> ignored;
-    std::string_view header;
-    if (detail::seek_jemss_table(probe, "miscData", f, ignored, header).ok()) {
-      split_csv(header, f);
-      const int form = detail::column_index(f, "arcForm");
-      std::vector<std::string_view> values;
-      if (form >= 0 && detail::next_jemss_row(probe, values) &&
-          static_cast<int>(values.size()) > form) {
-        const std::string_view v = trim(values[form]);
-        if (v == "undirected") {
-          undirected = true;
-        } else if (v != "directed") {
-          return probe.error(
-              absl::StrCat("expected arcForm 'directed' or 'undirected', got ", detail::quoted(v)));
+  DK_ASSIGN_OR_RETURN(const bool undirected, detail::jemss_arcs_undirected(arcs_path, text));
+  enum : std::size_t { kFrom, kTo, kMode, kDistance };
+  const CsvColumn arc_columns[] = {
+      {"fromNode"},
+      {"toNode"},
+      {options.jemss_mode == TravelMode::kLightsAndSirens ? "mode_1" : "mode_2"},
+      {"distance", {}, /*required=*/false}};
+  nodes.builder.reserve(nodes.builder.node_count(), text.size() / 40);
+  DK_RETURN_IF_ERROR(
+      detail::read_jemss_rows(arcs_path, text, "arcs", arc_columns, [&](const CsvReader& csv) {
+        std::int64_t from = 0, to = 0;
+        double days = 0;
+        DK_RETURN_IF_ERROR(detail::parse_jemss_index(csv, kFrom, "a node index fromNode", from));
+        DK_RETURN_IF_ERROR(detail::parse_jemss_index(csv, kTo, "a node index toNode", to));
+        DK_RETURN_IF_ERROR(csv.parse(kMode, "a travel time in days", days));
+        if (days < 0) return csv.error(absl::StrCat("negative travel time ", days, " days"));
+        DK_ASSIGN_OR_RETURN(const auto ends, nodes.ends(csv, from, to, "node index"));
+        const auto [a, b] = ends;
+        Meters length = haversine(coordinate[a.value()], coordinate[b.value()]);
+        if (csv.has(kDistance)) {
+          double km = 0;
+          DK_RETURN_IF_ERROR(csv.parse(kDistance, "a distance in km", km));
+          if (km < 0) return csv.error(absl::StrCat("negative distance ", km, " km"));
+          length = Meters(km * 1000.0);
         }
-      }
-    }
-  }
-  std::optional<std::uint64_t> count;
-  std::string_view header;
-  DK_RETURN_IF_ERROR(detail::seek_jemss_table(lines, "arcs", f, count, header));
-  split_csv(header, f);
-  const std::string_view mode_name =
-      options.jemss_mode == TravelMode::kLightsAndSirens ? "mode_1" : "mode_2";
-  std::vector<int> col;
-  DK_RETURN_IF_ERROR(detail::find_columns(lines, f, {"fromNode", "toNode", mode_name}, col));
-  const int distance_col = detail::column_index(f, "distance");
-  const int need = std::max(*std::max_element(col.begin(), col.end()), distance_col);
-  builder.reserve(builder.node_count(), text.size() / 40);
-  std::uint64_t rows = 0;
-  while (detail::next_jemss_row(lines, f)) {
-    DK_RETURN_IF_ERROR(detail::require_fields(lines, f, need));
-    std::int64_t from = 0, to = 0;
-    double days = 0;
-    DK_RETURN_IF_ERROR(detail::parse_jemss_index(lines, f[col[0]], "a node index fromNode", from));
-    DK_RETURN_IF_ERROR(detail::parse_jemss_index(lines, f[col[1]], "a node index toNode", to));
-    DK_RETURN_IF_ERROR(detail::parse_field(lines, f[col[2]], "a travel time in days", days));
-    if (days < 0) return lines.error(absl::StrCat("negative travel time ", days, " days"));
-    const auto a = index.find(from), b = index.find(to);
-    if (a == index.end() || b == index.end())
-      return lines.error(
-          absl::StatusCode::kOutOfRange,
-          absl::StrCat("node index ", a == index.end() ? from : to, " is not in ", nodes_path));
-    Meters length = haversine(coordinate[a->second.value()], coordinate[b->second.value()]);
-    if (distance_col >= 0) {
-      double km = 0;
-      DK_RETURN_IF_ERROR(detail::parse_field(lines, f[distance_col], "a distance in km", km));
-      if (km < 0) return lines.error(absl::StrCat("negative distance ", km, " km"));
-      length = Meters(km * 1000.0);
-    }
-    const Deciseconds time = Deciseconds::from_seconds(days * 86400.0);
-    builder.add_arc(a->second, b->second, time, length, lines.line_number());
-    if (undirected) builder.add_arc(b->second, a->second, time, length, lines.line_number());
-    ++rows;
-  }
-  DK_RETURN_IF_ERROR(detail::check_jemss_count(lines, "arcs", count, rows));
-  return std::move(builder).build({.keep_largest_scc = options.keep_largest_scc});
+        const Deciseconds time = Deciseconds::from_seconds(days * 86400.0);
+        nodes.builder.add_arc(a, b, time, length, csv.line_number());
+        if (undirected) nodes.builder.add_arc(b, a, time, length, csv.line_number());
+        return absl::OkStatus();
+      }));
+  return std::move(nodes.builder).build({.keep_largest_scc = options.keep_largest_scc});
 }
 
 inline absl::StatusOr<std::vector<JemssStation>> load_jemss_stations(const std::string& path) {
-  DK_ASSIGN_OR_RETURN(const std::string text, read_file(path));
-  LineReader lines(path, text);
-  std::vector<std::string_view> f;
-  std::optional<std::uint64_t> count;
-  std::string_view header;
-  DK_RETURN_IF_ERROR(detail::seek_jemss_table(lines, "stations", f, count, header));
-  split_csv(header, f);
-  std::vector<int> col;
-  DK_RETURN_IF_ERROR(detail::find_columns(lines, f, {"index", "x", "y", "capacity"}, col));
-  int name_col = -1, address_col = -1;
-  for (std::size_t i = 0; i < f.size(); ++i) {
-    if (name_col < 0 && detail::iequals(trim(f[i]), "name")) name_col = static_cast<int>(i);
-    if (address_col < 0 && detail::iequals(trim(f[i]), "address"))
-      address_col = static_cast<int>(i);
-  }
-  if (name_col < 0) name_col = address_col;
-  const int need = *std::max_element(col.begin(), col.end());
+  constexpr CsvColumn kColumns[] = {{"index"}, {"x"}, {"y"}, {"capacity"}};
   std::vector<JemssStation> out;
-  while (detail::next_jemss_row(lines, f)) {
-    DK_RETURN_IF_ERROR(detail::require_fields(lines, f, need));
+  int name_col = -2;  // found at the first row: the header is read by then
+  DK_RETURN_IF_ERROR(detail::read_jemss_file(path, "stations", kColumns, [&](const CsvReader& csv) {
+    if (name_col == -2) {
+      name_col = detail::find_ignoring_case(csv, "name");
+      if (name_col < 0) name_col = detail::find_ignoring_case(csv, "address");
+    }
     JemssStation s;
-    DK_RETURN_IF_ERROR(detail::parse_jemss_index(lines, f[col[0]], "a station index", s.index));
-    DK_RETURN_IF_ERROR(detail::read_jemss_location(lines, f, col[1], col[2], s.location));
+    DK_RETURN_IF_ERROR(detail::parse_jemss_index(csv, 0, "a station index", s.index));
+    DK_RETURN_IF_ERROR(detail::parse_position(csv, 2, 1, detail::kXyWording, s.location));
     std::int64_t capacity = 0;
-    DK_RETURN_IF_ERROR(detail::parse_jemss_index(lines, f[col[3]], "a capacity", capacity));
-    if (capacity > INT32_MAX) return lines.error(absl::StrCat("capacity ", capacity, " too large"));
+    DK_RETURN_IF_ERROR(detail::parse_jemss_index(csv, 3, "a capacity", capacity));
+    if (capacity > INT32_MAX) return csv.error(absl::StrCat("capacity ", capacity, " too large"));
     s.capacity = static_cast<std::int32_t>(capacity);
-    if (name_col >= 0 && name_col < static_cast<int>(f.size()))
-      s.name = std::string(trim(f[name_col]));
+    if (name_col >= 0) s.name = std::string(csv.at(static_cast<std::size_t>(name_col)));
     out.push_back(std::move(s));
-  }
-  DK_RETURN_IF_ERROR(detail::check_jemss_count(lines, "stations", count, out.size()));
+    return absl::OkStatus();
+  }));
   return out;
 }
 
 inline absl::StatusOr<std::vector<JemssHospital>> load_jemss_hospitals(const std::string& path) {
-  DK_ASSIGN_OR_RETURN(const std::string text, read_file(path));
-  LineReader lines(path, text);
-  std::vector<std::string_view> f;
-  std::optional<std::uint64_t> count;
-  std::string_view header;
-  DK_RETURN_IF_ERROR(detail::seek_jemss_table(lines, "hospitals", f, count, header));
-  split_csv(header, f);
-  std::vector<int> col;
-  DK_RETURN_IF_ERROR(detail::find_columns(lines, f, {"index", "x", "y"}, col));
-  int name_col = -1;
-  for (std::size_t i = 0; i < f.size() && name_col < 0; ++i)
-    if (detail::iequals(trim(f[i]), "name")) name_col = static_cast<int>(i);
-  const int need = *std::max_element(col.begin(), col.end());
+  constexpr CsvColumn kColumns[] = {{"index"}, {"x"}, {"y"}};
   std::vector<JemssHospital> out;
-  while (detail::next_jemss_row(lines, f)) {
-    DK_RETURN_IF_ERROR(detail::require_fields(lines, f, need));
-    JemssHospital h;
-    DK_RETURN_IF_ERROR(detail::parse_jemss_index(lines, f[col[0]], "a hospital index", h.index));
-    DK_RETURN_IF_ERROR(detail::read_jemss_location(lines, f, col[1], col[2], h.location));
-    if (name_col >= 0 && name_col < static_cast<int>(f.size()))
-      h.name = std::string(trim(f[name_col]));
-    out.push_back(std::move(h));
-  }
-  DK_RETURN_IF_ERROR(detail::check_jemss_count(lines, "hospitals", count, out.size()));
+  int name_col = -2;
+  DK_RETURN_IF_ERROR(
+      detail::read_jemss_file(path, "hospitals", kColumns, [&](const CsvReader& csv) {
+        if (name_col == -2) name_col = detail::find_ignoring_case(csv, "name");
+        JemssHospital h;
+        DK_RETURN_IF_ERROR(detail::parse_jemss_index(csv, 0, "a hospital index", h.index));
+        DK_RETURN_IF_ERROR(detail::parse_position(csv, 2, 1, detail::kXyWording, h.location));
+        if (name_col >= 0) h.name = std::string(csv.at(static_cast<std::size_t>(name_col)));
+        out.push_back(std::move(h));
+        return absl::OkStatus();
+      }));
   return out;
 }
 
 inline absl::StatusOr<std::vector<JemssAmbulance>> load_jemss_ambulances(
     const std::string& path, std::span<const JemssStation> stations) {
-  DK_ASSIGN_OR_RETURN(const std::string text, read_file(path));
-  LineReader lines(path, text);
-  std::vector<std::string_view> f;
-  std::optional<std::uint64_t> count;
-  std::string_view header;
-  DK_RETURN_IF_ERROR(detail::seek_jemss_table(lines, "ambulances", f, count, header));
-  split_csv(header, f);
-  std::vector<int> col;
-  DK_RETURN_IF_ERROR(detail::find_columns(lines, f, {"index", "stationIndex", "class"}, col));
-  const int need = *std::max_element(col.begin(), col.end());
+  constexpr CsvColumn kColumns[] = {{"index"}, {"stationIndex"}, {"class"}};
   std::vector<JemssAmbulance> out;
-  while (detail::next_jemss_row(lines, f)) {
-    DK_RETURN_IF_ERROR(detail::require_fields(lines, f, need));
-    JemssAmbulance a;
-    std::int64_t cls = 0;
-    DK_RETURN_IF_ERROR(detail::parse_jemss_index(lines, f[col[0]], "an ambulance index", a.index));
-    DK_RETURN_IF_ERROR(
-        detail::parse_jemss_index(lines, f[col[1]], "a station index", a.station_index));
-    DK_RETURN_IF_ERROR(detail::parse_jemss_index(lines, f[col[2]], "an ambulance class", cls));
-    if (cls > INT32_MAX) return lines.error(absl::StrCat("class ", cls, " too large"));
-    a.ambulance_class = static_cast<std::int32_t>(cls);
-    if (!stations.empty() &&
-        std::none_of(stations.begin(), stations.end(),
-                     [&](const JemssStation& s) { return s.index == a.station_index; }))
-      return lines.error(absl::StatusCode::kOutOfRange,
-                         absl::StrCat("ambulance ", a.index, " starts at station ", a.station_index,
-                                      ", which the stations file does not list"));
-    out.push_back(a);
-  }
-  DK_RETURN_IF_ERROR(detail::check_jemss_count(lines, "ambulances", count, out.size()));
+  DK_RETURN_IF_ERROR(
+      detail::read_jemss_file(path, "ambulances", kColumns, [&](const CsvReader& csv) {
+        JemssAmbulance a;
+        std::int64_t cls = 0;
+        DK_RETURN_IF_ERROR(detail::parse_jemss_index(csv, 0, "an ambulance index", a.index));
+        DK_RETURN_IF_ERROR(detail::parse_jemss_index(csv, 1, "a station index", a.station_index));
+        DK_RETURN_IF_ERROR(detail::parse_jemss_index(csv, 2, "an ambulance class", cls));
+        if (cls > INT32_MAX) return csv.error(absl::StrCat("class ", cls, " too large"));
+        a.ambulance_class = static_cast<std::int32_t>(cls);
+        if (!stations.empty() &&
+            std::none_of(stations.begin(), stations.end(),
+                         [&](const JemssStation& s) { return s.index == a.station_index; }))
+          return csv.error(
+              absl::StatusCode::kOutOfRange,
+              absl::StrCat("ambulance ", a.index, " starts at station ", a.station_index,
+                           ", which the stations file does not list"));
+        out.push_back(a);
+        return absl::OkStatus();
+      }));
   return out;
 }
 

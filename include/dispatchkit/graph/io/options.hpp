@@ -15,20 +15,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
-#include <initializer_list>
 #include <string>
-#include <string_view>
 #include <system_error>
-#include <vector>
 
-#include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
 #include "dispatchkit/config.hpp"
 #include "dispatchkit/detail/hash.hpp"
-#include "dispatchkit/detail/status_macros.hpp"
 #include "dispatchkit/ems/vocabulary.hpp"
 #include "dispatchkit/graph/types.hpp"
-#include "dispatchkit/io/text.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
@@ -58,34 +51,6 @@ struct GraphLoadOptions {
 
 namespace detail {
 
-// Index of the CSV column called `name` (exact match after trimming), or -1.
-[[nodiscard]] inline int column_index(const std::vector<std::string_view>& header,
-                                      std::string_view name) noexcept {
-  for (std::size_t i = 0; i < header.size(); ++i)
-    if (trim(header[i]) == name) return static_cast<int>(i);
-  return -1;
-}
-
-// Column positions of a CSV header; fails with "PATH:LINE: expected a header with columns
-// a, b, c" when one is missing.
-[[nodiscard]] inline absl::Status find_columns(const LineReader& lines,
-                                               const std::vector<std::string_view>& header,
-                                               std::initializer_list<std::string_view> names,
-                                               std::vector<int>& out) {
-  out.clear();
-  for (std::string_view name : names) {
-    const int c = column_index(header, name);
-    if (c < 0) {
-      std::string all;
-      for (std::string_view n : names) absl::StrAppend(&all, all.empty() ? "" : ", ", as_absl(n));
-      return lines.error(absl::StrCat("expected a header line with the columns ", all, "; column '",
-                                      as_absl(name), "' is missing"));
-    }
-    out.push_back(c);
-  }
-  return absl::OkStatus();
-}
-
 // Header counts are trusted for allocation only as far as the file could back them: a road
 // graph has at least one edge line per few nodes, so a node count far beyond the file size
 // is a corrupt header, and believing it would exhaust memory before the file ends.
@@ -96,20 +61,6 @@ namespace detail {
 // (an arc line takes at least 4 bytes), so a lying header cannot make reserve() throw.
 [[nodiscard]] constexpr std::uint64_t reserve_arcs(std::uint64_t arcs, std::size_t bytes) noexcept {
   return std::min<std::uint64_t>(arcs, bytes / 4 + 16);
-}
-
-// A field quoted in an error message, cut short so that a binary file cannot flood it.
-[[nodiscard]] inline std::string quoted(std::string_view s) {
-  if (s.size() > 40) return absl::StrCat("'", as_absl(s.substr(0, 40)), "...'");
-  return absl::StrCat("'", as_absl(s), "'");
-}
-
-// Parses `field` into `out`, or InvalidArgument "PATH:LINE: expected <what>, got '...'".
-template <class T>
-[[nodiscard]] absl::Status parse_field(const LineReader& lines, std::string_view field,
-                                       std::string_view what, T& out) {
-  if (parse_number(field, out)) return absl::OkStatus();
-  return lines.error(absl::StrCat("expected ", as_absl(what), ", got ", quoted(field)));
 }
 
 // The first of `base`, `base.xz`, `base.gz` that exists (or "" if none does).

@@ -19,6 +19,7 @@
 // outside 1..nodes).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -29,10 +30,10 @@
 #include "absl/strings/str_cat.h"
 #include "dispatchkit/config.hpp"
 #include "dispatchkit/detail/status_macros.hpp"
+#include "dispatchkit/graph/io/detail/line_format.hpp"
 #include "dispatchkit/graph/io/options.hpp"
 #include "dispatchkit/graph/road_graph.hpp"
 #include "dispatchkit/io/file.hpp"
-#include "dispatchkit/io/text.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
@@ -47,59 +48,38 @@ namespace detail {
 [[nodiscard]] inline absl::StatusOr<RoadGraph> load_pace16_text(const std::string& path,
                                                                 std::string_view text,
                                                                 const GraphLoadOptions& options) {
-  LineReader lines(path, text);
-  std::vector<std::string_view> f;
-  f.reserve(8);
-  std::uint64_t n = 0, m = 0, edges = 0;
-  bool have_header = false;
+  HeaderedLines lines(path, text, "p tw <nodes> <edges>", "edge", "PACE 2016 format");
+  std::uint64_t n = 0, m = 0;
   RoadGraphBuilder builder(path);
   const PaceWeightFunction& weight =
       options.pace_weight ? options.pace_weight : PaceWeightFunction(pace16_default_weight);
-  while (auto raw = lines.next()) {
-    const std::string_view line = trim(*raw);
-    if (line.empty() || line.front() == 'c') continue;
-    split_whitespace(line, f);
-    if (f.front() == "p") {
-      if (have_header) return lines.error("a second 'p' line; expected one 'p tw <nodes> <edges>'");
-      if (f.size() != 4 || f[1] != "tw")
-        return lines.error("expected the header 'p tw <nodes> <edges>'");
-      DK_RETURN_IF_ERROR(parse_field(lines, f[2], "the node count", n));
-      DK_RETURN_IF_ERROR(parse_field(lines, f[3], "the edge count", m));
-      if (n >= UINT32_MAX || 2 * m >= UINT32_MAX)
-        return lines.error(
-            absl::StrCat("graph too large for 32-bit ids (", n, " nodes, ", m, " edges)"));
-      if (!plausible_node_count(n, text.size()))
-        return lines.error(absl::StrCat("the header announces ", n, " nodes but the file has only ",
-                                        text.size(), " bytes; expected a plausible node count"));
+  while (lines.next()) {
+    const std::vector<std::string_view>& f = lines.fields();
+    if (lines.at_header()) {
+      DK_RETURN_IF_ERROR(lines.read_graph_header("tw", "the edge count", n, m));
+      // Each edge becomes two arcs (a count near 2^63 must not wrap around to a small one).
+      const std::uint64_t arcs = m >= UINT32_MAX ? UINT64_MAX : 2 * m;
+      DK_RETURN_IF_ERROR(lines.check_size(n, arcs, m, text.size()));
       builder.reserve(n, 2 * reserve_arcs(m, text.size()));
       builder.add_nodes(static_cast<std::uint32_t>(n), 1);
-      have_header = true;
       continue;
     }
-    if (!have_header) return lines.error("expected the header 'p tw <nodes> <edges>' first");
+    DK_RETURN_IF_ERROR(lines.begin_record());
     if (f.size() != 2) return lines.error("expected an edge line '<u> <v>'");
     std::uint64_t u = 0, v = 0;
-    DK_RETURN_IF_ERROR(parse_field(lines, f[0], "a node id", u));
-    DK_RETURN_IF_ERROR(parse_field(lines, f[1], "a node id", v));
+    DK_RETURN_IF_ERROR(lines.parse(0, "a node id", u));
+    DK_RETURN_IF_ERROR(lines.parse(1, "a node id", v));
     if (u < 1 || u > n || v < 1 || v > n)
       return lines.error(absl::StatusCode::kOutOfRange,
                          absl::StrCat("node id ", (u < 1 || u > n) ? u : v, " outside 1..", n,
                                       " (the header's node count)"));
-    if (++edges > m)
-      return lines.error(absl::StrCat("more edge lines than the ", m, " the header announces"));
+    DK_RETURN_IF_ERROR(lines.count_record(m));
     const auto a = static_cast<std::uint32_t>(u), b = static_cast<std::uint32_t>(v);
     const Deciseconds w(weight(std::min(a, b), std::max(a, b)));
     builder.add_arc(NodeId(a - 1), NodeId(b - 1), w, Meters(0), lines.line_number());
     builder.add_arc(NodeId(b - 1), NodeId(a - 1), w, Meters(0), lines.line_number());
   }
-  if (!have_header)
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ":", lines.line_number(),
-                     ": no header line; expected 'p tw <nodes> <edges>' (PACE 2016 format)"));
-  if (edges < m)
-    return lines.error(absl::StatusCode::kDataLoss,
-                       absl::StrCat("file ends after ", edges, " of the ", m,
-                                    " edges the header announces (truncated?)"));
+  DK_RETURN_IF_ERROR(lines.finish(m));
   return std::move(builder).build({.keep_largest_scc = options.keep_largest_scc});
 }
 

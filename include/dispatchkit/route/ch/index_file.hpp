@@ -5,26 +5,30 @@
 //   absl::StatusOr<ContractionHierarchy> ch = load_hierarchy("ny.ch", graph);
 //   if (absl::IsFailedPrecondition(ch.status())) { /* index of another graph: rebuild */ }
 //
-// File layout (version 1, little-endian, all integers unsigned):
-//   magic "DK-CHIX\n" | u32 version | u32 reserved | u64 graph fingerprint |
-//   u32 node count | u32 graph arc count | u64 arcs m | u64 upward arcs | u64 shortcuts |
-//   u32 rounds | u32 reserved | f64 build seconds | u64 peak memory bytes |
-//   u32 rank[n] | {u32 begin, u32 up}[n+1] rows | {u32 head, u32 weight}[m] | u32 unpack[m] |
-//   u64 checksum of every byte before it.
-// (see ContractionHierarchy::rows() for the meaning of the arrays).
+// File layout: an io/container.hpp container, magic "DK-CHIX\n", version 2, whose header
+// fingerprint is the graph's (RoadGraph::fingerprint()), with five sections (little-endian,
+// all integers unsigned; see ContractionHierarchy::rows() for the meaning of the arrays):
+//   STAT  u32 node count n | u32 graph arc count | u64 arcs m | u64 upward arcs |
+//         u64 shortcuts | u32 rounds | u32 0 | f64 build seconds | u64 peak memory bytes
+//   RANK  u32 rank[n]
+//   ROWS  {u32 begin, u32 up}[n+1]
+//   ARCS  {u32 head, u32 weight}[m]
+//   UNPK  u32 unpack[m]
+// Version 1 (one flat layout with its own checksum) is no longer read: such a file is
+// FailedPrecondition, like any other version, and is rebuilt.
 //
 // Errors: NotFound (no file), DataLoss (not an index, truncated, trailing bytes, checksum
-// mismatch, or contents inconsistent with themselves or with the graph's arcs),
-// FailedPrecondition (another format version, or built for a different graph: the
-// fingerprint, node or arc count differs). A file that loads has been checked arc by arc:
-// every original arc it names exists in `expected_graph` with the same ends and weight,
-// and every shortcut unpacks through strictly lower ranks into two arcs whose weights add
-// up to its own, so no query can read out of bounds, loop or unpack a wrong route.
+// mismatch, a missing or mis-sized section, or contents inconsistent with themselves or
+// with the graph's arcs), FailedPrecondition (another format version, or built for a
+// different graph: the fingerprint, node or arc count differs). A file that loads has been
+// checked arc by arc: every original arc it names exists in `expected_graph` with the same
+// ends and weight, and every shortcut unpacks through strictly lower ranks into two arcs
+// whose weights add up to its own, so no query can read out of bounds, loop or unpack a
+// wrong route.
 #pragma once
 
-#include <bit>
 #include <cstdint>
-#include <cstring>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,13 +37,15 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "dispatchkit/config.hpp"
+#include "dispatchkit/detail/status_macros.hpp"
 #include "dispatchkit/graph/road_graph.hpp"
+#include "dispatchkit/io/container.hpp"
 #include "dispatchkit/io/file.hpp"
 #include "dispatchkit/route/ch/contraction_hierarchy.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
-inline constexpr std::uint32_t kChIndexVersion = 1;
+inline constexpr std::uint32_t kChIndexVersion = 2;
 
 // Writes `ch` to `path` atomically (temporary file + rename).
 [[nodiscard]] absl::Status save_hierarchy(const ContractionHierarchy& ch, const std::string& path);
@@ -51,134 +57,68 @@ inline constexpr std::uint32_t kChIndexVersion = 1;
 // ---------------------------------------------------------------------------------------
 namespace detail {
 
-static_assert(std::endian::native == std::endian::little,
-              "the CH index format is little-endian; add byte swapping for this platform");
-
-inline constexpr char kChIndexMagic[8] = {'D', 'K', '-', 'C', 'H', 'I', 'X', '\n'};
-inline constexpr std::size_t kChIndexHeaderBytes =
-    8 + 4 + 4 + 8 + 4 + 4 + 8 + 8 + 8 + 4 + 4 + 8 + 8;
-
-// Word-at-a-time 64-bit checksum (multiply-rotate, as in xxHash's round function): fast
-// enough that verifying a 30 MB index costs a few milliseconds, and any flipped bit,
-// swapped word or truncation changes it with probability 1 - 2^-64 in practice.
-[[nodiscard]] inline std::uint64_t ch_checksum(std::string_view bytes) noexcept {
-  constexpr std::uint64_t kP1 = 0x9E3779B185EBCA87ULL, kP2 = 0xC2B2AE3D27D4EB4FULL;
-  std::uint64_t h = 0x27D4EB2F165667C5ULL ^ bytes.size();
-  std::size_t i = 0;
-  for (; i + 8 <= bytes.size(); i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, bytes.data() + i, 8);
-    h ^= std::rotl(w * kP2, 31) * kP1;
-    h = std::rotl(h, 27) * kP1 + 0x85EBCA77C2B2AE63ULL;
-  }
-  for (; i < bytes.size(); ++i) {
-    h ^= static_cast<unsigned char>(bytes[i]) * 0x165667B19E3779F9ULL;
-    h = std::rotl(h, 11) * kP1;
-  }
-  h ^= h >> 33;
-  h *= kP2;
-  h ^= h >> 29;
-  return h;
-}
+inline constexpr std::string_view kChIndexMagic = "DK-CHIX\n";
 
 struct ChIndexAccess {
   static std::string serialize(const ContractionHierarchy& ch) {
-    std::string out;
-    const std::uint32_t n = ch.node_count();
-    out.reserve(kChIndexHeaderBytes + ch.memory_bytes() + 8);
-    auto put = [&out](const auto& v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); };
-    auto put_vec = [&out](const auto& v) {
-      out.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(v[0]));
-    };
-    out.append(kChIndexMagic, 8);
-    put(kChIndexVersion);
-    put(std::uint32_t{0});
-    put(ch.graph_fingerprint_);
-    put(n);
-    put(ch.graph_arc_count_);
-    put(std::uint64_t{ch.arc_.size()});
-    put(ch.stats_.upward_arc_count);
-    put(ch.stats_.shortcut_count);
-    put(ch.stats_.rounds);
-    put(std::uint32_t{0});
-    put(ch.stats_.build_seconds);
-    put(ch.stats_.peak_memory_bytes);
-    put_vec(ch.rank_);
-    put_vec(ch.row_);
-    put_vec(ch.arc_);
-    put_vec(ch.unpack_);
-    put(ch_checksum(out));
-    return out;
+    ContainerWriter out(kChIndexMagic, kChIndexVersion, ch.graph_fingerprint_);
+    auto& stat = out.section("STAT");  // auto: triage has a detail::ByteWriter of its own
+    stat.u32(ch.node_count());
+    stat.u32(ch.graph_arc_count_);
+    stat.u64(ch.arc_.size());
+    stat.u64(ch.stats_.upward_arc_count);
+    stat.u64(ch.stats_.shortcut_count);
+    stat.u32(ch.stats_.rounds);
+    stat.u32(0);
+    stat.f64(ch.stats_.build_seconds);
+    stat.u64(ch.stats_.peak_memory_bytes);
+    out.section("RANK").array(std::span<const std::uint32_t>(ch.rank_));
+    out.section("ROWS").array(std::span<const ChRow>(ch.row_));
+    out.section("ARCS").array(std::span<const ChArc>(ch.arc_));
+    out.section("UNPK").array(std::span<const std::uint32_t>(ch.unpack_));
+    return out.finish();
   }
 
   static absl::StatusOr<ContractionHierarchy> parse(const std::string& path, std::string_view data,
                                                     const RoadGraph& g) {
-    auto loss = [&path](auto&&... parts) {
-      return absl::DataLossError(absl::StrCat(path, ": ", parts...));
-    };
-    if (data.size() < kChIndexHeaderBytes + 8) {
-      if (data.size() >= 8 && std::memcmp(data.data(), kChIndexMagic, 8) == 0)
-        return loss("truncated: ", data.size(), " bytes, shorter than the header");
-      return loss("not a dispatchkit contraction-hierarchy index (too short)");
-    }
-    if (std::memcmp(data.data(), kChIndexMagic, 8) != 0)
-      return loss("not a dispatchkit contraction-hierarchy index (bad magic bytes)");
-    std::size_t at = 8;
-    auto get = [&](auto& v) {
-      std::memcpy(&v, data.data() + at, sizeof v);
-      at += sizeof v;
-    };
-    std::uint32_t version = 0, reserved = 0, n = 0, arcs = 0, rounds = 0;
-    std::uint64_t fingerprint = 0, m = 0, up = 0, shortcuts = 0, peak = 0;
+    DK_ASSIGN_OR_RETURN(const ContainerReader in,
+                        ContainerReader::open(path, data, kChIndexMagic, kChIndexVersion,
+                                              "contraction-hierarchy index"));
+    DK_ASSIGN_OR_RETURN(auto stat, in.section("STAT"));
+    std::uint32_t n = 0, arcs = 0, rounds = 0, reserved = 0;
+    std::uint64_t m = 0, up = 0, shortcuts = 0, peak = 0;
     double seconds = 0;
-    get(version);
-    get(reserved);
-    if (version != kChIndexVersion) {
-      return absl::FailedPreconditionError(absl::StrCat(path, ": index format version ", version,
-                                                        ", this build reads version ",
-                                                        kChIndexVersion));
-    }
-    get(fingerprint);
-    get(n);
-    get(arcs);
-    get(m);
-    get(up);
-    get(shortcuts);
-    get(rounds);
-    get(reserved);
-    get(seconds);
-    get(peak);
+    if (!stat.u32(n) || !stat.u32(arcs) || !stat.u64(m) || !stat.u64(up) || !stat.u64(shortcuts) ||
+        !stat.u32(rounds) || !stat.u32(reserved) || !stat.f64(seconds) || !stat.u64(peak) ||
+        !stat.at_end())
+      return in.data_loss("has a STAT section of the wrong size");
     // Sizes first, with 64-bit arithmetic bounded by the file size (no overflow).
     if (n == 0 || n >= kChShortcutBit || m > data.size() || up > m)
-      return loss("corrupt header (node count ", n, ", arc counts ", m, "/", up, ")");
-    const std::uint64_t expected =
-        kChIndexHeaderBytes + 4ull * n + 8ull * (n + 1ull) + 12ull * m + 8;
-    if (data.size() < expected)
-      return loss("truncated: ", data.size(), " bytes, the header announces ", expected);
-    if (data.size() > expected)
-      return loss(data.size() - expected, " unexpected bytes after the index");
-    std::uint64_t stored;
-    std::memcpy(&stored, data.data() + data.size() - 8, 8);
-    if (stored != ch_checksum(data.substr(0, data.size() - 8)))
-      return loss("checksum mismatch: the file is corrupt");
-    if (fingerprint != g.fingerprint() || n != g.node_count() || arcs != g.arc_count()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          path, ": index built for another graph (", n, " nodes, ", arcs, " arcs, fingerprint ",
-          fingerprint, "), expected ", g.source(), " (", g.node_count(), " nodes, ", g.arc_count(),
-          " arcs, fingerprint ", g.fingerprint(), ")"));
+      return in.data_loss(absl::StrCat("has a corrupt STAT section (node count ", n,
+                                       ", arc counts ", m, "/", up, ")"));
+    if (in.fingerprint() != g.fingerprint() || n != g.node_count() || arcs != g.arc_count()) {
+      return in.failed_precondition(
+          absl::StrCat("was built for another graph (", n, " nodes, ", arcs, " arcs, fingerprint ",
+                       in.fingerprint(), "), expected ", g.source(), " (", g.node_count(),
+                       " nodes, ", g.arc_count(), " arcs, fingerprint ", g.fingerprint(), ")"));
     }
     ContractionHierarchy ch;
-    auto get_vec = [&](auto& v, std::uint64_t count) {
-      v.resize(count);
-      std::memcpy(v.data(), data.data() + at, count * sizeof(v[0]));
-      at += count * sizeof(v[0]);
+    // Each array section holds exactly the announced count: a short one is truncated, a
+    // long one has bytes that belong to nothing.
+    auto read_array = [&in](std::string_view tag, std::uint64_t count, auto& v) -> absl::Status {
+      DK_ASSIGN_OR_RETURN(auto r, in.section(tag));
+      if (!r.array(count, v) || !r.at_end())
+        return in.data_loss(absl::StrCat("has a ", detail::as_absl(tag),
+                                         " section of the wrong size (expected ", count,
+                                         " entries of ", sizeof(v[0]), " bytes)"));
+      return absl::OkStatus();
     };
-    ch.graph_fingerprint_ = fingerprint;
+    DK_RETURN_IF_ERROR(read_array("RANK", n, ch.rank_));
+    DK_RETURN_IF_ERROR(read_array("ROWS", n + 1ull, ch.row_));
+    DK_RETURN_IF_ERROR(read_array("ARCS", m, ch.arc_));
+    DK_RETURN_IF_ERROR(read_array("UNPK", m, ch.unpack_));
+    ch.graph_fingerprint_ = in.fingerprint();
     ch.graph_arc_count_ = arcs;
-    get_vec(ch.rank_, n);
-    get_vec(ch.row_, n + 1ull);
-    get_vec(ch.arc_, m);
-    get_vec(ch.unpack_, m);
     ch.stats_.shortcut_count = shortcuts;
     ch.stats_.upward_arc_count = up;
     ch.stats_.downward_arc_count = m - up;
@@ -191,7 +131,8 @@ struct ChIndexAccess {
     ch.order_.assign(n, UINT32_MAX);
     for (std::uint32_t v = 0; v < n; ++v) {
       const std::uint32_t r = ch.rank_[v];
-      if (r >= n || ch.order_[r] != UINT32_MAX) return loss("rank array is not a permutation");
+      if (r >= n || ch.order_[r] != UINT32_MAX)
+        return in.data_loss("has a rank array that is not a permutation");
       ch.order_[r] = v;
     }
     const auto weights = g.weights();
@@ -227,7 +168,8 @@ struct ChIndexAccess {
       return true;
     };
     if (!rows_ok() || counted_shortcuts != shortcuts || counted_up != up || !ch.link_shortcuts()) {
-      return loss("inconsistent hierarchy arrays (checksum matched: written by a faulty writer?)");
+      return in.data_loss(
+          "has inconsistent hierarchy arrays (checksum matched: written by a faulty writer?)");
     }
     return ch;
   }
@@ -243,9 +185,8 @@ inline absl::Status save_hierarchy(const ContractionHierarchy& ch, const std::st
 
 inline absl::StatusOr<ContractionHierarchy> load_hierarchy(const std::string& path,
                                                            const RoadGraph& expected_graph) {
-  absl::StatusOr<std::string> data = read_file(path);
-  if (!data.ok()) return data.status();
-  return detail::ChIndexAccess::parse(path, *data, expected_graph);
+  DK_ASSIGN_OR_RETURN(const std::string data, read_file(path));
+  return detail::ChIndexAccess::parse(path, data, expected_graph);
 }
 
 DISPATCHKIT_NAMESPACE_END

@@ -132,8 +132,8 @@ class TrafficAccumulator {
 
   // The representative travel time of each (arc, slice) with at least `min_samples`
   // samples: the 20%-trimmed mean (drop the fastest and slowest fifth; the default) or
-  // the median. Travel times are right-skewed, and a sum of per-arc medians falls below
-  // the median trip time: on the SF taxi week the trimmed mean cut the held-out-day median
+  // the (nearest-rank) median. Travel times are right-skewed, and a sum of per-arc medians falls
+  // below the median trip time: on the SF taxi week the trimmed mean cut the held-out-day median
   // ETA error from 94 s to 86 s (docs/traffic.md). O(s log s); sorts the samples in place.
   enum class Statistic { kMedian, kTrimmedMean };
   [[nodiscard]] absl::StatusOr<TrafficProfile> build(
@@ -151,9 +151,9 @@ class TrafficAccumulator {
       if (n >= min_samples) {
         double value;
         if (statistic == Statistic::kMedian) {
-          value = n % 2 == 1
-                      ? samples_[i + n / 2].seconds
-                      : 0.5 * (samples_[i + n / 2 - 1].seconds + samples_[i + n / 2].seconds);
+          // The library's one median (detail/statistics.hpp): nearest rank, the lower
+          // middle sample when n is even.
+          value = samples_[i + (n - 1) / 2].seconds;
         } else {
           const std::size_t trim = n / 5;
           double sum = 0.0;

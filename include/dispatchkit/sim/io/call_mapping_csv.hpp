@@ -25,8 +25,8 @@
 #include "dispatchkit/io/csv.hpp"
 #include "dispatchkit/io/file.hpp"
 #include "dispatchkit/sim/call_mapping.hpp"
-#include "dispatchkit/sim/io/detail/comment_lines.hpp"
 #include "dispatchkit/triage/determinant.hpp"
+#include "dispatchkit/triage/io/agency_table.hpp"  // detail::without_comment_lines
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
@@ -59,7 +59,7 @@ inline absl::StatusOr<CallMapping> CallMapping::parse(std::string_view csv, std:
       {"original_priority"}, {"call_type"}, {"call_type_group"}, {"code"}, {"note", {}, false}};
   CallMapping m;
   m.source_ = source;
-  const std::string table = detail::blank_comment_lines(csv);
+  const std::string table = detail::without_comment_lines(csv);
   DK_ASSIGN_OR_RETURN(CsvReader rows, CsvReader::open(std::move(source), table, kColumns,
                                                       {.format = "a call mapping"}));
   std::string errors;

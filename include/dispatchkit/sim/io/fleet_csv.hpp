@@ -32,9 +32,9 @@
 #include "dispatchkit/io/csv.hpp"
 #include "dispatchkit/io/file.hpp"
 #include "dispatchkit/io/text.hpp"
-#include "dispatchkit/sim/io/detail/comment_lines.hpp"
 #include "dispatchkit/sim/replay_inputs.hpp"
 #include "dispatchkit/sim/sites.hpp"
+#include "dispatchkit/triage/io/agency_table.hpp"  // detail::without_comment_lines
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
@@ -54,7 +54,7 @@ inline absl::StatusOr<std::vector<ReplayUnit>> parse_fleet_file(const std::strin
                                                                 const std::vector<Site>& stations) {
   enum Column : std::size_t { kCallSign, kStation, kCapabilities };
   static constexpr CsvColumn kColumns[] = {{"call_sign"}, {"station"}, {"capabilities"}};
-  const std::string table = detail::blank_comment_lines(text);
+  const std::string table = detail::without_comment_lines(text);
   DK_ASSIGN_OR_RETURN(CsvReader csv,
                       CsvReader::open(path, table, kColumns, {.format = "a fleet file"}));
   std::vector<ReplayUnit> units;

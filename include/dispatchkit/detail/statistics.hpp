@@ -1,0 +1,51 @@
+// dispatchkit/detail/statistics.hpp: the one median / percentile definition of the library.
+// Internal (namespace detail); sim/kpi.hpp re-exports nearest_rank for its users.
+//
+//   std::vector<double> v = {80, 170, 120, 1102};
+//   double m = detail::median(v);                         // 120: the 2nd of 4 (sorts v)
+//   double p90 = detail::nearest_rank(v, 0.9);            // 1102 (v is sorted now)
+//
+// Every figure dispatchkit reports (replay KPIs, ETA validation of the replay, the trip ETA
+// evaluation of route/traffic) uses the nearest-rank definition: the ceil(p n)-th smallest
+// value. It is exact, needs no interpolation, is always one of the observed values, and is
+// what most EMS performance reports quote. For an even count the median is therefore the
+// lower of the two middle values, not their mean. Changing it changes every report.json.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "dispatchkit/config.hpp"
+
+DISPATCHKIT_NAMESPACE_BEGIN
+namespace detail {
+
+// Nearest-rank percentile of a sorted sample, p in (0, 1]: the ceil(p n)-th smallest value
+// (rank clamped to [1, n]). 0 when the sample is empty. O(1), noexcept.
+[[nodiscard]] inline double nearest_rank(std::span<const double> sorted, double p) noexcept {
+  if (sorted.empty()) return 0.0;
+  auto rank = static_cast<std::size_t>(std::ceil(p * static_cast<double>(sorted.size())));
+  rank = std::clamp<std::size_t>(rank, 1, sorted.size());
+  return sorted[rank - 1];
+}
+
+// Nearest-rank median of `values` in any order (sorts them in place). 0 when empty.
+// O(n log n).
+[[nodiscard]] inline double median(std::vector<double>& values) {
+  std::sort(values.begin(), values.end());
+  return nearest_rank(values, 0.5);
+}
+
+// Arithmetic mean, summed in the order given (so results are reproducible). 0 when empty.
+[[nodiscard]] inline double mean(std::span<const double> values) noexcept {
+  if (values.empty()) return 0.0;
+  double sum = 0.0;
+  for (const double v : values) sum += v;
+  return sum / static_cast<double>(values.size());
+}
+
+}  // namespace detail
+DISPATCHKIT_NAMESPACE_END
