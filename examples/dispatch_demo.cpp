@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -20,9 +21,9 @@
 
 #include "dispatchkit/graph/io.hpp"
 #include "dispatchkit/graph/snap.hpp"
-#include "dispatchkit/io/file.hpp"
-#include "dispatchkit/io/text.hpp"
+#include "dispatchkit/io/csv.hpp"
 #include "dispatchkit/route/dijkstra.hpp"
+#include "dispatchkit/sim/io/calls_for_service.hpp"
 
 namespace {
 
@@ -53,82 +54,58 @@ struct StationEta {
   Deciseconds eta;
 };
 
-// "(37.7458, -122.4566)" -> LatLon.
-bool parse_location(std::string_view text, LatLon& out) {
-  text = trim(text);
-  if (text.size() < 5 || text.front() != '(' || text.back() != ')') return false;
-  text = text.substr(1, text.size() - 2);
-  const std::size_t comma = text.find(',');
-  return comma != std::string_view::npos && parse_number(text.substr(0, comma), out.lat) &&
-         parse_number(text.substr(comma + 1), out.lon) && out.is_valid();
-}
-
-int column(const std::vector<std::string_view>& header, std::string_view name) {
-  const auto it = std::find(header.begin(), header.end(), name);
-  return it == header.end() ? -1 : static_cast<int>(it - header.begin());
-}
-
 // The fire stations file: facility_id,name,address,city,zip_code,latitude,longitude,...
+// (columns found by name; a bad row names its file and line).
 absl::StatusOr<std::vector<Station>> load_stations(const std::string& path) {
-  DK_ASSIGN_OR_RETURN(const std::string text, read_file(path));
-  LineReader lines(path, text);
-  std::vector<std::string_view> f;
-  const auto header = lines.next();
-  if (!header) return lines.error("empty file, expected a header row");
-  split_csv(*header, f);
-  const int name = column(f, "name"), address = column(f, "address");
-  const int lat = column(f, "latitude"), lon = column(f, "longitude");
-  if (name < 0 || address < 0 || lat < 0 || lon < 0)
-    return lines.error("expected columns name, address, latitude, longitude");
-  const auto needed = static_cast<std::size_t>(std::max({name, address, lat, lon}));
+  enum Column : std::size_t { kName, kAddress, kLatitude, kLongitude };
+  static constexpr CsvColumn kColumns[] = {{"name"}, {"address"}, {"latitude"}, {"longitude"}};
+  DK_ASSIGN_OR_RETURN(CsvReader csv, CsvReader::open_file(path, kColumns));
   std::vector<Station> stations;
-  while (auto line = lines.next()) {
-    if (trim(*line).empty()) continue;
-    split_csv(*line, f);
+  while (csv.next()) {
     Station s;
-    if (f.size() <= needed || !parse_number(f[lat], s.location.lat) ||
-        !parse_number(f[lon], s.location.lon))
-      return lines.error("expected a station name, address, latitude and longitude");
-    s.name = std::string(f[name]);
-    s.address = std::string(f[address]);
+    if (csv.size() < csv.width() || !parse_number(csv.field(kLatitude), s.location.lat) ||
+        !parse_number(csv.field(kLongitude), s.location.lon))
+      return csv.error("expected a station name, address, latitude and longitude");
+    s.name = std::string(csv.field(kName));
+    s.address = std::string(csv.field(kAddress));
     stations.push_back(std::move(s));
   }
+  DK_RETURN_IF_ERROR(csv.status());
   return stations;
 }
 
 // `count` calls spread evenly over the calls file (one row per unit: the first row of
-// each Call Number stands for the call).
+// each Call Number stands for the call). The calls export is read row by row here, not
+// with load_recorded_calls, because the demo shows the stamp and address as recorded.
 absl::StatusOr<std::vector<Incident>> load_incidents(const std::string& path, std::size_t count) {
-  DK_ASSIGN_OR_RETURN(const std::string text, read_file(path));
-  LineReader lines(path, text);
-  std::vector<std::string_view> f;
-  const auto header = lines.next();
-  if (!header) return lines.error("empty file, expected a header row");
-  split_csv(*header, f);
-  const int number = column(f, "Call Number"), received = column(f, "Received DtTm");
-  const int type = column(f, "Call Type"), group = column(f, "Call Type Group");
-  const int address = column(f, "Address"), area = column(f, "Station Area");
-  const int location = column(f, "Location");
-  if (std::min({number, received, type, group, address, area, location}) < 0)
-    return lines.error("expected SFFD Calls for Service columns (Call Number, ..., Location)");
-  const auto needed =
-      static_cast<std::size_t>(std::max({number, received, type, group, address, area, location}));
+  enum Column : std::size_t { kNumber, kReceived, kType, kGroup, kAddress, kArea, kLocation };
+  static constexpr CsvColumn kColumns[] = {{"Call Number"},
+                                           {"Received DtTm"},
+                                           {"Call Type"},
+                                           {"Call Type Group"},
+                                           {"Address"},
+                                           {"Station Area"},
+                                           {"Location", "case_location"}};
+  DK_ASSIGN_OR_RETURN(CsvReader csv,
+                      CsvReader::open_file(path, kColumns, {.format = "SFFD Calls for Service"}));
   std::vector<Incident> calls;
   std::unordered_set<std::string> seen;
-  while (auto line = lines.next()) {
-    split_csv(*line, f);
-    if (f.size() <= needed) continue;
+  while (csv.next()) {
+    if (csv.size() < csv.width()) continue;
+    const std::optional<LatLon> location = parse_recorded_location(csv.field(kLocation));
+    if (!location) continue;
     Incident c;
-    if (!parse_location(f[location], c.location)) continue;
-    c.call_number = std::string(f[number]);
+    c.location = *location;
+    c.call_number = std::string(csv.field(kNumber));
     if (!seen.insert(c.call_number).second) continue;  // a further unit on the same call
-    c.received = std::string(f[received]);
-    c.call_type = std::string(f[type]);
-    c.group = std::string(f[group]);
-    c.address = std::string(f[address]);
-    c.station_area = std::string(f[area]);
+    c.received = std::string(csv.field(kReceived));
+    c.call_type = std::string(csv.field(kType));
+    c.group = std::string(csv.field(kGroup));
+    c.address = std::string(csv.field(kAddress));
+    c.station_area = std::string(csv.field(kArea));
     calls.push_back(std::move(c));
   }
+  DK_RETURN_IF_ERROR(csv.status());
   std::vector<Incident> picked;
   for (std::size_t i = 0; i < count && !calls.empty(); ++i)
     picked.push_back(calls[i * calls.size() / count]);

@@ -21,11 +21,11 @@
 
 #include "dispatchkit/graph/io.hpp"
 #include "dispatchkit/graph/snap.hpp"
-#include "dispatchkit/io/file.hpp"
-#include "dispatchkit/io/text.hpp"
+#include "dispatchkit/recommend/io/hifld_hospitals.hpp"
 #include "dispatchkit/recommend/recommend.hpp"
 #include "dispatchkit/route/ch/contraction_hierarchy.hpp"
-#include "dispatchkit/sim/recorded_calls.hpp"
+#include "dispatchkit/sim/io/calls_for_service.hpp"
+#include "dispatchkit/sim/io/sites_csv.hpp"
 #include "dispatchkit/triage/response_plan.hpp"
 
 using namespace dispatchkit;
@@ -37,19 +37,14 @@ struct Station {
   RoadPosition position;
 };
 
+// The 42 stations (sim/io/sites_csv.hpp's reader), each placed on its street; a station
+// the snapper cannot place is left out.
 absl::StatusOr<std::vector<Station>> load_stations(const std::string& path, const Snapper& snap) {
-  DK_ASSIGN_OR_RETURN(const std::string text, read_file(path));
-  LineReader lines(path, text);
-  std::vector<std::string_view> f;
-  lines.next();  // facility_id,name,address,city,zip_code,latitude,longitude,district
+  DK_ASSIGN_OR_RETURN(const std::vector<Site> sites, load_sites(path));
   std::vector<Station> out;
-  while (auto line = lines.next()) {
-    split_csv(*line, f);
-    if (f.size() < 7) continue;
-    LatLon p;
-    if (!parse_number(f[5], p.lat) || !parse_number(f[6], p.lon)) return lines.error("lat/lon");
-    auto s = snap.snap(p);
-    if (s.ok()) out.push_back({std::string(f[1]), s->position});
+  for (const Site& site : sites) {
+    auto s = snap.snap(site.location);
+    if (s.ok()) out.push_back({site.name, s->position});
   }
   return out;
 }

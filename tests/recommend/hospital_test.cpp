@@ -1,9 +1,11 @@
 // Tests for recommend/hospital.hpp: ranking rule by hand on the drawn town, ETAs against
-// the reference Dijkstra on bundled SF with the bundled HIFLD hospitals, pre-arrival note.
+// the reference Dijkstra on bundled SF with the bundled HIFLD hospitals, pre-arrival note,
+// and the HIFLD reader (recommend/io/hifld_hospitals.hpp) on hand-made exports.
 #include <catch2/catch.hpp>
 
 #include "dispatchkit/graph/io.hpp"
 #include "dispatchkit/graph/snap.hpp"
+#include "dispatchkit/recommend/io/hifld_hospitals.hpp"
 #include "recommend_fixtures.hpp"
 #include "test_data.hpp"
 
@@ -121,4 +123,43 @@ TEST_CASE("HIFLD hospitals of bundled SF: loader, trauma levels, ETAs equal Dijk
   CHECK(parse_trauma_level("LEVEL II ADULT, LEVEL I PEDIATRIC") == 2);
   CHECK(parse_trauma_level("LEVEL IV") == 4);
   CHECK(parse_trauma_level("NOT AVAILABLE") == 0);
+}
+
+namespace {
+// Places no hospital on a road: the reader's own rules are under test, not snapping.
+struct NoRoads {
+  absl::StatusOr<SnapResult> snap(LatLon) const { return absl::NotFoundError("no roads"); }
+};
+}  // namespace
+
+TEST_CASE("HIFLD reader: BOM, CRLF, any column order; bad rows name file and line",
+          "[recommend][hospital][io]") {
+  // A spreadsheet export: byte-order mark, CRLF endings, columns re-ordered, a quoted name.
+  const std::string text =
+      "\xEF\xBB\xBFTYPE,LONGITUDE,NAME,TRAUMA,LATITUDE,STATUS\r\n"
+      "GENERAL ACUTE CARE,-122.40,\"GENERAL, SF\",LEVEL I,37.75,OPEN\r\n"
+      "PSYCHIATRIC,-122.41,CALM,NOT AVAILABLE,37.76,OPEN\r\n"
+      "CHILDREN,-122.42,KIDS,LEVEL I PEDIATRIC,37.77,CLOSED\r\n";
+  auto hs = parse_hifld_hospitals("h.csv", text, NoRoads{});
+  REQUIRE(hs.ok());
+  REQUIRE(hs->size() == 2);  // the psychiatric facility has no emergency department
+  CHECK((*hs)[0].name == "GENERAL, SF");
+  CHECK((*hs)[0].trauma_level == 1);
+  CHECK((*hs)[0].specialties.contains(Specialty::kTrauma));
+  CHECK_FALSE((*hs)[0].position.valid());
+  CHECK((*hs)[1].status == HospitalStatus::kClosed);
+  CHECK((*hs)[1].specialties.contains(Specialty::kCriticalChild));
+  CHECK_FALSE((*hs)[1].specialties.contains(Specialty::kTrauma));
+
+  auto bad = parse_hifld_hospitals("h.csv", "NAME,LATITUDE,LONGITUDE\nA,37.7,-122.4\nB,north,1\n",
+                                   NoRoads{});
+  CHECK(bad.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(bad.status().message().find("h.csv:3:") != std::string_view::npos);
+  auto short_row = parse_hifld_hospitals("h.csv", "NAME,LATITUDE,LONGITUDE\nA,37.7\n", NoRoads{});
+  CHECK(short_row.status().message().find("h.csv:2: expected at least 3 fields") !=
+        std::string_view::npos);
+  auto no_column = parse_hifld_hospitals("h.csv", "NAME,LAT,LONGITUDE\n", NoRoads{});
+  CHECK(no_column.status().code() == absl::StatusCode::kInvalidArgument);
+  CHECK(no_column.status().message().find("'LATITUDE' is missing") != std::string_view::npos);
+  CHECK(no_column.status().message().find("HIFLD") != std::string_view::npos);
 }

@@ -1,7 +1,7 @@
 // dispatchkit/recommend/hospital.hpp: where to take the patient, and the call ahead.
 //
-//   absl::StatusOr<std::vector<Hospital>> hs = load_hifld_hospitals("data/sf/sf_hospitals.csv",
-//                                                                   snapper);
+//   absl::StatusOr<std::vector<Hospital>> hs =        // recommend/io/hifld_hospitals.hpp
+//       load_hifld_hospitals("data/sf/sf_hospitals.csv", snapper);
 //   HospitalRanker ranker(graph, *std::move(hs));       // per-hospital travel-time tables
 //   ranker.set_status(HospitalId{3}, HospitalStatus::kDiversion);
 //   std::vector<HospitalChoice> choices;
@@ -25,11 +25,14 @@
 // for JEMSS Manhattan's 10 hospitals), so a ranking costs O(hospitals log hospitals)
 // and never searches. Thread-compatible; rank() is const, noexcept and allocation-free
 // once `out` has grown.
+//
+// Reading hospitals from a file (the HIFLD Hospitals layer) lives in
+// recommend/io/hifld_hospitals.hpp, which this header includes at its end so that code
+// calling load_hifld_hospitals through it keeps compiling.
 #pragma once
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -46,8 +49,6 @@
 #include "dispatchkit/graph/road_graph.hpp"
 #include "dispatchkit/graph/road_position.hpp"
 #include "dispatchkit/graph/types.hpp"
-#include "dispatchkit/io/file.hpp"
-#include "dispatchkit/io/text.hpp"
 #include "dispatchkit/recommend/concepts.hpp"
 #include "dispatchkit/recommend/eta_oracle.hpp"
 #include "dispatchkit/recommend/fleet.hpp"
@@ -184,47 +185,6 @@ struct PreArrivalNotification {
 [[nodiscard]] std::string to_string(const PreArrivalNotification& n, const HospitalRanker& ranker,
                                     const Fleet& fleet);
 
-// Which rows of a HIFLD file load_hifld_hospitals keeps.
-struct HifldLoadOptions {
-  // Skip facilities an ambulance does not take an emergency patient to, i.e. without an
-  // emergency department: TYPE PSYCHIATRIC, LONG TERM CARE and REHABILITATION (HIFLD
-  // spellings, compared case-insensitively; the bundled SF extract has 8 psychiatric
-  // rows, many of them "D/P APH" units sharing a general hospital's address, and 1 long
-  // term care). false keeps every row (an inventory, a psychiatric-transfer study).
-  bool emergency_departments_only = true;
-};
-
-// Loads hospitals from a HIFLD "Hospitals" CSV (header row with at least NAME, LATITUDE,
-// LONGITUDE; STATUS, TRAUMA, HELIPAD and TYPE used when present) and snaps each to the
-// road with `snapper` (graph/snap.hpp). HIFLD has no stroke or STEMI designations; the
-// mapping is: TRAUMA "LEVEL I"/"LEVEL II" (adult) -> trauma centre; any "PEDIATRIC"
-// trauma level or TYPE "CHILDREN" -> critical child centre. STATUS CLOSED -> kClosed
-// (kept, so a status feed can reopen it). Rows are filtered by TYPE per `options`.
-// Errors: NotFound (file), InvalidArgument "PATH:LINE: ..." for a missing column or a
-// bad coordinate; a hospital the snapper cannot place keeps an invalid position.
-template <class SnapperT>
-[[nodiscard]] absl::StatusOr<std::vector<Hospital>> load_hifld_hospitals(
-    const std::string& path, const SnapperT& snapper, HifldLoadOptions options = {});
-
-namespace detail {
-// True for a HIFLD TYPE without an emergency department (see HifldLoadOptions).
-[[nodiscard]] inline bool hifld_type_without_ed(std::string_view type) noexcept {
-  auto iequals = [](std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-      if (std::toupper(static_cast<unsigned char>(a[i])) != static_cast<unsigned char>(b[i]))
-        return false;
-    return true;
-  };
-  return iequals(type, "PSYCHIATRIC") || iequals(type, "LONG TERM CARE") ||
-         iequals(type, "REHABILITATION");
-}
-}  // namespace detail
-
-// Parses a HIFLD TRAUMA cell: "LEVEL I" -> 1, "LEVEL II ADULT, LEVEL I PEDIATRIC" -> 2
-// (the adult level), "NOT AVAILABLE" -> 0.
-[[nodiscard]] std::uint8_t parse_trauma_level(std::string_view s) noexcept;
-
 // ---------------------------------------------------------------------------------------
 // Implementation.
 
@@ -317,70 +277,7 @@ inline std::string to_string(const PreArrivalNotification& n, const HospitalRank
                       detail::mmss(n.eta_to_hospital));
 }
 
-inline std::uint8_t parse_trauma_level(std::string_view s) noexcept {
-  // The adult level comes first in HIFLD's combined cells; match longest numerals first.
-  const std::size_t at = s.find("LEVEL ");
-  if (at == std::string_view::npos) return 0;
-  std::string_view r = s.substr(at + 6);
-  if (r.starts_with("III")) return 3;
-  if (r.starts_with("II")) return 2;
-  if (r.starts_with("IV")) return 4;
-  if (r.starts_with("I")) return 1;
-  if (r.starts_with("V")) return 5;
-  return 0;
-}
-
-template <class SnapperT>
-absl::StatusOr<std::vector<Hospital>> load_hifld_hospitals(const std::string& path,
-                                                           const SnapperT& snapper,
-                                                           HifldLoadOptions options) {
-  DK_ASSIGN_OR_RETURN(const std::string text, read_file(path));
-  LineReader lines(path, text);
-  std::vector<std::string_view> fields;
-  const auto header = lines.next();
-  if (!header)
-    return absl::InvalidArgumentError(absl::StrCat(path, ": empty file, expected a HIFLD header"));
-  split_csv(*header, fields);
-  auto column = [&](std::string_view name) -> int {
-    for (std::size_t i = 0; i < fields.size(); ++i)
-      if (trim(fields[i]) == name) return static_cast<int>(i);
-    return -1;
-  };
-  const int c_name = column("NAME"), c_lat = column("LATITUDE"), c_lon = column("LONGITUDE");
-  const int c_status = column("STATUS"), c_trauma = column("TRAUMA"), c_heli = column("HELIPAD"),
-            c_type = column("TYPE");
-  if (c_name < 0 || c_lat < 0 || c_lon < 0)
-    return lines.error("header needs NAME, LATITUDE and LONGITUDE (HIFLD Hospitals layer)");
-  const int needed = std::max({c_name, c_lat, c_lon, c_status, c_trauma, c_heli, c_type});
-  std::vector<Hospital> out;
-  while (auto line = lines.next()) {
-    if (trim(*line).empty()) continue;
-    split_csv(*line, fields);
-    if (static_cast<int>(fields.size()) <= needed)
-      return lines.error(
-          absl::StrCat("expected at least ", needed + 1, " fields, found ", fields.size()));
-    auto field = [&](int c) { return c < 0 ? std::string_view() : trim(fields[c]); };
-    if (options.emergency_departments_only && detail::hifld_type_without_ed(field(c_type)))
-      continue;
-    Hospital h;
-    h.name = std::string(field(c_name));
-    if (!parse_number(field(c_lat), h.location.lat) ||
-        !parse_number(field(c_lon), h.location.lon) || !h.location.is_valid())
-      return lines.error("LATITUDE/LONGITUDE must be WGS84 degrees");
-    if (field(c_status) == "CLOSED") h.status = HospitalStatus::kClosed;
-    const std::string_view trauma = field(c_trauma);
-    h.trauma_level = parse_trauma_level(trauma);
-    const bool paediatric_only =
-        trauma.starts_with("LEVEL I PEDIATRIC") || trauma.starts_with("LEVEL II PEDIATRIC");
-    if ((h.trauma_level == 1 || h.trauma_level == 2) && !paediatric_only)
-      h.specialties |= Specialty::kTrauma;
-    if (trauma.find("PEDIATRIC") != std::string_view::npos || field(c_type) == "CHILDREN")
-      h.specialties |= Specialty::kCriticalChild;
-    h.helipad = field(c_heli) == "Y";
-    if (auto s = snapper.snap(h.location); s.ok()) h.position = s->position;
-    out.push_back(std::move(h));
-  }
-  return out;
-}
-
 DISPATCHKIT_NAMESPACE_END
+
+// The HIFLD Hospitals reader (load_hifld_hospitals, parse_trauma_level).
+#include "dispatchkit/recommend/io/hifld_hospitals.hpp"  // IWYU pragma: export

@@ -11,7 +11,7 @@
 // so this table translates. It is an assumption of the analysis, so it is data, not code:
 // documented here and in docs/replay.md, and replaceable by a CSV.
 //
-// CSV format (blank lines and '#' comments ignored; header exactly as below):
+// CSV format (blank lines and '#' comment lines ignored; a header naming these columns):
 //   original_priority,call_type,call_type_group,code,note
 //   3,Traffic Collision,*,29-D-1,emergency collision: trauma centre, lights and sirens
 // `*` matches anything (including empty). Rows are tried IN FILE ORDER and the first
@@ -34,19 +34,17 @@
 // plan table drives grades I/II with lights and sirens and III/IV normally, so the
 // priority decides the travel mode as recorded, and the call type group splits each
 // into the more and the less urgent grade.
+//
+// The CSV reading (parse, load, and the default table's text kSfCallMappingCsv) lives in
+// sim/io/call_mapping_csv.hpp, which this header includes at its end.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/str_cat.h"
 #include "dispatchkit/config.hpp"
-#include "dispatchkit/detail/status_macros.hpp"
-#include "dispatchkit/io/file.hpp"
-#include "dispatchkit/io/text.hpp"
 #include "dispatchkit/sim/recorded_calls.hpp"
 #include "dispatchkit/triage/determinant.hpp"
 
@@ -63,8 +61,9 @@ class CallMapping {
     std::uint32_t line = 0;
   };
 
-  // Parses the CSV format above. InvalidArgument naming every bad line; at least one
-  // rule required. `source` names the text in messages.
+  // Parses the CSV format above (sim/io/call_mapping_csv.hpp). InvalidArgument naming
+  // every bad line "SOURCE:LINE: ..."; at least one rule required. `source` names the text
+  // in messages.
   [[nodiscard]] static absl::StatusOr<CallMapping> parse(std::string_view csv,
                                                          std::string source = "<memory>");
   // Loads a CSV file (NotFound / DataLoss / InvalidArgument).
@@ -87,81 +86,8 @@ class CallMapping {
   std::string source_;
 };
 
-// The San Francisco default mapping as CSV (what sf_default() parses).
-inline constexpr std::string_view kSfCallMappingCsv =
-    R"csv(# San Francisco Fire Department calls for service -> dispatchkit response plan codes.
-# Documented in include/dispatchkit/sim/call_mapping.hpp and docs/replay.md.
-original_priority,call_type,call_type_group,code,note
-E,*,*,I,MPDS Echo recorded as the priority
-D,*,*,I,MPDS Delta recorded as the priority
-C,*,*,II,MPDS Charlie
-B,*,*,III,MPDS Bravo
-A,*,*,III,MPDS Alpha (all such SF calls were upgraded to code 3 later)
-3,Traffic Collision,*,29-D-1,emergency collision: trauma centre
-2,Traffic Collision,*,29-B-1,non-emergency collision: trauma centre
-3,*,Potentially Life-Threatening,I,code 3 (lights and sirens) and potentially life-threatening
-3,*,*,II,code 3 other
-2,*,Potentially Life-Threatening,III,code 2 (no lights) but potentially life-threatening
-2,*,*,IV,code 2 non-life-threatening
-1,*,*,IV,code 1
-*,*,*,II,unknown priority: conservative emergency response
-)csv";
-
 // ---------------------------------------------------------------------------------------
 // Implementation.
-
-inline absl::StatusOr<CallMapping> CallMapping::parse(std::string_view csv, std::string source) {
-  CallMapping m;
-  m.source_ = source;
-  LineReader lines(source, csv);
-  std::vector<std::string_view> f;
-  std::string errors;
-  bool header_seen = false;
-  while (std::optional<std::string_view> line = lines.next()) {
-    const std::string_view t = trim(*line);
-    if (t.empty() || t.front() == '#') continue;
-    split_csv(t, f);
-    if (!header_seen) {
-      header_seen = true;
-      if (f.size() < 4 || trim(f[0]) != "original_priority" || trim(f[1]) != "call_type" ||
-          trim(f[2]) != "call_type_group" || trim(f[3]) != "code")
-        return lines.error(
-            "expected the header original_priority,call_type,call_type_group,code,note");
-      continue;
-    }
-    if (f.size() < 4) {
-      absl::StrAppend(&errors, lines.where(), ": expected 4 or 5 fields, got ", f.size(), "\n");
-      continue;
-    }
-    absl::StatusOr<DeterminantCode> code = DeterminantCode::parse(f[3]);
-    if (!code.ok()) {
-      absl::StrAppend(&errors, lines.where(), ": ", code.status().message(), "\n");
-      continue;
-    }
-    Rule r;
-    r.original_priority = std::string(trim(f[0]));
-    r.call_type = std::string(trim(f[1]));
-    r.call_type_group = std::string(trim(f[2]));
-    r.code = *code;
-    if (f.size() > 4) r.note = std::string(trim(f[4]));
-    r.line = lines.line_number();
-    m.rules_.push_back(std::move(r));
-  }
-  if (!errors.empty()) return absl::InvalidArgumentError(errors);
-  if (m.rules_.empty())
-    return absl::InvalidArgumentError(absl::StrCat(source, ": no mapping rules"));
-  return m;
-}
-
-inline absl::StatusOr<CallMapping> CallMapping::load(const std::string& path) {
-  DK_ASSIGN_OR_RETURN(std::string text, read_file(path));
-  return parse(text, path);
-}
-
-inline const CallMapping& CallMapping::sf_default() {
-  static const CallMapping m = *parse(kSfCallMappingCsv, "sf_default");
-  return m;
-}
 
 inline const CallMapping::Rule* CallMapping::match(const RecordedCall& call) const noexcept {
   auto ok = [](const std::string& pattern, const std::string& value) {
@@ -175,3 +101,6 @@ inline const CallMapping::Rule* CallMapping::match(const RecordedCall& call) con
 }
 
 DISPATCHKIT_NAMESPACE_END
+
+// The CSV form: CallMapping::parse, CallMapping::load, sf_default()'s table.
+#include "dispatchkit/sim/io/call_mapping_csv.hpp"  // IWYU pragma: export

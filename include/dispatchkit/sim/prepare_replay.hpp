@@ -1,0 +1,306 @@
+// dispatchkit/sim/prepare_replay.hpp: from loaded files to ReplayInputs, once per study.
+//
+//   absl::StatusOr<ReplayInputs> in = prepare_replay(graph, snapper, record, stations,
+//                                                    hospitals, CallMapping::sf_default(),
+//                                                    ResponsePlanTable::default_table());
+//   ReplayInputs year = repeat_replay(*in, 52, std::chrono::days(7));   // a synthetic year
+//
+// prepare_replay snaps stations, hospitals and calls onto the road graph, maps each call to
+// a response plan (CallMapping, then ResponsePlanTable), derives the fleet from the record
+// (sim/recorded_fleet.hpp) unless one is given, fixes every call's service times (the
+// record's where it has them, else samples drawn per call and unit slot from the record's
+// own durations, so that every strategy sees the same ones) and computes the recorded KPI
+// column with the same definitions as the simulated one. Cost: two Dijkstra searches per
+// station and one per hospital (their one-to-all tables), plus a snap per call.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "dispatchkit/config.hpp"
+#include "dispatchkit/graph/road_graph.hpp"
+#include "dispatchkit/graph/snap.hpp"
+#include "dispatchkit/recommend/hospital.hpp"
+#include "dispatchkit/route/dijkstra.hpp"
+#include "dispatchkit/sim/call_mapping.hpp"
+#include "dispatchkit/sim/event_queue.hpp"
+#include "dispatchkit/sim/kpi.hpp"
+#include "dispatchkit/sim/recorded_calls.hpp"
+#include "dispatchkit/sim/recorded_fleet.hpp"
+#include "dispatchkit/sim/replay_inputs.hpp"
+#include "dispatchkit/sim/sites.hpp"
+#include "dispatchkit/triage/response_plan.hpp"
+
+DISPATCHKIT_NAMESPACE_BEGIN
+
+// Snaps sites and calls, maps calls to plans, derives the fleet (unless `fleet` is
+// given), prepares service times and the recorded KPIs. Errors: InvalidArgument when a
+// station or hospital cannot be snapped, or no call is left to replay.
+[[nodiscard]] absl::StatusOr<ReplayInputs> prepare_replay(
+    const RoadGraph& graph, const Snapper& snapper, const RecordedCalls& record,
+    std::vector<Site> stations, std::vector<Hospital> hospitals, const CallMapping& mapping,
+    const ResponsePlanTable& plans, const ReplayOptions& options = {},
+    std::optional<std::vector<ReplayUnit>> fleet = std::nullopt);
+
+// `copies` back-to-back copies of `in`, copy k shifted by k * period (calls, shifts,
+// recorded column): a synthetic longer period with the same demand pattern, e.g. 52
+// copies of a week for a year. The copies share the record's call indices.
+[[nodiscard]] ReplayInputs repeat_replay(const ReplayInputs& in, std::uint32_t copies,
+                                         SimDuration period);
+
+// ---------------------------------------------------------------------------------------
+// Implementation.
+
+inline absl::StatusOr<ReplayInputs> prepare_replay(
+    const RoadGraph& graph, const Snapper& snapper, const RecordedCalls& record,
+    std::vector<Site> stations, std::vector<Hospital> hospitals, const CallMapping& mapping,
+    const ResponsePlanTable& plans, const ReplayOptions& options,
+    std::optional<std::vector<ReplayUnit>> fleet) {
+  ReplayInputs in;
+  in.graph = &graph;
+  in.options = options;
+  in.zone = record.zone;
+  in.calls_in_record = record.calls.size();
+  in.stations = std::move(stations);
+  if (in.stations.empty()) return absl::InvalidArgumentError("replay needs at least one station");
+  if (hospitals.empty()) return absl::InvalidArgumentError("replay needs at least one hospital");
+  for (const Hospital& h : hospitals)
+    if (!h.position.valid())
+      return absl::InvalidArgumentError(absl::StrCat("hospital ", h.name, " (", h.location.lat,
+                                                     ", ", h.location.lon,
+                                                     ") is not on the road graph"));
+  SnapOptions snap_options{options.max_snap_distance};
+  for (const Site& s : in.stations) {
+    absl::StatusOr<SnapResult> p = snapper.snap(s.location, snap_options);
+    if (!p.ok())
+      return absl::InvalidArgumentError(
+          absl::StrCat("station ", s.name, ": ", p.status().message()));
+    in.station_positions.push_back(p->position);
+  }
+  {
+    HospitalOptions ho = options.hospital;
+    ho.modes = options.modes;
+    in.hospitals = std::make_shared<const HospitalRanker>(graph, std::move(hospitals), ho);
+  }
+  {
+    Dijkstra d(graph);
+    for (const RoadPosition& p : in.station_positions) {
+      in.to_station.push_back(detail::one_to_all(d, graph, p, Dijkstra::Direction::kBackward));
+      in.from_station.push_back(detail::one_to_all(d, graph, p, Dijkstra::Direction::kForward));
+    }
+  }
+  in.units = fleet ? std::move(*fleet) : derive_fleet(record, in.stations, options);
+
+  // Service-time pools from every recorded ambulance response.
+  for (const RecordedCall& c : record.calls)
+    for (const RecordedResponse& r : c.responses) {
+      if (r.kind != RecordedUnitKind::kAmbulance || !is_set(r.on_scene)) continue;
+      if (is_set(r.transporting)) {
+        in.on_scene_transport_pool.push_back(
+            static_cast<std::int32_t>(detail::secs(r.transporting) - detail::secs(r.on_scene)));
+        if (is_set(r.at_hospital) && is_set(r.available))
+          in.handover_pool.push_back(
+              static_cast<std::int32_t>(detail::secs(r.available) - detail::secs(r.at_hospital)));
+      } else if (is_set(r.available)) {
+        in.on_scene_release_pool.push_back(
+            static_cast<std::int32_t>(detail::secs(r.available) - detail::secs(r.on_scene)));
+      }
+    }
+  {
+    const double nt = static_cast<double>(in.on_scene_transport_pool.size());
+    const double nr = static_cast<double>(in.on_scene_release_pool.size());
+    in.transport_share = nt + nr > 0 ? nt / (nt + nr) : 0.0;
+    // Defaults when the record holds no sample at all (a tiny hand-made record).
+    if (in.on_scene_transport_pool.empty()) in.on_scene_transport_pool.push_back(900);
+    if (in.on_scene_release_pool.empty()) in.on_scene_release_pool.push_back(900);
+    if (in.handover_pool.empty()) in.handover_pool.push_back(1200);
+  }
+
+  const double stretch_mps = std::max(0.1, options.last_stretch_kmh / 3.6);
+  const SimRandom root(options.seed);
+  bool any = false;
+  for (std::uint32_t i = 0; i < record.calls.size(); ++i) {
+    const RecordedCall& c = record.calls[i];
+    auto skip = [&](SkipReason r) { ++in.skipped[static_cast<std::size_t>(r)]; };
+    if (!is_set(c.received)) {
+      skip(SkipReason::kNoReceivedTime);
+      continue;
+    }
+    if (!c.any_ambulance()) {
+      skip(SkipReason::kNoAmbulance);
+      continue;
+    }
+    // Ambulance responses that reached the scene, in order of arrival.
+    std::vector<const RecordedResponse*> arrived;
+    for (const RecordedResponse& r : c.responses)
+      if (r.kind == RecordedUnitKind::kAmbulance && is_set(r.on_scene)) arrived.push_back(&r);
+    if (arrived.empty()) {
+      skip(SkipReason::kAmbulanceNeverOnScene);
+      continue;
+    }
+    std::stable_sort(arrived.begin(), arrived.end(),
+                     [](auto* a, auto* b) { return a->on_scene < b->on_scene; });
+    const ResponsePlan* plan = plans.lookup(mapping.code_for(c));
+    if (plan == nullptr || !plan->sends_units()) {
+      skip(SkipReason::kNoUnitsInPlan);
+      continue;
+    }
+    absl::StatusOr<SnapResult> snapped = snapper.snap(c.location, snap_options);
+    if (!snapped.ok()) {
+      skip(SkipReason::kNotOnRoad);
+      continue;
+    }
+    ReplayCall rc;
+    rc.recorded = i;
+    rc.received = c.received;
+    rc.entered = is_set(c.entered) && c.entered >= c.received ? c.entered : c.received;
+    const SimTime first = c.first_dispatch();
+    std::int64_t decision = 0;
+    if (is_set(first) && first >= rc.entered)
+      decision = std::min<std::int64_t>(detail::secs(first) - detail::secs(rc.entered),
+                                        options.max_decision_delay_s);
+    rc.ready = rc.entered + SimDuration(decision);
+    rc.location = c.location;
+    rc.position = snapped->position;
+    rc.last_stretch_s =
+        static_cast<std::int32_t>(std::lround(snapped->distance.value() / stretch_mps));
+    rc.plan = plan;
+    rc.grade = plan->grade;
+    rc.mode = plan->travel_mode;
+    rc.destination = plan->destination;
+    rc.urgent_transport = c.disposition == "Code 3 Transport";
+    rc.target_s =
+        static_cast<std::int32_t>(options.targets.response(options.area, rc.grade).count());
+    rc.ambulances =
+        static_cast<std::uint8_t>(std::min<std::size_t>(arrived.size(), kMaxUnitsPerCall));
+    SimRandom rng = root.fork(i);
+    for (std::size_t k = 0; k < kMaxUnitsPerCall; ++k) {
+      ServiceTimes& s = rc.service[k];
+      const RecordedResponse* r = k < arrived.size() ? arrived[k] : nullptr;
+      // Draw every sample even when the record has the value, so the stream per slot is
+      // the same whatever the record holds (adding a stamp never shifts other samples).
+      const bool t = rng.uniform01() < in.transport_share;
+      const std::int32_t ons_t = rng.pick<std::int32_t>(in.on_scene_transport_pool);
+      const std::int32_t ons_r = rng.pick<std::int32_t>(in.on_scene_release_pool);
+      const std::int32_t hand = rng.pick<std::int32_t>(in.handover_pool);
+      s.transports = t;
+      s.on_scene_s = t ? ons_t : ons_r;
+      s.handover_s = hand;
+      if (r != nullptr) {
+        s.transports = is_set(r->transporting);
+        if (s.transports) {
+          s.on_scene_s =
+              static_cast<std::int32_t>(detail::secs(r->transporting) - detail::secs(r->on_scene));
+          if (is_set(r->at_hospital) && is_set(r->available))
+            s.handover_s = static_cast<std::int32_t>(detail::secs(r->available) -
+                                                     detail::secs(r->at_hospital));
+          s.from_record = true;
+        } else if (is_set(r->available)) {
+          s.on_scene_s =
+              static_cast<std::int32_t>(detail::secs(r->available) - detail::secs(r->on_scene));
+          s.from_record = true;
+        } else {
+          s.on_scene_s = ons_r;
+        }
+      }
+    }
+    rc.recorded_first_dispatch = c.first_ambulance_dispatch();
+    rc.recorded_first_on_scene = arrived.front()->on_scene;
+    if (!any || rc.received < in.begin) in.begin = rc.received;
+    if (!any || rc.received > in.end) in.end = rc.received;
+    for (const RecordedResponse* r : arrived)
+      if (is_set(r->available) && r->available > in.end) in.end = r->available;
+    any = true;
+    in.calls.push_back(rc);
+  }
+  if (in.calls.empty())
+    return absl::InvalidArgumentError(absl::StrCat(record.report.path, ": no call left to replay (",
+                                                   in.skipped_total(), " skipped)"));
+  std::stable_sort(in.calls.begin(), in.calls.end(), [](const ReplayCall& a, const ReplayCall& b) {
+    if (a.ready != b.ready) return a.ready < b.ready;
+    if (a.received != b.received) return a.received < b.received;
+    return a.recorded < b.recorded;
+  });
+
+  // The recorded column: same calls, same definitions.
+  for (std::uint32_t i = 0; i < in.calls.size(); ++i) {
+    const ReplayCall& rc = in.calls[i];
+    CallOutcome o;
+    o.call = i;
+    o.grade = rc.grade;
+    o.location = rc.location;
+    o.received = rc.received;
+    o.ready = rc.ready;  // wait = time beyond the (capped) decision time, as simulated
+    o.first_dispatch = rc.recorded_first_dispatch;
+    o.first_on_scene = rc.recorded_first_on_scene;
+    o.target_s = rc.target_s;
+    in.recorded_outcomes.push_back(o);
+  }
+  {
+    std::vector<std::uint8_t> in_fleet(record.unit_names.size(), 0);
+    for (const ReplayUnit& u : in.units)
+      for (std::uint32_t k = 0; k < record.unit_names.size(); ++k)
+        if (record.unit_names[k] == u.call_sign) in_fleet[k] = 1;
+    double busy = 0.0;
+    for (const RecordedCall& c : record.calls)
+      for (const RecordedResponse& r : c.responses)
+        if (in_fleet[r.unit] && is_set(r.dispatched) && is_set(r.available) &&
+            r.dispatched >= in.begin && r.dispatched <= in.end)
+          busy += static_cast<double>(detail::secs(r.available) - detail::secs(r.dispatched));
+    in.recorded_usage = UnitUsage{busy, in.on_duty_seconds()};
+  }
+  in.recorded_kpis = compute_kpis(in.recorded_outcomes, in.recorded_usage);
+  return in;
+}
+
+inline ReplayInputs repeat_replay(const ReplayInputs& in, std::uint32_t copies,
+                                  SimDuration period) {
+  ReplayInputs out = in;
+  out.calls.clear();
+  out.recorded_outcomes.clear();
+  for (ReplayUnit& u : out.units) u.on_duty.clear();
+  for (std::uint32_t k = 0; k < copies; ++k) {
+    const SimDuration shift = period * k;
+    auto moved = [&](SimTime t) { return is_set(t) ? t + shift : t; };
+    for (ReplayCall c : in.calls) {
+      c.received = moved(c.received);
+      c.entered = moved(c.entered);
+      c.ready = moved(c.ready);
+      c.recorded_first_dispatch = moved(c.recorded_first_dispatch);
+      c.recorded_first_on_scene = moved(c.recorded_first_on_scene);
+      out.calls.push_back(c);
+    }
+    for (CallOutcome o : in.recorded_outcomes) {
+      o.call += k * static_cast<std::uint32_t>(in.calls.size());
+      o.received = moved(o.received);
+      o.ready = moved(o.ready);
+      o.first_dispatch = moved(o.first_dispatch);
+      o.first_on_scene = moved(o.first_on_scene);
+      out.recorded_outcomes.push_back(o);
+    }
+    for (std::size_t u = 0; u < in.units.size(); ++u)
+      for (const auto& [a, b] : in.units[u].on_duty) {
+        auto& d = out.units[u].on_duty;
+        // Merge a shift that runs on into the next copy's first one.
+        if (!d.empty() && d.back().second >= a + shift)
+          d.back().second = std::max(d.back().second, b + shift);
+        else
+          d.emplace_back(a + shift, b + shift);
+      }
+  }
+  out.end = in.end + period * (copies == 0 ? 0 : copies - 1);
+  out.recorded_usage.busy_seconds *= copies;
+  out.recorded_usage.on_duty_seconds = out.on_duty_seconds();
+  out.recorded_kpis = compute_kpis(out.recorded_outcomes, out.recorded_usage);
+  return out;
+}
+DISPATCHKIT_NAMESPACE_END

@@ -1,0 +1,454 @@
+// dispatchkit/sim/replay_engine.hpp: the discrete-event replay of one strategy.
+//
+//   DijkstraOracle oracle(*inputs.graph);     // or ChOracle on a contraction hierarchy
+//   ClosestIdle strategy;                     // any UnitRecommender
+//   ReplayResult r = run_replay(inputs, strategy, oracle,
+//                               [](std::size_t done, std::size_t total) { /* progress */ });
+//
+// run_replay walks the calls of ReplayInputs (sim/replay_inputs.hpp) in time order through
+// an EventQueue: a call becomes ready, the strategy proposes units, the engine sends the
+// first candidate (as many as the record had ambulances on scene) or puts the call in a
+// TriageQueue until a unit frees up; each unit then goes en route, on scene, transporting,
+// at hospital, returning and home through Fleet's validated transitions. The model and
+// its approximations are described in sim/replay.hpp and docs/replay.md.
+//
+// Deterministic: no wall clock, events tie-break by sequence number, samples were fixed
+// when the inputs were prepared. A run allocates freely (outcomes, event queue); the
+// inputs are only read, so runs of several strategies may proceed in parallel threads,
+// each with its own strategy and oracle.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <new>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "dispatchkit/config.hpp"
+#include "dispatchkit/graph/road_graph.hpp"
+#include "dispatchkit/graph/road_position.hpp"
+#include "dispatchkit/recommend/concepts.hpp"
+#include "dispatchkit/recommend/eta_oracle.hpp"
+#include "dispatchkit/recommend/fleet.hpp"
+#include "dispatchkit/recommend/hospital.hpp"
+#include "dispatchkit/sim/event_queue.hpp"
+#include "dispatchkit/sim/kpi.hpp"
+#include "dispatchkit/sim/replay_inputs.hpp"
+#include "dispatchkit/sim/replay_result.hpp"
+#include "dispatchkit/triage/call.hpp"
+#include "dispatchkit/triage/triage_queue.hpp"
+
+DISPATCHKIT_NAMESPACE_BEGIN
+
+// Progress: called with (calls ready so far, total calls) every few hundred calls.
+using ReplayProgress = std::function<void(std::size_t, std::size_t)>;
+
+// Replays `in` with `strategy`. `oracle` gives unit -> incident road times (any
+// TravelTimeOracle built on in.graph; DijkstraOracle or ChOracle). Deterministic.
+template <class Recommender, TravelTimeOracle Oracle>
+[[nodiscard]] ReplayResult run_replay(const ReplayInputs& in, Recommender& strategy, Oracle& oracle,
+                                      const ReplayProgress& progress = {});
+
+// ---------------------------------------------------------------------------------------
+// Implementation.
+
+namespace detail {
+
+// The discrete-event engine of run_replay (one per run; not reusable).
+template <class Recommender, class Oracle>
+class ReplayEngine {
+ public:
+  ReplayEngine(const ReplayInputs& in, Recommender& strategy, Oracle& oracle)
+      : in_(in), g_(*in.graph), strategy_(strategy), oracle_(oracle), fleet_(in.options.fleet) {}
+
+  ReplayResult run(const ReplayProgress& progress) {
+    ReplayResult res;
+    res.strategy = std::string(Recommender::kName);
+    setup();
+    const std::size_t n = in_.calls.size();
+    for (std::uint32_t i = 0; i < n; ++i) events_.schedule(in_.calls[i].ready, {kCallReady, i, 0});
+    std::size_t ready_seen = 0;
+    while (!events_.empty()) {
+      const auto e = events_.pop();
+      ++res.events;
+      now_ = e.time;
+      handle(e.event, res, ready_seen);
+      if (progress && e.event.kind == kCallReady && (ready_seen % 256 == 0 || ready_seen == n))
+        progress(ready_seen, n);
+    }
+    res.outcomes = std::move(outcomes_);
+    res.usage = UnitUsage{busy_s_, in_.on_duty_seconds()};
+    res.kpis = compute_kpis(res.outcomes, res.usage);
+    return res;
+  }
+
+ private:
+  enum Kind : std::uint8_t {
+    kCallReady,
+    kShiftStart,
+    kShiftEnd,
+    kArriveScene,
+    kLeaveScene,
+    kArriveHospital,
+    kHandoverDone,
+    kArriveStation,
+  };
+  struct Event {
+    Kind kind;
+    std::uint32_t id;     // call or unit
+    std::uint32_t epoch;  // unit epoch when scheduled (stale events are ignored)
+  };
+  struct UnitState {
+    std::uint32_t epoch = 0;
+    std::uint32_t call = UINT32_MAX;
+    std::uint32_t slot = 0;
+    std::uint32_t hospital = 0;
+    SimTime busy_since{};
+    bool off_duty_pending = false;
+    // Drive home, for locating a returning unit.
+    RoadPosition return_from;
+    SimTime return_start{};
+  };
+  struct CallProgress {
+    std::uint8_t remaining = 0;  // units still to send
+    std::uint8_t slots_used = 0;
+    bool waiting = false;
+  };
+
+  void setup() {
+    units_.resize(in_.units.size());
+    calls_.resize(in_.calls.size());
+    outcomes_.resize(in_.calls.size());
+    for (std::uint32_t i = 0; i < in_.calls.size(); ++i) {
+      const ReplayCall& c = in_.calls[i];
+      calls_[i].remaining = c.ambulances;
+      CallOutcome& o = outcomes_[i];
+      o.call = i;
+      o.grade = c.grade;
+      o.location = c.location;
+      o.received = c.received;
+      o.ready = c.ready;
+      o.target_s = c.target_s;
+    }
+    const bool shifts = in_.options.shifts != ShiftModel::kAlwaysOnDuty;
+    for (std::uint32_t u = 0; u < in_.units.size(); ++u) {
+      const ReplayUnit& ru = in_.units[u];
+      UnitSpec spec;
+      spec.call_sign = ru.call_sign;
+      spec.home_station = ru.station;
+      spec.capabilities = ru.capabilities;
+      spec.position = in_.station_positions[ru.station];
+      const bool scheduled = shifts && !ru.on_duty.empty();
+      spec.status = scheduled ? UnitStatus::kOutOfService : UnitStatus::kAvailableAtStation;
+      (void)fleet_.add_unit(std::move(spec));  // call signs are unique by construction
+      if (scheduled)
+        for (const auto& [a, b] : ru.on_duty) {
+          events_.schedule(a, {kShiftStart, u, 0});
+          events_.schedule(b, {kShiftEnd, u, 0});
+        }
+    }
+  }
+
+  static IncidentId incident_of(std::uint32_t call) noexcept { return IncidentId(call + 1u); }
+
+  void handle(const Event& e, ReplayResult& res, std::size_t& ready_seen) {
+    switch (e.kind) {
+      case kCallReady: {
+        ++ready_seen;
+        CallProgress& cs = calls_[e.id];
+        if (!dispatch_units(e.id, res) && cs.remaining > 0) {
+          ++res.calls_queued;
+          enqueue(e.id);
+        }
+        return;
+      }
+      case kShiftStart: {
+        const UnitId id(e.id);
+        UnitState& us = units_[e.id];
+        us.off_duty_pending = false;
+        const Unit& u = fleet_.unit(id);
+        (void)fleet_.set_shift_end(id, shift_end_after(e.id, now_));
+        if (u.status() == UnitStatus::kOutOfService) {
+          (void)fleet_.set_status(id, UnitStatus::kAvailableAtStation);
+          (void)fleet_.report_position(id, in_.station_positions[in_.units[e.id].station]);
+          serve_waiting(res);
+        }
+        return;
+      }
+      case kShiftEnd: {
+        const UnitId id(e.id);
+        const UnitStatus s = fleet_.unit(id).status();
+        if (s == UnitStatus::kAvailableAtStation || s == UnitStatus::kAvailableMobile) {
+          (void)fleet_.set_status(id, UnitStatus::kOutOfService);
+        } else if (s != UnitStatus::kOutOfService) {
+          units_[e.id].off_duty_pending = true;  // finishes its call (or drive home) first
+        }
+        return;
+      }
+      default:
+        break;
+    }
+    UnitState& us = units_[e.id];
+    if (e.epoch != us.epoch) return;  // the unit was diverted since
+    const UnitId id(e.id);
+    switch (e.kind) {
+      case kArriveScene: {
+        (void)fleet_.set_status(id, UnitStatus::kOnScene);
+        (void)fleet_.report_position(id, in_.calls[us.call].position);
+        CallOutcome& o = outcomes_[us.call];
+        if (!is_set(o.first_on_scene)) o.first_on_scene = now_;
+        events_.schedule(now_ + SimDuration(service(us).on_scene_s), {kLeaveScene, e.id, us.epoch});
+        return;
+      }
+      case kLeaveScene: {
+        const ReplayCall& c = in_.calls[us.call];
+        if (!service(us).transports) {
+          start_return(e.id, c.position, res);
+          return;
+        }
+        ++res.transports;
+        const TravelMode mode =
+            c.urgent_transport ? TravelMode::kLightsAndSirens : TravelMode::kNormal;
+        in_.hospitals->rank(c.position, c.destination, mode, choices_);
+        if (choices_.empty()) {  // no hospital reachable: the crew clears on scene
+          --res.transports;
+          start_return(e.id, c.position, res);
+          return;
+        }
+        us.hospital = choices_.front().hospital.value();
+        (void)fleet_.set_status(id, UnitStatus::kTransporting);
+        const std::int64_t drive = ceil_seconds(choices_.front().eta.count());
+        events_.schedule(now_ + SimDuration(drive), {kArriveHospital, e.id, us.epoch});
+        return;
+      }
+      case kArriveHospital: {
+        (void)fleet_.set_status(id, UnitStatus::kAtHospital);
+        (void)fleet_.report_position(id, in_.hospitals->hospital(HospitalId(us.hospital)).position);
+        events_.schedule(now_ + SimDuration(service(us).handover_s),
+                         {kHandoverDone, e.id, us.epoch});
+        return;
+      }
+      case kHandoverDone:
+        start_return(e.id, in_.hospitals->hospital(HospitalId(us.hospital)).position, res);
+        return;
+      case kArriveStation: {
+        (void)fleet_.report_position(id, in_.station_positions[in_.units[e.id].station]);
+        (void)fleet_.set_status(
+            id, us.off_duty_pending ? UnitStatus::kOutOfService : UnitStatus::kAvailableAtStation);
+        us.off_duty_pending = false;
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  const ServiceTimes& service(const UnitState& us) const noexcept {
+    return in_.calls[us.call].service[std::min<std::size_t>(us.slot, kMaxUnitsPerCall - 1)];
+  }
+
+  SimTime shift_end_after(std::uint32_t unit, SimTime t) const noexcept {
+    for (const auto& [a, b] : in_.units[unit].on_duty)
+      if (a <= t && t < b) return b;
+    return SimTime::max();
+  }
+
+  // The unit is free again: busy time ends, it drives home (dispatchable on the way).
+  void start_return(std::uint32_t u, const RoadPosition& from, ReplayResult& res) {
+    UnitState& us = units_[u];
+    const UnitId id(u);
+    busy_s_ += static_cast<double>(secs(now_) - secs(us.busy_since));
+    us.call = UINT32_MAX;
+    (void)fleet_.report_position(id, from);
+    (void)fleet_.set_status(id, UnitStatus::kReturning);
+    us.return_from = from;
+    us.return_start = now_;
+    const std::uint32_t st = in_.units[u].station;
+    const Weight w = weight_in_mode(table_time_from(in_.to_station[st], g_, from),
+                                    TravelMode::kNormal, in_.options.modes);
+    const std::int64_t drive = w == kInfWeight ? 0 : ceil_seconds(w);
+    events_.schedule(now_ + SimDuration(drive), {kArriveStation, u, us.epoch});
+    if (us.off_duty_pending) return;  // heading home to go off duty: not dispatchable
+    serve_waiting(res);
+  }
+
+  // Where a returning unit is now: walk its shortest path home (the station's reverse
+  // tree) for the time elapsed; the last intersection passed.
+  void locate_returning_units() {
+    for (std::uint32_t u = 0; u < units_.size(); ++u) {
+      const Unit& unit = fleet_.unit(UnitId(u));
+      if (unit.status() != UnitStatus::kReturning) continue;
+      const UnitState& us = units_[u];
+      const std::vector<Weight>& tree = in_.to_station[in_.units[u].station];
+      // Elapsed driving in the lights-and-sirens metric (returns drive normally).
+      std::int64_t elapsed_s = secs(now_) - secs(us.return_start);
+      const std::int64_t step = in_.options.avl_step.count();
+      if (step > 0) elapsed_s -= elapsed_s % step;
+      const double elapsed_ds =
+          static_cast<double>(elapsed_s) * 10.0 / in_.options.modes.normal_factor;
+      const SeedPair seeds = source_seeds(g_, g_.weights(), us.return_from);
+      Weight best = kInfWeight;
+      SearchSeed start{};
+      for (const SearchSeed& s : seeds.view())
+        if (add_weights(s.offset, tree[s.node.value()]) < best)
+          best = add_weights(s.offset, tree[s.node.value()]), start = s;
+      if (best == kInfWeight || elapsed_ds < start.offset) continue;
+      double left = elapsed_ds - start.offset;
+      NodeId v = start.node;
+      for (std::uint32_t steps = 0; steps < g_.node_count(); ++steps) {
+        bool moved = false;
+        for (ArcId a : g_.out_arcs(v)) {
+          const NodeId w = g_.head(a);
+          const Weight wa = g_.weights()[a.value()];
+          if (tree[w.value()] != kInfWeight &&
+              add_weights(wa, tree[w.value()]) == tree[v.value()] &&
+              tree[w.value()] < tree[v.value()]) {
+            if (static_cast<double>(wa) > left) break;
+            left -= wa;
+            v = w;
+            moved = true;
+            break;
+          }
+        }
+        if (!moved) break;
+      }
+      (void)fleet_.report_position(UnitId(u), RoadPosition::at_node(v));
+    }
+  }
+
+  // Sends units to call `c` until it has all it needs or no suitable unit is left.
+  // Returns true when the call needs nothing more.
+  bool dispatch_units(std::uint32_t c, ReplayResult& res) {
+    CallProgress& cs = calls_[c];
+    const ReplayCall& call = in_.calls[c];
+    bool located = false;
+    while (cs.remaining > 0) {
+      if (!located) {
+        locate_returning_units();
+        located = true;
+      }
+      Incident incident = Incident::from_plan(incident_of(c), call.position, now_, *call.plan,
+                                              Deciseconds::from_seconds(call.target_s));
+      strategy_.recommend(incident, fleet_, oracle_, rec_);
+      // A recommendation fails only when memory runs out; the replay, which allocates
+      // freely, reports that the way its own allocations do.
+      if (!rec_.status.ok()) throw std::bad_alloc();
+      if (rec_.candidates.empty()) return false;
+      const Candidate& best = rec_.candidates.front();
+      const std::uint32_t u = best.unit.value();
+      UnitState& us = units_[u];
+      const UnitStatus before = fleet_.unit(best.unit).status();
+      if (best.preempts && is_divertible(before) && us.call != UINT32_MAX) {
+        // Diverted from a less urgent call: that call needs a unit again.
+        const std::uint32_t old = us.call;
+        ++calls_[old].remaining;
+        ++res.preemptions;
+        enqueue(old);
+      } else if (!is_available(before)) {
+        return false;  // a strategy must not offer busy units; stop rather than loop
+      }
+      if (before == UnitStatus::kReturning || before == UnitStatus::kAvailableAtStation ||
+          before == UnitStatus::kAvailableMobile)
+        us.busy_since = now_;
+      if (!fleet_.dispatch(best.unit, incident.id, call.grade).ok()) return false;
+      (void)fleet_.set_status(best.unit, UnitStatus::kEnRoute);
+      ++us.epoch;  // invalidates the unit's pending drive-home or old-call events
+      us.call = c;
+      us.slot = cs.slots_used < kMaxUnitsPerCall ? cs.slots_used : kMaxUnitsPerCall - 1;
+      ++cs.slots_used;
+      --cs.remaining;
+      ++res.dispatches;
+      CallOutcome& o = outcomes_[c];
+      if (!is_set(o.first_dispatch)) o.first_dispatch = now_;
+      const std::int64_t drive = ceil_seconds(best.eta.count()) + call.last_stretch_s;
+      events_.schedule(now_ + SimDuration(drive), {kArriveScene, u, us.epoch});
+    }
+    return true;
+  }
+
+  static CallId call_id_of(std::uint32_t c) noexcept { return CallId(std::uint64_t{c} + 1); }
+
+  // Puts call `c` in the waiting line (TriageQueue: grade, allowed wait, ageing). The
+  // line only orders calls: duplicates were settled by the call-takers of the record,
+  // so the duplicate check is off (no location given, DuplicatePolicy::kIgnore).
+  void enqueue(std::uint32_t c) {
+    if (calls_[c].waiting) return;
+    calls_[c].waiting = true;
+    const ReplayCall& rc = in_.calls[c];
+    TriageCall t;
+    t.id = call_id_of(c);
+    t.grade = rc.grade;
+    t.code = DeterminantCode::grade(rc.grade);
+    t.area = in_.options.area;
+    t.clocks.received = rc.received;
+    if (waiting_.full()) waiting_.reserve(2 * waiting_.capacity());  // a full queue refuses
+    (void)waiting_.push(t, DuplicatePolicy::kIgnore);
+  }
+
+  void leave_queue(std::uint32_t c) {
+    calls_[c].waiting = false;
+    (void)waiting_.dispatch(call_id_of(c), now_);
+    (void)waiting_.close(call_id_of(c));
+  }
+
+  // A unit became available: serve waiting calls in the queue's order. When the call at
+  // the head finds no suitable unit (it needs ALS and only a BLS unit is free), the
+  // others are tried in the queue's order, as a dispatcher would.
+  void serve_waiting(ReplayResult& res) {
+    while (!waiting_.empty()) {
+      const TriageCall* head = waiting_.peek(now_);
+      const auto c = static_cast<std::uint32_t>(head->id.value() - 1);
+      if (dispatch_units(c, res)) {
+        leave_queue(c);
+        continue;
+      }
+      order_.clear();
+      waiting_.for_each_call([&](const TriageCall& t, CallState state) {
+        if (state != CallState::kWaiting || t.id == head->id) return;
+        order_.push_back({{static_cast<int>(waiting_.effective_grade(t, now_)),
+                           waiting_.deadline(t), t.id.value()},
+                          static_cast<std::uint32_t>(t.id.value() - 1)});
+      });
+      std::sort(order_.begin(), order_.end());
+      bool served = false;
+      for (const auto& [key, x] : order_)
+        if (dispatch_units(x, res)) {
+          leave_queue(x);
+          served = true;
+          break;
+        }
+      if (!served) return;
+    }
+  }
+
+  const ReplayInputs& in_;
+  const RoadGraph& g_;
+  Recommender& strategy_;
+  Oracle& oracle_;
+  Fleet fleet_;
+  EventQueue<Event> events_;
+  Recommendation rec_;
+  std::vector<UnitState> units_;
+  std::vector<CallProgress> calls_;
+  std::vector<CallOutcome> outcomes_;
+  TriageQueue waiting_;
+  std::vector<HospitalChoice> choices_;
+  std::vector<std::pair<std::tuple<int, SimTime, std::uint64_t>, std::uint32_t>> order_;
+  SimTime now_{};
+  double busy_s_ = 0.0;
+};
+
+}  // namespace detail
+
+template <class Recommender, TravelTimeOracle Oracle>
+ReplayResult run_replay(const ReplayInputs& in, Recommender& strategy, Oracle& oracle,
+                        const ReplayProgress& progress) {
+  detail::ReplayEngine<Recommender, Oracle> engine(in, strategy, oracle);
+  return engine.run(progress);
+}
+
+DISPATCHKIT_NAMESPACE_END

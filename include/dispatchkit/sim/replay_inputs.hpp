@@ -1,0 +1,256 @@
+// dispatchkit/sim/replay_inputs.hpp: what a replay runs on, prepared once and shared.
+//
+//   ReplayOptions options;                        // seed, last stretch, shifts, targets, ...
+//   options.shifts = ShiftModel::kRecordedActivity;
+//   absl::StatusOr<ReplayInputs> in = prepare_replay(graph, snapper, record, stations,
+//                                                    hospitals, CallMapping::sf_default(),
+//                                                    ResponsePlanTable::default_table(),
+//                                                    options);     // sim/prepare_replay.hpp
+//   in->calls.size();                             // calls replayed, in order of readiness
+//   in->skipped[static_cast<std::size_t>(SkipReason::kNotOnRoad)];   // and why others not
+//   in->units.front().on_duty;                    // when the unit is staffed
+//   in->recorded_kpis.overall.response.median_s;  // what really happened
+//
+// The types here are plain data: ReplayOptions (the knobs of one replay), ReplayUnit (a
+// unit of the replayed fleet, from the record or a fleet file), ReplayCall (one recorded
+// call made ready for the engine: plan, snapped position, service times per unit slot)
+// and ReplayInputs, which holds them together with the per-station travel-time tables
+// and the recorded KPI column. ReplayInputs is immutable once prepared: every strategy run
+// (sim/replay_engine.hpp) reads the same one, from as many threads as it likes.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "dispatchkit/config.hpp"
+#include "dispatchkit/ems/vocabulary.hpp"
+#include "dispatchkit/graph/road_graph.hpp"
+#include "dispatchkit/graph/road_position.hpp"
+#include "dispatchkit/graph/types.hpp"
+#include "dispatchkit/recommend/eta_oracle.hpp"
+#include "dispatchkit/recommend/fleet.hpp"
+#include "dispatchkit/recommend/hospital.hpp"
+#include "dispatchkit/route/dijkstra.hpp"
+#include "dispatchkit/sim/kpi.hpp"
+#include "dispatchkit/sim/local_time.hpp"
+#include "dispatchkit/sim/sites.hpp"
+#include "dispatchkit/triage/response_plan.hpp"
+#include "dispatchkit/triage/service_targets.hpp"
+#include "dispatchkit/triage/time.hpp"
+
+DISPATCHKIT_NAMESPACE_BEGIN
+
+// How the replay infers when each recorded unit was staffed. The export has no roster, so
+// this is an assumption, and a strong one: more units on duty means shorter drives. The
+// two recorded models bracket the truth and are worth running both.
+enum class ShiftModel : std::uint8_t {
+  kAlwaysOnDuty = 0,  // every unit, the whole replay (an upper bound on staffing)
+  kRecordedBlocks,    // on duty for every 12-hour block (08-20, 20-08 local) with a
+                      // dispatch of the unit: generous (idle blocks' ends count)
+  kRecordedActivity,  // on duty from its first dispatch to its last "available" in each
+                      // block: tight (no idle time before the first or after the last job)
+};
+[[nodiscard]] constexpr std::string_view to_string(ShiftModel m) noexcept {
+  constexpr std::string_view kNames[] = {"always", "blocks", "activity"};
+  return kNames[static_cast<unsigned>(m) % 3];
+}
+[[nodiscard]] constexpr std::optional<ShiftModel> parse_shift_model(std::string_view s) noexcept {
+  for (unsigned i = 0; i < 3; ++i)
+    if (to_string(static_cast<ShiftModel>(i)) == s) return static_cast<ShiftModel>(i);
+  return std::nullopt;
+}
+
+struct ReplayOptions {
+  std::uint64_t seed = 1;
+  // Speed over the last stretch, from the street the call snapped to to the caller's
+  // recorded location (the bundled SF network has main roads only: a median 100 m).
+  double last_stretch_kmh = 10.0;
+  // Recorded decision time (first dispatch - CAD entry) kept up to this; beyond it the
+  // record shows queueing, which the replay simulates itself.
+  std::int32_t max_decision_delay_s = 60;
+  // Response-time targets (late_fraction, CoverageAware's "in time"): triage's service
+  // targets for `area` (urban: 8 min for grades I/II, 15 for III, 30 for IV). The same
+  // targets order the waiting calls (TriageQueue: allowed wait and ageing).
+  ServiceTargets targets = ServiceTargets::defaults();
+  AreaClass area = AreaClass::kUrban;
+  // Hospital choice (recommend/hospital.hpp): specialty-centre bypass limit.
+  HospitalOptions hospital;
+  // When the record's units are on duty (see ShiftModel). Ignored for a fleet file's
+  // units, which are always on duty.
+  ShiftModel shifts = ShiftModel::kRecordedBlocks;
+  std::int32_t shift_block_hours = 12;
+  std::int32_t shift_first_block_local_hour = 8;
+  // Calls snapped farther than this from a street are skipped (not_on_road).
+  Meters max_snap_distance{1000.0};
+  // A unit driving home is located along its route in steps of this much driving (like
+  // an AVL feed reporting once a minute). Each move makes position-dependent strategies
+  // redo work (CoverageAware recomputes the unit's coverage), so a finer step costs time
+  // for little change in where the unit is; 0 = every decision sees the exact position.
+  SimDuration avl_step = std::chrono::seconds(60);
+  FleetOptions fleet;       // turnout times
+  TravelModeOptions modes;  // normal-driving factor for transports and returns
+};
+
+// Why a recorded call was not replayed.
+enum class SkipReason : std::uint8_t {
+  kNoAmbulance = 0,        // no ambulance in the record (fire and alarm calls)
+  kAmbulanceNeverOnScene,  // ambulances sent but none arrived (cancelled, gone on arrival)
+  kNotOnRoad,              // location too far from every street
+  kNoUnitsInPlan,          // the mapped response plan sends no unit (Omega)
+  kNoReceivedTime,         // defensive: loader guarantees a received time
+};
+inline constexpr std::size_t kSkipReasonCount = 5;
+[[nodiscard]] constexpr std::string_view to_string(SkipReason r) noexcept {
+  constexpr std::string_view kNames[kSkipReasonCount] = {"no_ambulance_in_record",
+                                                         "ambulance_never_on_scene", "not_on_road",
+                                                         "no_units_in_plan", "no_received_time"};
+  return kNames[static_cast<std::size_t>(r)];
+}
+
+// A unit of the replayed fleet.
+struct ReplayUnit {
+  std::string call_sign;
+  std::uint32_t station = 0;  // index into ReplayInputs::stations
+  CapabilitySet capabilities;
+  std::vector<std::pair<SimTime, SimTime>> on_duty;  // sorted, disjoint; empty = always
+};
+
+// Service times of one unit slot of a call (slot k = the k-th ambulance sent).
+struct ServiceTimes {
+  std::int32_t on_scene_s = 0;
+  std::int32_t handover_s = 0;
+  bool transports = false;
+  bool from_record = false;  // false: sampled
+};
+
+inline constexpr std::size_t kMaxUnitsPerCall = 4;
+
+// One call prepared for replay.
+struct ReplayCall {
+  std::uint32_t recorded = 0;  // index into RecordedCalls::calls
+  SimTime received{};
+  SimTime entered{};
+  SimTime ready{};
+  LatLon location;
+  RoadPosition position;
+  std::int32_t last_stretch_s = 0;
+  const ResponsePlan* plan = nullptr;
+  PriorityGrade grade = PriorityGrade::kII;
+  TravelMode mode = TravelMode::kLightsAndSirens;
+  Specialty destination = Specialty::kNone;
+  bool urgent_transport = false;  // recorded "Code 3 Transport": transport with lights
+  std::int32_t target_s = 480;
+  std::uint8_t ambulances = 1;
+  std::array<ServiceTimes, kMaxUnitsPerCall> service{};
+  // From the record, for the recorded KPI column.
+  SimTime recorded_first_dispatch = kNoTime;
+  SimTime recorded_first_on_scene = kNoTime;
+};
+
+// Everything a replay needs, prepared once and shared (read-only) by every strategy run.
+struct ReplayInputs {
+  const RoadGraph* graph = nullptr;
+  std::vector<Site> stations;
+  std::vector<RoadPosition> station_positions;
+  // Hospital choice and times to hospitals; shared, immutable.
+  std::shared_ptr<const HospitalRanker> hospitals;
+  std::vector<ReplayUnit> units;
+  std::vector<ReplayCall> calls;  // sorted by ready time, then received, then recorded index
+  std::array<std::uint64_t, kSkipReasonCount> skipped{};
+  std::uint64_t calls_in_record = 0;
+  // The period observed: first call received to the later of the last call received and
+  // the last recorded "available" of a replayed call (utilisation's denominator).
+  SimTime begin{};
+  SimTime end{};
+  TimeZoneRule zone;
+  ReplayOptions options;
+  // Per-station one-to-all tables in the lights-and-sirens metric (deciseconds):
+  // to_station[s][v] = v -> station s, from_station[s][v] = station s -> v.
+  std::vector<std::vector<Weight>> to_station, from_station;
+  // What really happened to the replayed calls (same definitions as the simulation).
+  std::vector<CallOutcome> recorded_outcomes;
+  UnitUsage recorded_usage;
+  KpiReport recorded_kpis;
+  // Samples of recorded service times, for slots the record does not cover.
+  std::vector<std::int32_t> on_scene_transport_pool, on_scene_release_pool, handover_pool;
+  double transport_share = 0.0;
+
+  [[nodiscard]] std::uint64_t skipped_total() const noexcept {
+    std::uint64_t n = 0;
+    for (auto c : skipped) n += c;
+    return n;
+  }
+  // On-duty unit-seconds of the fleet within [begin, end].
+  [[nodiscard]] double on_duty_seconds() const noexcept;
+};
+
+// ---------------------------------------------------------------------------------------
+// Implementation.
+
+namespace detail {
+
+// Min over the seeds leaving `from` of offset + table[node].
+inline Weight table_time_from(const std::vector<Weight>& to_site, const RoadGraph& g,
+                              const RoadPosition& from) noexcept {
+  Weight best = kInfWeight;
+  const SeedPair s = source_seeds(g, g.weights(), from);
+  for (const SearchSeed& seed : s.view())
+    best = std::min(best, add_weights(seed.offset, to_site[seed.node.value()]));
+  return best;
+}
+// Min over the seeds reaching `to` of table[node] + offset (table = from a site).
+inline Weight table_time_to(const std::vector<Weight>& from_site, const RoadGraph& g,
+                            const RoadPosition& to) noexcept {
+  Weight best = kInfWeight;
+  const SeedPair s = target_seeds(g, g.weights(), to);
+  for (const SearchSeed& seed : s.view())
+    best = std::min(best, add_weights(from_site[seed.node.value()], seed.offset));
+  return best;
+}
+
+inline std::vector<Weight> one_to_all(Dijkstra& d, const RoadGraph& g, const RoadPosition& p,
+                                      Dijkstra::Direction dir) {
+  const SeedPair s = dir == Dijkstra::Direction::kBackward ? target_seeds(g, g.weights(), p)
+                                                           : source_seeds(g, g.weights(), p);
+  d.run(s.view(), dir, NodeId::invalid());
+  std::vector<Weight> out(g.node_count());
+  for (std::uint32_t v = 0; v < g.node_count(); ++v) out[v] = d.distance_to(NodeId(v)).count();
+  return out;
+}
+
+inline std::int64_t secs(SimTime t) noexcept {
+  return to_unix_seconds(t);
+}
+
+// Deciseconds -> whole seconds, rounded up (a unit is not there before it arrives).
+inline std::int64_t ceil_seconds(Weight ds) noexcept {
+  return (std::int64_t{ds} + 9) / 10;
+}
+
+}  // namespace detail
+
+inline double ReplayInputs::on_duty_seconds() const noexcept {
+  const double span = static_cast<double>(detail::secs(end) - detail::secs(begin));
+  double total = 0.0;
+  for (const ReplayUnit& u : units) {
+    if (u.on_duty.empty()) {
+      total += span;
+      continue;
+    }
+    for (const auto& [a, b] : u.on_duty) {
+      const SimTime lo = std::max(a, begin), hi = std::min(b, end);
+      if (hi > lo) total += static_cast<double>(detail::secs(hi) - detail::secs(lo));
+    }
+  }
+  return total;
+}
+
+DISPATCHKIT_NAMESPACE_END

@@ -1,0 +1,34 @@
+// dispatchkit/sim/replay_result.hpp: what one strategy's replay produced.
+//
+//   ReplayResult r = run_replay(inputs, strategy, oracle);     // sim/replay_engine.hpp
+//   r.kpis.overall.response.median_s;        // simulated, same definitions as recorded
+//   r.outcomes[i];                           // call i of ReplayInputs::calls: its times
+//   r.preemptions;                           // units diverted from a less urgent call
+//
+// Reports (sim/report.hpp) and comparisons (sim/compare.hpp) read it; it holds no pointer
+// into the inputs, so it outlives them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dispatchkit/config.hpp"
+#include "dispatchkit/sim/kpi.hpp"
+
+DISPATCHKIT_NAMESPACE_BEGIN
+
+// Result of one strategy's replay.
+struct ReplayResult {
+  std::string strategy;
+  std::vector<CallOutcome> outcomes;  // one per ReplayInputs::calls, same order
+  UnitUsage usage;
+  KpiReport kpis;
+  std::uint64_t events = 0;
+  std::uint64_t dispatches = 0;
+  std::uint64_t preemptions = 0;
+  std::uint64_t calls_queued = 0;  // calls that found no suitable unit at first
+  std::uint64_t transports = 0;
+};
+
+DISPATCHKIT_NAMESPACE_END

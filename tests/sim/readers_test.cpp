@@ -1,0 +1,150 @@
+// Tests of the replay's file readers (sim/io/): sites, fleet files, call mappings and the
+// calls export, on small hand-made files in the spellings real exports use.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dispatchkit/sim/io/call_mapping_csv.hpp"
+#include "dispatchkit/sim/io/calls_for_service.hpp"
+#include "dispatchkit/sim/io/fleet_csv.hpp"
+#include "dispatchkit/sim/io/sites_csv.hpp"
+
+using namespace dispatchkit;
+
+namespace {
+bool mentions(const absl::Status& s, std::string_view text) {
+  return std::string(s.message()).find(text) != std::string::npos;
+}
+}  // namespace
+
+TEST_CASE("sites: columns by name in any case and spelling, CR-only endings, closed rows",
+          "[sim][io][sites]") {
+  // An old spreadsheet export: byte-order mark, lone CR line endings, upper-case headers,
+  // the short spellings of latitude and longitude, a quoted name holding a comma.
+  const std::string text =
+      "\xEF\xBB\xBF"
+      "LNG,NAME,LAT,STATUS\r"
+      "-122.45,Fire Station #15,37.72,OPEN\r"
+      "-122.44,\"Fire Station #7, Division 3\",37.75,open\r"
+      "-122.43,Fire Station #99,37.74,CLOSED\r"
+      "\r"
+      "-122.42,Training Ground,37.73,\r";
+  auto sites = parse_sites("st.csv", text);
+  REQUIRE(sites.ok());
+  REQUIRE(sites->size() == 3);
+  CHECK((*sites)[0].number == 15);
+  CHECK((*sites)[0].location.lat == Approx(37.72));
+  CHECK((*sites)[0].location.lon == Approx(-122.45));
+  CHECK((*sites)[1].name == "Fire Station #7, Division 3");
+  CHECK((*sites)[1].number == 7);
+  CHECK((*sites)[2].number == -1);
+
+  CHECK(station_number_in("Fire Station #08") == 8);
+  CHECK(station_number_in("Station #") == -1);
+  CHECK(station_number_in("no number") == -1);
+
+  const absl::Status bad = parse_sites("st.csv", "name,lat,lon\nA,37.7,-122.4\nB,91,0\n").status();
+  CHECK(bad.code() == absl::StatusCode::kInvalidArgument);
+  CHECK(mentions(bad, "st.csv:3: latitude/longitude is not a WGS84 coordinate"));
+  const absl::Status missing = parse_sites("st.csv", "name,lat\nA,37.7\n").status();
+  CHECK(mentions(missing, "st.csv:1:"));
+  CHECK(mentions(missing, "'longitude' is missing"));
+  CHECK(mentions(parse_sites("st.csv", "name,lat,lon\n").status(), "st.csv: no sites"));
+  CHECK(load_sites("/nonexistent/stations.csv").status().code() == absl::StatusCode::kNotFound);
+}
+
+TEST_CASE("fleet file: comments, columns in any order, stations by number or name",
+          "[sim][io][fleet]") {
+  const std::vector<Site> stations = {Site{"Fire Station #1", {37.70, -122.45}, 1},
+                                      Site{"Fire Station #2", {37.71, -122.44}, 2}};
+  const std::string text =
+      "# the night fleet\n"
+      "station,call_sign,capabilities\r\n"
+      "1,M1,als&bls&transport\r\n"
+      "   # a comment between units\n"
+      "Fire Station #2,B2,bls & transport\n";
+  auto units = parse_fleet_file("fleet.csv", text, stations);
+  REQUIRE(units.ok());
+  REQUIRE(units->size() == 2);
+  CHECK((*units)[0].call_sign == "M1");
+  CHECK((*units)[0].station == 0);
+  CHECK((*units)[0].capabilities.contains(Capability::kAls));
+  CHECK((*units)[1].station == 1);
+  CHECK_FALSE((*units)[1].capabilities.contains(Capability::kAls));
+  CHECK((*units)[1].capabilities.contains(Capability::kTransport));
+  CHECK((*units)[1].on_duty.empty());  // a file's units are always on duty
+
+  const std::string header = "call_sign,station,capabilities\n";
+  CHECK(mentions(parse_fleet_file("f.csv", header + "M1,7,als\n", stations).status(),
+                 "f.csv:2: unknown station '7'"));
+  CHECK(mentions(parse_fleet_file("f.csv", header + "\n#\nM1,1,wings\n", stations).status(),
+                 "f.csv:4: unknown capability 'wings'"));
+  CHECK(mentions(parse_fleet_file("f.csv", header + "M1,1\n", stations).status(),
+                 "f.csv:2: expected at least 3 fields, got 2"));
+  CHECK(mentions(parse_fleet_file("f.csv", header + ",1,als\n", stations).status(),
+                 "f.csv:2: empty call sign"));
+  CHECK(mentions(parse_fleet_file("f.csv", header, stations).status(), "f.csv: no units"));
+  CHECK(mentions(parse_fleet_file("f.csv", "unit,station\n", stations).status(),
+                 "'call_sign' is missing"));
+}
+
+TEST_CASE("call mapping CSV: comments before the header, every bad row reported",
+          "[sim][io][mapping]") {
+  auto m = CallMapping::parse(
+      "# agency table\n\ncode,original_priority,call_type,call_type_group\n"
+      "29-D-1,3,Traffic Collision,*\n"
+      "II,*,*,*\n",
+      "agency.csv");
+  REQUIRE(m.ok());
+  REQUIRE(m->rules().size() == 2);
+  CHECK(m->rules()[0].call_type == "Traffic Collision");
+  CHECK(m->rules()[0].line == 4);
+  CHECK(m->rules()[1].note.empty());
+  RecordedCall crash;
+  crash.original_priority = "3";
+  crash.call_type = "Traffic Collision";
+  CHECK(m->match(crash) == &m->rules()[0]);
+
+  const absl::Status bad = CallMapping::parse(
+                               "original_priority,call_type,call_type_group,code,note\n"
+                               "3,*,*,,x\n"
+                               "2,*\n"
+                               "*,*,*,II,fine\n",
+                               "bad.csv")
+                               .status();
+  CHECK(bad.code() == absl::StatusCode::kInvalidArgument);
+  CHECK(mentions(bad, "bad.csv:2: determinant code is empty"));
+  CHECK(mentions(bad, "bad.csv:3: expected at least 4 fields, got 2"));
+  CHECK(mentions(
+      CallMapping::parse("original_priority,call_type,call_type_group,code\n", "e.csv").status(),
+      "e.csv: no mapping rules"));
+  CHECK(CallMapping::sf_default().rules().size() == 13);
+  CHECK(CallMapping::load("/nonexistent/mapping.csv").status().code() ==
+        absl::StatusCode::kNotFound);
+}
+
+TEST_CASE("calls export: the newer spelling of the location column, CRLF, BOM",
+          "[sim][io][recorded]") {
+  // Newer DataSF exports name the location "case_location" and write it as WKT.
+  const std::string text =
+      "\xEF\xBB\xBF"
+      "Call Number,Unit ID,Unit Type,Received DtTm,Dispatch DtTm,On Scene DtTm,case_location\r\n"
+      "200,M7,MEDIC,01/01/2017 10:00:00 AM,01/01/2017 10:01:00 AM,01/01/2017 10:07:00 AM,"
+      "POINT (-122.42 37.77)\r\n";
+  auto rec = parse_recorded_calls("new.csv", text);
+  REQUIRE(rec.ok());
+  REQUIRE(rec->calls.size() == 1);
+  CHECK(rec->calls[0].location.lat == Approx(37.77));
+  CHECK(rec->calls[0].location.lon == Approx(-122.42));
+  CHECK(rec->calls[0].first_line == 2);
+  CHECK(rec->report.rows_rejected_total() == 0);
+
+  // A quote that is never closed would make the rest of the file one field: an error at
+  // the line where it opened, not a silently shorter record.
+  const absl::Status open_quote =
+      parse_recorded_calls("cut.csv", std::string(text) + "201,M8,MEDIC,\"01/01/2017").status();
+  CHECK(open_quote.code() == absl::StatusCode::kInvalidArgument);
+  CHECK(mentions(open_quote, "cut.csv:3:"));
+}
