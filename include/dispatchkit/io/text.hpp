@@ -29,7 +29,8 @@
 DISPATCHKIT_NAMESPACE_BEGIN
 
 // Walks the lines of a text held in memory, tracking the 1-based line number.
-// Handles \n and \r\n endings; a final line without a newline is still a line.
+// Handles \n, \r\n and lone \r endings; a final line without a newline is still a line.
+// Tables with a header row read through io/csv.hpp's CsvReader instead.
 class LineReader {
  public:
   LineReader(std::string path, std::string_view text) : path_(std::move(path)), text_(text) {}
@@ -37,11 +38,12 @@ class LineReader {
   // The next line without its line ending, or nullopt at the end.
   std::optional<std::string_view> next() noexcept {
     if (pos_ >= text_.size()) return std::nullopt;
-    std::size_t end = text_.find('\n', pos_);
+    std::size_t end = text_.find_first_of("\r\n", pos_);
     if (end == std::string_view::npos) end = text_.size();
-    std::string_view line = text_.substr(pos_, end - pos_);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const std::string_view line = text_.substr(pos_, end - pos_);
     pos_ = end + 1;
+    if (end < text_.size() && text_[end] == '\r' && pos_ < text_.size() && text_[pos_] == '\n')
+      ++pos_;
     ++line_number_;
     return line;
   }

@@ -29,6 +29,29 @@ namespace detail {
   return s < current ? static_cast<Weight>(s) : current;
 }
 
+// Calls f(w, i, j) for every lower triangle {w, x, y} of the arc {x, y}: every w below both
+// that is a downward neighbour of x (at down-list position i) and of y (position j), in
+// increasing w, until f returns false. Both down-lists are sorted by tail, so this is one
+// merge, O(deg(x) + deg(y)). Returns false when f stopped it.
+template <class F>
+inline bool for_each_lower_triangle(const CchTopology& t, std::uint32_t x, std::uint32_t y, F&& f) {
+  std::uint32_t i = t.first_down(x), ie = t.first_down(x + 1);
+  std::uint32_t j = t.first_down(y), je = t.first_down(y + 1);
+  while (i < ie && j < je) {
+    const std::uint32_t wi = t.down_tail(i), wj = t.down_tail(j);
+    if (wi < wj) {
+      ++i;
+    } else if (wj < wi) {
+      ++j;
+    } else {
+      if (!f(wi, i, j)) return false;
+      ++i;
+      ++j;
+    }
+  }
+  return true;
+}
+
 // Which ranks each thread customizes: whole elimination-tree subtrees (contiguous rank
 // ranges, thanks to the postorder ranks), plus the "top" nodes above them that run alone.
 struct CchSchedule {
@@ -240,22 +263,12 @@ struct CchCustomizer {
     if (fi != CchTopology::kNone) w.forward = m.input_[fi];
     if (bi != CchTopology::kNone) w.backward = m.input_[bi];
     const CchArcWeights* basic = m.basic_weights_.data();
-    std::uint32_t i = t.first_down(y), ie = t.first_down(y + 1);
-    std::uint32_t j = t.first_down(z), je = t.first_down(z + 1);
-    while (i < ie && j < je) {
-      const std::uint32_t xi = t.down_tail(i), xj = t.down_tail(j);
-      if (xi < xj) {
-        ++i;
-      } else if (xj < xi) {
-        ++j;
-      } else {
-        const CchArcWeights a = basic[t.down_arc(i)], b = basic[t.down_arc(j)];
-        w.forward = min_sum(w.forward, a.backward, b.forward);    // y -> x -> z
-        w.backward = min_sum(w.backward, b.backward, a.forward);  // z -> x -> y
-        ++i;
-        ++j;
-      }
-    }
+    for_each_lower_triangle(t, y, z, [&](std::uint32_t, std::uint32_t i, std::uint32_t j) {
+      const CchArcWeights a = basic[t.down_arc(i)], b = basic[t.down_arc(j)];
+      w.forward = min_sum(w.forward, a.backward, b.forward);    // y -> x -> z
+      w.backward = min_sum(w.backward, b.backward, a.forward);  // z -> x -> y
+      return true;
+    });
     return w;
   }
 
@@ -455,36 +468,27 @@ inline absl::StatusOr<CchUpdateStats> CchMetric::update(std::span<const ArcWeigh
         // all of w's arcs are queued already.
         const std::uint32_t x = t.up_tail(c), y = t.up_head(c);
         const CchArcWeights c_old = s.old_perfect[c];
-        std::uint32_t i = t.first_down(x), ie = t.first_down(x + 1);
-        std::uint32_t j = t.first_down(y), je = t.first_down(y + 1);
-        while (i < ie && j < je) {
-          const std::uint32_t wi = t.down_tail(i), wj = t.down_tail(j);
-          if (wi < wj) {
-            ++i;
-          } else if (wj < wi) {
-            ++j;
-          } else {
-            const std::uint32_t a = t.down_arc(i), b = t.down_arc(j);  // {w, x}, {w, y}
-            // Sums before the update use the old basic weights where those changed.
-            const CchArcWeights ba = basic_weights_[a], bb = basic_weights_[b];
-            const CchArcWeights ba_old = old_basic(a), bb_old = old_basic(b);
-            const CchArcWeights pa = perfect_weights_[a], pb = perfect_weights_[b];
-            // w -> x -> y and y -> x -> w improve or support {w, y}.
-            if (affects(pb.forward, sum(ba_old.forward, c_old.forward),
-                        sum(ba.forward, w.forward)) ||
-                affects(pb.backward, sum(c_old.backward, ba_old.backward),
-                        sum(w.backward, ba.backward)))
-              push(b, n - 1 - wi);
-            // w -> y -> x and x -> y -> w improve or support {w, x}.
-            if (affects(pa.forward, sum(bb_old.forward, c_old.backward),
-                        sum(bb.forward, w.backward)) ||
-                affects(pa.backward, sum(c_old.forward, bb_old.backward),
-                        sum(w.forward, bb.backward)))
-              push(a, n - 1 - wi);
-            ++i;
-            ++j;
-          }
-        }
+        detail::for_each_lower_triangle(
+            t, x, y, [&](std::uint32_t wi, std::uint32_t i, std::uint32_t j) {
+              const std::uint32_t a = t.down_arc(i), b = t.down_arc(j);  // {w, x}, {w, y}
+              // Sums before the update use the old basic weights where those changed.
+              const CchArcWeights ba = basic_weights_[a], bb = basic_weights_[b];
+              const CchArcWeights ba_old = old_basic(a), bb_old = old_basic(b);
+              const CchArcWeights pa = perfect_weights_[a], pb = perfect_weights_[b];
+              // w -> x -> y and y -> x -> w improve or support {w, y}.
+              if (affects(pb.forward, sum(ba_old.forward, c_old.forward),
+                          sum(ba.forward, w.forward)) ||
+                  affects(pb.backward, sum(c_old.backward, ba_old.backward),
+                          sum(w.backward, ba.backward)))
+                push(b, n - 1 - wi);
+              // w -> y -> x and x -> y -> w improve or support {w, x}.
+              if (affects(pa.forward, sum(bb_old.forward, c_old.backward),
+                          sum(bb.forward, w.backward)) ||
+                  affects(pa.backward, sum(c_old.forward, bb_old.backward),
+                          sum(w.forward, bb.backward)))
+                push(a, n - 1 - wi);
+              return true;
+            });
       }
     }
     stats.perfect_changed = static_cast<std::uint32_t>(s.perfect_changed.size());
@@ -552,30 +556,20 @@ inline void CchMetric::unpack(std::uint32_t arc, bool forward, std::vector<ArcId
       out.push_back(ArcId(road));
       continue;
     }
-    std::uint32_t i = t.first_down(x), ie = t.first_down(x + 1);
-    std::uint32_t j = t.first_down(y), je = t.first_down(y + 1);
-    while (i < ie && j < je) {
-      const std::uint32_t wi = t.down_tail(i), wj = t.down_tail(j);
-      if (wi < wj) {
-        ++i;
-      } else if (wj < wi) {
-        ++j;
-      } else {
-        const std::uint32_t a = t.down_arc(i), b = t.down_arc(j);  // {w, x}, {w, y}
-        if (it.forward && add_weights(basic[a].backward, basic[b].forward) == target) {
-          scratch.push_back({b, true, false});   // then w -> y
-          scratch.push_back({a, false, false});  // first x -> w
-          break;
-        }
-        if (!it.forward && add_weights(basic[b].backward, basic[a].forward) == target) {
-          scratch.push_back({a, true, false});   // then w -> x
-          scratch.push_back({b, false, false});  // first y -> w
-          break;
-        }
-        ++i;
-        ++j;
+    detail::for_each_lower_triangle(t, x, y, [&](std::uint32_t, std::uint32_t i, std::uint32_t j) {
+      const std::uint32_t a = t.down_arc(i), b = t.down_arc(j);  // {w, x}, {w, y}
+      if (it.forward && add_weights(basic[a].backward, basic[b].forward) == target) {
+        scratch.push_back({b, true, false});   // then w -> y
+        scratch.push_back({a, false, false});  // first x -> w
+        return false;
       }
-    }
+      if (!it.forward && add_weights(basic[b].backward, basic[a].forward) == target) {
+        scratch.push_back({a, true, false});   // then w -> x
+        scratch.push_back({b, false, false});  // first y -> w
+        return false;
+      }
+      return true;
+    });
   }
 }
 
