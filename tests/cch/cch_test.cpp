@@ -390,10 +390,10 @@ TEST_CASE("CCH many-to-one equals Dijkstra, with moves, removals and a metric sw
   check(w2);
 }
 
-TEST_CASE("CCH on PACE16 NY equals Dijkstra on 10,000 pairs per metric", "[cch][slow]") {
+TEST_CASE("CCH on PACE16 NY equals Dijkstra on 10,000 pairs per metric", "[cch][slow][shared]") {
   const auto path = dk_test::shared("road_pace16_NY.gr.xz");
   if (!path) {
-    WARN("shared data absent: skipping PACE16 NY");
+    WARN(dk_test::skipped("road_pace16_NY.gr.xz"));
     return;
   }
   const auto g = load(*path);

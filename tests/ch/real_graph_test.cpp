@@ -94,11 +94,11 @@ TEST_CASE("bundled Manhattan (JEMSS) network: 10,000 pairs equal Dijkstra", "[ch
 
 namespace {
 
-// A graph from ../shared/data, skipped (with a warning) in a fresh clone without it.
+// A graph from ../shared/data; reported as skipped (test_data.hpp) in a clone without it.
 void check_shared_graph(const char* file, std::uint64_t seed) {
   const auto path = dk_test::shared(file);
   if (!path) {
-    WARN("skipped: ../shared/data/" << file << " is not in this checkout");
+    WARN(dk_test::skipped(file));
     return;
   }
   auto g = load_graph(*path);
@@ -108,19 +108,19 @@ void check_shared_graph(const char* file, std::uint64_t seed) {
 
 }  // namespace
 
-TEST_CASE("PACE16 NY, default weights: 10,000 pairs equal Dijkstra", "[ch][real][slow]") {
+TEST_CASE("PACE16 NY, default weights: 10,000 pairs equal Dijkstra", "[ch][real][slow][shared]") {
   check_shared_graph("road_pace16_NY.gr.xz", 3);
 }
 
-TEST_CASE("PACE16 BAY, default weights: 10,000 pairs equal Dijkstra", "[ch][real][slow]") {
+TEST_CASE("PACE16 BAY, default weights: 10,000 pairs equal Dijkstra", "[ch][real][slow][shared]") {
   check_shared_graph("road_pace16_BAY.gr.xz", 4);
 }
 
-TEST_CASE("JEMSS Auckland, real travel times: 10,000 pairs equal Dijkstra", "[ch][real]") {
+TEST_CASE("JEMSS Auckland, real travel times: 10,000 pairs equal Dijkstra", "[ch][real][shared]") {
   check_shared_graph("jemss/auckland", 5);
 }
 
 // 1.07 M nodes: about 20 s, so not in the default run; `dk_test_ch "[fla]"` runs it.
-TEST_CASE("PACE16 FLA, default weights: 10,000 pairs equal Dijkstra", "[.][fla]") {
+TEST_CASE("PACE16 FLA, default weights: 10,000 pairs equal Dijkstra", "[.][fla][shared]") {
   check_shared_graph("road_pace16_FLA.gr.xz", 6);
 }

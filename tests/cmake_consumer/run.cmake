@@ -1,5 +1,5 @@
 # ctest driver: install the built package into a scratch prefix, then configure, build and
-# run the consumer project against it.
+# run the consumer project against it (its CMakeLists.txt checks the components).
 file(REMOVE_RECURSE ${WORK_DIR})
 execute_process(COMMAND ${CMAKE_COMMAND} --install ${BINARY_DIR} --prefix ${WORK_DIR}/prefix
                 RESULT_VARIABLE rc)
@@ -16,7 +16,9 @@ execute_process(COMMAND ${CMAKE_COMMAND} --build ${WORK_DIR}/build RESULT_VARIAB
 if(rc)
   message(FATAL_ERROR "building the consumer failed: ${rc}")
 endif()
-execute_process(COMMAND ${WORK_DIR}/build/consumer RESULT_VARIABLE rc)
-if(rc)
-  message(FATAL_ERROR "the consumer program failed: ${rc}")
-endif()
+foreach(program ch_consumer consumer)
+  execute_process(COMMAND ${WORK_DIR}/build/${program} RESULT_VARIABLE rc)
+  if(rc)
+    message(FATAL_ERROR "the consumer program ${program} failed: ${rc}")
+  endif()
+endforeach()

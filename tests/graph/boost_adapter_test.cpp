@@ -230,10 +230,10 @@ TEST_CASE("Boost and reference Dijkstra agree on the bundled city", "[graph][boo
   CHECK(cross_check(*g, 20, 0, 1) == 20ull * g->node_count());
 }
 
-TEST_CASE("Boost and reference Dijkstra agree on PACE16 NY", "[graph][boost][slow]") {
+TEST_CASE("Boost and reference Dijkstra agree on PACE16 NY", "[graph][boost][slow][shared]") {
   const auto path = dk_test::shared("road_pace16_NY.gr.xz");
   if (!path) {
-    WARN("road_pace16_NY.gr.xz not found under ../shared/data: skipped");
+    WARN(dk_test::skipped("road_pace16_NY.gr.xz"));
     return;
   }
   absl::StatusOr<RoadGraph> g = load_graph(*path);

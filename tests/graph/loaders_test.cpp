@@ -436,10 +436,10 @@ TEST_CASE("JEMSS: the bundled Manhattan model", "[graph][io][data]") {
   CHECK(strongly_connected(*scc));
 }
 
-TEST_CASE("JEMSS: Auckland (distance column) from ../shared", "[graph][io][data]") {
+TEST_CASE("JEMSS: Auckland (distance column) from ../shared", "[graph][io][data][shared]") {
   const auto dir = dk_test::shared("jemss/auckland");
   if (!dir) {
-    WARN("../shared/data/jemss/auckland not present: skipped");
+    WARN(dk_test::skipped("jemss/auckland"));
     return;
   }
   auto g = load_graph(*dir);
@@ -660,10 +660,10 @@ TEST_CASE("DIMACS: write -> load round trip keeps every distance", "[graph][io][
 
 // ---------------------------------------------------------------------------------------
 // PACE16 NY from ../shared (the benchmark graph)
-TEST_CASE("PACE16: NY from ../shared matches SOURCES.md", "[graph][io][data]") {
+TEST_CASE("PACE16: NY from ../shared matches SOURCES.md", "[graph][io][data][shared]") {
   const auto path = dk_test::shared("road_pace16_NY.gr.xz");
   if (!path) {
-    WARN("../shared/data/road_pace16_NY.gr.xz not present: skipped");
+    WARN(dk_test::skipped("road_pace16_NY.gr.xz"));
     return;
   }
   auto g = load_graph(*path);
