@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <limits>
 #include <random>
 #include <string>
@@ -13,8 +14,7 @@
 
 #include "dispatchkit/graph/io.hpp"
 #include "dispatchkit/graph/snap.hpp"
-#include "dispatchkit/io/file.hpp"
-#include "dispatchkit/io/text.hpp"
+#include "dispatchkit/io/csv.hpp"
 #include "dispatchkit/route/dijkstra.hpp"
 #include "test_data.hpp"
 
@@ -259,22 +259,17 @@ TEST_CASE("San Francisco fire stations and calls snap onto the bundled city", "[
 
   // The 42 stations, each within a few hundred metres of an arterial.
   const std::string stations_path = dk_test::bundled("sf/sf_fire_stations.csv");
-  const absl::StatusOr<std::string> stations = read_file(stations_path);
+  constexpr CsvColumn kStation[] = {{"latitude"}, {"longitude"}};
+  absl::StatusOr<CsvReader> stations = CsvReader::open_file(stations_path, kStation);
   REQUIRE(stations.ok());
-  LineReader lines(stations_path, *stations);
-  std::vector<std::string_view> f;
-  REQUIRE(lines.next());  // header
   int count = 0;
   double worst = 0;
-  while (auto line = lines.next()) {
-    if (trim(*line).empty()) continue;
-    split_csv(*line, f);
-    REQUIRE(f.size() >= 7);
+  while (stations->next()) {
     LatLon p;
-    REQUIRE(parse_number(f[5], p.lat));
-    REQUIRE(parse_number(f[6], p.lon));
+    REQUIRE(stations->parse(0, "a latitude", p.lat).ok());
+    REQUIRE(stations->parse(1, "a longitude", p.lon).ok());
     const auto s = snapper->snap(p);
-    INFO(lines.where());
+    INFO(stations->where());
     REQUIRE(s.ok());
     CHECK(s->distance.value() < 600);
     // The snapped point is where the search says: the distance is to snapped_point.
@@ -282,6 +277,7 @@ TEST_CASE("San Francisco fire stations and calls snap onto the bundled city", "[
     worst = std::max(worst, s->distance.value());
     ++count;
   }
+  REQUIRE(stations->status().ok());
   CHECK(count == 42);
   WARN("farthest fire station from a street: " << worst << " m");
 
@@ -292,21 +288,13 @@ TEST_CASE("San Francisco fire stations and calls snap onto the bundled city", "[
   for (const auto& entry : std::filesystem::directory_iterator(calls_dir))
     if (entry.path().filename().string().starts_with("sf_fire_calls_")) calls_path = entry.path();
   REQUIRE_FALSE(calls_path.empty());
-  const absl::StatusOr<std::string> calls = read_file(calls_path);
+  constexpr CsvColumn kCall[] = {{"Location"}};
+  absl::StatusOr<CsvReader> calls = CsvReader::open_file(calls_path, kCall);
   REQUIRE(calls.ok());
-  LineReader call_lines(calls_path, *calls);
-  const auto header = call_lines.next();
-  REQUIRE(header);
-  std::vector<std::string_view> h;
-  split_csv(*header, h);
-  const auto location = std::find(h.begin(), h.end(), "Location") - h.begin();
-  REQUIRE(location < static_cast<std::ptrdiff_t>(h.size()));
   int snapped = 0, rows = 0;
-  while (auto line = call_lines.next()) {
-    split_csv(*line, f);
-    if (static_cast<std::ptrdiff_t>(f.size()) <= location) continue;
+  while (calls->next()) {
     // "(37.77, -122.41)"
-    std::string_view loc = trim(f[location]);
+    std::string_view loc = calls->field(0);
     if (loc.size() < 5 || loc.front() != '(' || loc.back() != ')') continue;
     loc = loc.substr(1, loc.size() - 2);
     const auto comma = loc.find(',');
@@ -318,6 +306,7 @@ TEST_CASE("San Francisco fire stations and calls snap onto the bundled city", "[
     const auto s = snapper->snap(p);
     if (s.ok()) ++snapped;
   }
+  REQUIRE(calls->status().ok());
   CHECK(rows > 1000);
   CHECK(snapped == rows);
 }
