@@ -116,32 +116,41 @@ TEST_CASE("a point beside a two-way street snaps to its middle", "[graph][snap]"
   CHECK(haversine(corner->snapped_point, g.coordinate(NodeId(1))).value() < 0.01);
 }
 
+namespace {
+
+// Snaps `p` on the drawn map `g` and checks where it lands: on `forward`, `fraction` along it,
+// with `reverse` as the opposite arc (invalid on a one-way street), `metres` from `p`. The
+// hand-checked cases differ only in these figures.
+SnapResult check_snap(const RoadGraph& g, LatLon p, ArcId forward, ArcId reverse, Approx fraction,
+                      double metres) {
+  const Snapper snapper = *Snapper::build(g);
+  const absl::StatusOr<SnapResult> s = snapper.snap(p);
+  REQUIRE(s.ok());
+  CHECK(s->position.arc() == forward);
+  CHECK(s->position.reverse_arc() == reverse);
+  CHECK(s->position.fraction() == fraction);
+  CHECK(s->distance.value() == Approx(metres).margin(0.05));
+  return *s;
+}
+
+}  // namespace
+
 TEST_CASE("a point beyond a dead end snaps to the end of the street", "[graph][snap]") {
   const RoadGraph g = drawn_map();
-  const Snapper snapper = *Snapper::build(g);
-  const absl::StatusOr<SnapResult> s = snapper.snap(at(450, 10));
-  REQUIRE(s.ok());
-  CHECK(s->position.arc() == arc(g, 1, 4));
-  CHECK(s->position.reverse_arc() == arc(g, 4, 1));
-  CHECK(s->position.fraction() == Approx(1.0));
-  CHECK(s->distance.value() == Approx(std::hypot(50.0, 10.0)).margin(0.05));
-  CHECK(haversine(s->snapped_point, at(400, 0)).value() < 0.05);
+  const SnapResult s =
+      check_snap(g, at(450, 10), arc(g, 1, 4), arc(g, 4, 1), Approx(1.0), std::hypot(50.0, 10.0));
+  CHECK(haversine(s.snapped_point, at(400, 0)).value() < 0.05);
 }
 
 TEST_CASE("a point on a one-way street keeps its direction", "[graph][snap]") {
   const RoadGraph g = drawn_map();
-  const Snapper snapper = *Snapper::build(g);
   // 30 m east of the southbound one-way 2 -> 1, 120 m north of node 1: 40% from node 2.
-  const absl::StatusOr<SnapResult> s = snapper.snap(at(230, 120));
-  REQUIRE(s.ok());
-  CHECK(s->position.arc() == arc(g, 2, 1));
-  CHECK_FALSE(s->position.reverse_arc().valid());
-  CHECK(s->position.fraction() == Approx(0.4).margin(1e-4));
-  CHECK(s->distance.value() == Approx(30.0).margin(0.05));
+  const SnapResult s =
+      check_snap(g, at(230, 120), arc(g, 2, 1), ArcId::invalid(), Approx(0.4).margin(1e-4), 30.0);
   // The one-way street is respected: from node 1 to the point means going round the block.
   Dijkstra d(g);
-  CHECK(d.distance(RoadPosition::at_node(NodeId(2)), s->position) == Deciseconds{80});
-  CHECK(d.distance(RoadPosition::at_node(NodeId(1)), s->position) == Deciseconds{680});
+  CHECK(d.distance(RoadPosition::at_node(NodeId(2)), s.position) == Deciseconds{80});
+  CHECK(d.distance(RoadPosition::at_node(NodeId(1)), s.position) == Deciseconds{680});
 }
 
 TEST_CASE("invalid and far-away points are errors", "[graph][snap]") {
