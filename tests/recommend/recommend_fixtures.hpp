@@ -60,11 +60,7 @@ class RollingFirst {
   template <TravelTimeOracle Oracle>
   void recommend(const Incident& incident, const Fleet& fleet, Oracle& oracle,
                  Recommendation& out) noexcept {
-    if (!out.begin(incident, kName, fleet.size())) return;
-    if (fleet.empty() || !incident.position.valid()) return;
-    auto qualified = [&](const Unit& u) { return incident.primary_accepts(u.capabilities()); };
-    if (!screen_available(incident, fleet, oracle, options_, out, qualified)) return;
-    const std::size_t k = nearest_first(out.pool, options_.max_candidates);
+    const std::size_t k = rank_closest_qualified(incident, fleet, oracle, options_, kName, out);
     std::size_t lead = 0;  // pool index of the rolling unit that goes first, 0: none
     for (std::size_t i = 1; i < k; ++i) {
       if (Deciseconds(out.pool[i].eta) > Deciseconds(out.pool[0].eta) + slack_) break;

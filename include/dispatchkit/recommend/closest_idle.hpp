@@ -25,6 +25,23 @@
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
+// The first stage of closest_idle, public so that a strategy which reorders the nearest
+// units (e.g. a test's rolling-first variant) starts from exactly the same pool: begins
+// `out` under `name`, screens the available units qualified as primary and moves the
+// `options.max_candidates` nearest to the front of out.pool. Returns how many are there
+// (0 when the incident has no position, the fleet is empty or nobody is reachable).
+template <TravelTimeOracle Oracle>
+[[nodiscard]] std::size_t rank_closest_qualified(const Incident& incident, const Fleet& fleet,
+                                                 Oracle& oracle, const RecommendOptions& options,
+                                                 std::string_view name,
+                                                 Recommendation& out) noexcept {
+  if (!out.begin(incident, name, fleet.size())) return 0;
+  if (fleet.empty() || !incident.position.valid()) return 0;
+  auto qualified = [&](const Unit& u) { return incident.primary_accepts(u.capabilities()); };
+  if (!screen_available(incident, fleet, oracle, options, out, qualified)) return 0;
+  return nearest_first(out.pool, options.max_candidates);
+}
+
 class ClosestIdle {
  public:
   static constexpr std::string_view kName = "closest_idle";
@@ -36,11 +53,7 @@ class ClosestIdle {
   template <TravelTimeOracle Oracle>
   void recommend(const Incident& incident, const Fleet& fleet, Oracle& oracle,
                  Recommendation& out) noexcept {
-    if (!out.begin(incident, kName, fleet.size())) return;
-    if (fleet.empty() || !incident.position.valid()) return;
-    auto qualified = [&](const Unit& u) { return incident.primary_accepts(u.capabilities()); };
-    if (!screen_available(incident, fleet, oracle, options_, out, qualified)) return;
-    const std::size_t k = nearest_first(out.pool, options_.max_candidates);
+    const std::size_t k = rank_closest_qualified(incident, fleet, oracle, options_, kName, out);
     for (std::size_t i = 0; i < k; ++i)
       out.candidates.push_back(make_candidate(fleet, incident, out.pool[i], RankReason::kClosest));
   }
