@@ -1,7 +1,8 @@
-// The replaced global operator new of dk_test_allocation (see counting_new.hpp), and the
-// self-test that proves the counter sees allocations: without it, "0 allocations" in the
-// other files of this binary could just mean that nothing was counted.
+// The replaced global operator new of dk_test_allocation (fixtures/replaced_new.hpp, read
+// through counting_new.hpp), and the self-test that proves the counter sees allocations:
+// without it, "0 allocations" in the other files of this binary could mean nothing was counted.
 #include "counting_new.hpp"
+#include "fixtures/replaced_new.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -13,115 +14,12 @@
 #include <thread>
 #include <vector>
 
-namespace {
-
-// Per thread, so that other threads (a CH build's workers) never disturb a count. A plain
-// integer with constant initialisation: reading it in operator new allocates nothing.
-thread_local std::uint64_t t_allocations = 0;
-
-void* counted_malloc(std::size_t size) {
-  ++t_allocations;
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-
-void* counted_aligned_alloc(std::size_t size, std::align_val_t alignment) {
-  ++t_allocations;
-  const auto a = static_cast<std::size_t>(alignment);
-  // aligned_alloc wants a size that is a multiple of the alignment.
-  const std::size_t rounded = (size == 0 ? a : (size + a - 1) / a * a);
-  if (void* p = std::aligned_alloc(a, rounded)) return p;
-  throw std::bad_alloc();
-}
-
-}  // namespace
-
-// Every replaceable form, plain and aligned, so that each pointer is freed by the
-// allocator that made it (AddressSanitizer checks the pairing) and no form escapes the
-// count.
-void* operator new(std::size_t size) {
-  return counted_malloc(size);
-}
-void* operator new[](std::size_t size) {
-  return counted_malloc(size);
-}
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  try {
-    return counted_malloc(size);
-  } catch (...) {
-    return nullptr;
-  }
-}
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-  try {
-    return counted_malloc(size);
-  } catch (...) {
-    return nullptr;
-  }
-}
-void* operator new(std::size_t size, std::align_val_t a) {
-  return counted_aligned_alloc(size, a);
-}
-void* operator new[](std::size_t size, std::align_val_t a) {
-  return counted_aligned_alloc(size, a);
-}
-void* operator new(std::size_t size, std::align_val_t a, const std::nothrow_t&) noexcept {
-  try {
-    return counted_aligned_alloc(size, a);
-  } catch (...) {
-    return nullptr;
-  }
-}
-void* operator new[](std::size_t size, std::align_val_t a, const std::nothrow_t&) noexcept {
-  try {
-    return counted_aligned_alloc(size, a);
-  } catch (...) {
-    return nullptr;
-  }
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, const std::nothrow_t&) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, const std::nothrow_t&) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::align_val_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::align_val_t) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept {
-  std::free(p);
-}
-
 namespace dk_alloc {
 
-AllocationCount::AllocationCount() noexcept : start_(t_allocations) {}
+AllocationCount::AllocationCount() noexcept : start_(dk_test::allocations_on_this_thread()) {}
 AllocationCount::~AllocationCount() = default;
 std::uint64_t AllocationCount::allocations() const noexcept {
-  return t_allocations - start_;
+  return dk_test::allocations_on_this_thread() - start_;
 }
 
 }  // namespace dk_alloc

@@ -21,82 +21,13 @@
 #include "dispatchkit/recommend/fleet.hpp"
 #include "robustness_fixtures.hpp"
 
-// ---- Allocation failure injection (this test binary only) ------------------------------
-namespace {
-std::atomic<long> g_allocations_until_failure{-1};  // -1: disarmed
-std::atomic<bool> g_failure_injected{false};
-
-void* checked_malloc(std::size_t size) {
-  long left = g_allocations_until_failure.load(std::memory_order_relaxed);
-  while (left > 0) {
-    if (g_allocations_until_failure.compare_exchange_weak(left, left - 1)) {
-      if (left == 1) {
-        g_failure_injected = true;
-        throw std::bad_alloc();
-      }
-      break;
-    }
-  }
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-}  // namespace
-
-void* operator new(std::size_t size) {
-  return checked_malloc(size);
-}
-void* operator new[](std::size_t size) {
-  return checked_malloc(size);
-}
-// Every replaceable non-aligned form, so that no pair mixes this malloc with another
-// allocator's delete (AddressSanitizer checks the pairing). The aligned forms keep the
-// library's own pair.
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  try {
-    return checked_malloc(size);
-  } catch (...) {
-    return nullptr;
-  }
-}
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
-  try {
-    return checked_malloc(size);
-  } catch (...) {
-    return nullptr;
-  }
-}
-void operator delete(void* p, const std::nothrow_t&) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, const std::nothrow_t&) noexcept {
-  std::free(p);
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-  std::free(p);
-}
+// Allocation failure injection (this test binary only): fail_allocation / disarm.
+#include "fixtures/replaced_new.hpp"
 
 namespace {
 
-// The k-th allocation from now fails (k >= 1).
-void fail_allocation(long k) {
-  g_failure_injected = false;
-  g_allocations_until_failure = k;
-}
-// Disarms; true if the failure was injected since fail_allocation().
-bool disarm() {
-  g_allocations_until_failure = -1;
-  return g_failure_injected.exchange(false);
-}
-
+using dk_test::disarm;
+using dk_test::fail_allocation;
 using namespace dispatchkit;
 
 constexpr long kMaxAllocations = 100000;  // a sweep that never completes is a failure

@@ -2,9 +2,9 @@
 // every queue operation and the response-plan lookup is static_assert'ed noexcept, and run
 // under an allocation counter after the queue was reserved.
 //
-// This file replaces the global operator new / delete for the whole dk_test_triage binary.
-// The replacements only forward to malloc / free, and count solely while an
-// AllocationCounter is alive on the counting thread, so every other test is unaffected.
+// This file replaces the global operator new / delete for the whole dk_test_triage binary
+// (fixtures/replaced_new.hpp). The replacements only forward to malloc / free and count per
+// thread; an AllocationCounter reads the difference, so every other test is unaffected.
 #include <catch2/catch.hpp>
 
 #include <array>
@@ -19,33 +19,21 @@
 #include "dispatchkit/triage/response_plan.hpp"
 #include "dispatchkit/triage/triage_queue.hpp"
 
+#include "fixtures/replaced_new.hpp"
+
 namespace {
-thread_local bool t_counting = false;
-std::atomic<std::size_t> g_allocations{0};
-
-void* counted_malloc(std::size_t n, std::size_t align) noexcept {
-  if (t_counting) g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (n == 0) n = 1;
-  if (align <= alignof(std::max_align_t)) return std::malloc(n);
-  return std::aligned_alloc(align, (n + align - 1) / align * align);
-}
-void* counted_new(std::size_t n, std::size_t align) {
-  void* p = counted_malloc(n, align);
-  if (p == nullptr) throw std::bad_alloc();
-  return p;
-}
-
-// Counts the allocations made on this thread while it is alive. Not reentrant.
 class AllocationCounter {
  public:
-  AllocationCounter() noexcept {
-    g_allocations.store(0);
-    t_counting = true;
-  }
-  ~AllocationCounter() { t_counting = false; }
+  AllocationCounter() noexcept : start_(dk_test::allocations_on_this_thread()) {}
+  ~AllocationCounter() = default;
   AllocationCounter(const AllocationCounter&) = delete;
   AllocationCounter& operator=(const AllocationCounter&) = delete;
-  [[nodiscard]] std::size_t count() const noexcept { return g_allocations.load(); }
+  [[nodiscard]] std::size_t count() const noexcept {
+    return dk_test::allocations_on_this_thread() - start_;
+  }
+
+ private:
+  std::uint64_t start_;
 };
 
 // Allocations made by f(); Catch2's own macros stay outside the counted region.
@@ -56,67 +44,6 @@ std::size_t allocations_in(F&& f) {
   return counter.count();
 }
 }  // namespace
-
-void* operator new(std::size_t n) {
-  return counted_new(n, 0);
-}
-void* operator new[](std::size_t n) {
-  return counted_new(n, 0);
-}
-void* operator new(std::size_t n, std::align_val_t a) {
-  return counted_new(n, static_cast<std::size_t>(a));
-}
-void* operator new[](std::size_t n, std::align_val_t a) {
-  return counted_new(n, static_cast<std::size_t>(a));
-}
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
-  return counted_malloc(n, 0);
-}
-void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
-  return counted_malloc(n, 0);
-}
-void* operator new(std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
-  return counted_malloc(n, static_cast<std::size_t>(a));
-}
-void* operator new[](std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
-  return counted_malloc(n, static_cast<std::size_t>(a));
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::align_val_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::align_val_t) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, const std::nothrow_t&) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, const std::nothrow_t&) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept {
-  std::free(p);
-}
 
 using namespace dispatchkit;
 using std::chrono::minutes;
