@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "dispatchkit/config.hpp"
+#include "dispatchkit/detail/enum_names.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
@@ -95,34 +96,21 @@ inline constexpr std::array<std::string_view, kCapabilityCount> kCapabilityNames
     "transport"};
 
 [[nodiscard]] constexpr std::string_view to_string(Capability c) noexcept {
-  return kCapabilityNames[static_cast<std::size_t>(c)];
+  return detail::enum_name(kCapabilityNames, c);
 }
 [[nodiscard]] constexpr std::optional<Capability> parse_capability(std::string_view s) noexcept {
-  for (std::size_t i = 0; i < kCapabilityCount; ++i)
-    if (kCapabilityNames[i] == s) return static_cast<Capability>(i);
-  return std::nullopt;
+  return detail::enum_from_name<Capability>(kCapabilityNames, s);
 }
 
+inline constexpr std::array<std::string_view, 4> kGradeNames = {"I", "II", "III", "IV"};
+inline constexpr std::array<std::string_view, 4> kGradeDigits = {"1", "2", "3", "4"};
 [[nodiscard]] constexpr std::string_view to_string(PriorityGrade g) noexcept {
-  switch (g) {
-    case PriorityGrade::kI:
-      return "I";
-    case PriorityGrade::kII:
-      return "II";
-    case PriorityGrade::kIII:
-      return "III";
-    case PriorityGrade::kIV:
-      return "IV";
-  }
-  return "?";
+  return detail::enum_name(kGradeNames, g, 1);
 }
 // Accepts "I".."IV" and "1".."4".
 [[nodiscard]] constexpr std::optional<PriorityGrade> parse_grade(std::string_view s) noexcept {
-  if (s == "I" || s == "1") return PriorityGrade::kI;
-  if (s == "II" || s == "2") return PriorityGrade::kII;
-  if (s == "III" || s == "3") return PriorityGrade::kIII;
-  if (s == "IV" || s == "4") return PriorityGrade::kIV;
-  return std::nullopt;
+  const auto g = detail::enum_from_name<PriorityGrade>(kGradeNames, s, 1);
+  return g ? g : detail::enum_from_name<PriorityGrade>(kGradeDigits, s, 1);
 }
 
 [[nodiscard]] constexpr std::string_view to_string(TravelMode m) noexcept {
@@ -134,33 +122,22 @@ inline constexpr std::array<std::string_view, kCapabilityCount> kCapabilityNames
   return std::nullopt;
 }
 
+inline constexpr std::array<std::string_view, 3> kAreaClassNames = {"urban", "rural",
+                                                                    "mountain_island"};
 [[nodiscard]] constexpr std::string_view to_string(AreaClass a) noexcept {
-  switch (a) {
-    case AreaClass::kUrban:
-      return "urban";
-    case AreaClass::kRural:
-      return "rural";
-    case AreaClass::kMountainIsland:
-      return "mountain_island";
-  }
-  return "?";
+  return detail::enum_name(kAreaClassNames, a);
 }
 [[nodiscard]] constexpr std::optional<AreaClass> parse_area_class(std::string_view s) noexcept {
-  if (s == "urban") return AreaClass::kUrban;
-  if (s == "rural") return AreaClass::kRural;
-  if (s == "mountain_island") return AreaClass::kMountainIsland;
-  return std::nullopt;
+  return detail::enum_from_name<AreaClass>(kAreaClassNames, s);
 }
 
 inline constexpr std::array<std::string_view, 6> kSpecialtyNames = {
     "none", "chest_pain", "stroke", "trauma", "critical_maternal", "critical_child"};
 [[nodiscard]] constexpr std::string_view to_string(Specialty s) noexcept {
-  return kSpecialtyNames[static_cast<std::size_t>(s)];
+  return detail::enum_name(kSpecialtyNames, s);
 }
 [[nodiscard]] constexpr std::optional<Specialty> parse_specialty(std::string_view s) noexcept {
-  for (std::size_t i = 0; i < kSpecialtyNames.size(); ++i)
-    if (kSpecialtyNames[i] == s) return static_cast<Specialty>(i);
-  return std::nullopt;
+  return detail::enum_from_name<Specialty>(kSpecialtyNames, s);
 }
 
 DISPATCHKIT_NAMESPACE_END

@@ -56,27 +56,20 @@ DISPATCHKIT_NAMESPACE_BEGIN
 // Property maps (readable, O(1), noexcept; they hold a pointer or span into the graph,
 // which must outlive them).
 
-// vertex_index: NodeId -> its dense index in [0, node_count).
-class NodeIndexMap {
+// vertex_index (NodeId) and edge_index (ArcId): a strong id -> its dense index in
+// [0, node_count) or [0, arc_count).
+template <class Id>
+class IdIndexMap {
  public:
-  using key_type = NodeId;
+  using key_type = Id;
   using value_type = std::uint32_t;
   using reference = std::uint32_t;
   using category = boost::readable_property_map_tag;
-  friend std::uint32_t get(NodeIndexMap, NodeId n) noexcept { return n.value(); }
-  std::uint32_t operator[](NodeId n) const noexcept { return n.value(); }
+  friend std::uint32_t get(IdIndexMap, Id id) noexcept { return id.value(); }
+  std::uint32_t operator[](Id id) const noexcept { return id.value(); }
 };
-
-// edge_index: ArcId -> its dense index in [0, arc_count).
-class ArcIndexMap {
- public:
-  using key_type = ArcId;
-  using value_type = std::uint32_t;
-  using reference = std::uint32_t;
-  using category = boost::readable_property_map_tag;
-  friend std::uint32_t get(ArcIndexMap, ArcId a) noexcept { return a.value(); }
-  std::uint32_t operator[](ArcId a) const noexcept { return a.value(); }
-};
+using NodeIndexMap = IdIndexMap<NodeId>;
+using ArcIndexMap = IdIndexMap<ArcId>;
 
 // edge_weight: ArcId -> raw travel weight (deciseconds), from the graph or from any
 // per-arc weight array of the same size (a traffic metric).

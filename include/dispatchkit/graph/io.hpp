@@ -26,6 +26,7 @@
 // different files from different threads freely.
 #pragma once
 
+#include <array>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -37,6 +38,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "dispatchkit/config.hpp"
+#include "dispatchkit/detail/enum_names.hpp"
 #include "dispatchkit/detail/status_macros.hpp"
 #include "dispatchkit/graph/io/csv.hpp"
 #include "dispatchkit/graph/io/dimacs.hpp"
@@ -54,20 +56,10 @@ DISPATCHKIT_NAMESPACE_BEGIN
 // The formats load_graph() understands.
 enum class GraphFormat { kDimacs, kPace16, kOsmCsv, kCsv, kJemss };
 
+inline constexpr std::array<std::string_view, 5> kGraphFormatNames = {"dimacs", "pace16", "osm_csv",
+                                                                      "csv", "jemss"};
 [[nodiscard]] constexpr std::string_view to_string(GraphFormat f) noexcept {
-  switch (f) {
-    case GraphFormat::kDimacs:
-      return "dimacs";
-    case GraphFormat::kPace16:
-      return "pace16";
-    case GraphFormat::kOsmCsv:
-      return "osm_csv";
-    case GraphFormat::kCsv:
-      return "csv";
-    case GraphFormat::kJemss:
-      return "jemss";
-  }
-  return "?";
+  return detail::enum_name(kGraphFormatNames, f);
 }
 
 // Loads a road graph in any supported format (table above). Reads the file once.

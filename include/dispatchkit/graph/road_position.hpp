@@ -92,25 +92,37 @@ struct SeedPair {
   return static_cast<Weight>(std::lround(static_cast<double>(w) * fraction));
 }
 
-// Where a search leaving `p` starts: the head of its arc after the rest of the arc, and
-// for a two-way street also the tail after driving back along the reverse arc. Closed
-// arcs (kInfWeight) give no seed; an invalid position (is_valid_position) gives none.
-[[nodiscard]] inline SeedPair source_seeds(const RoadGraph& g, std::span<const Weight> weights,
-                                           const RoadPosition& p) noexcept {
+namespace detail {
+// The seeds of `p` for a search leaving it (`leaving`: at the arcs' heads, after the rest of
+// each arc) or reaching it (at the arcs' tails, after the part up to `p`). The forward arc
+// and the reverse arc of a two-way street split the street at the same point, so what is
+// "the rest" on one is "the part up to p" on the other.
+[[nodiscard]] inline SeedPair position_seeds(const RoadGraph& g, std::span<const Weight> weights,
+                                             const RoadPosition& p, bool leaving) noexcept {
   SeedPair s;
   if (!is_valid_position(g, p)) return s;
   if (p.is_node()) {
     s.seeds[s.count++] = {p.node(), 0};
     return s;
   }
-  const Weight w = weights[p.arc().value()];
-  if (w != kInfWeight) s.seeds[s.count++] = {g.head(p.arc()), w - partial_weight(w, p.fraction())};
-  if (p.reverse_arc().valid()) {
-    const Weight r = weights[p.reverse_arc().value()];
-    if (r != kInfWeight)
-      s.seeds[s.count++] = {g.head(p.reverse_arc()), partial_weight(r, p.fraction())};
-  }
+  auto seed = [&](ArcId a, bool rest) {
+    const Weight w = weights[a.value()];
+    if (w == kInfWeight) return;
+    const Weight part = partial_weight(w, p.fraction());
+    s.seeds[s.count++] = {leaving ? g.head(a) : g.tail(a), rest ? w - part : part};
+  };
+  seed(p.arc(), leaving);
+  if (p.reverse_arc().valid()) seed(p.reverse_arc(), !leaving);
   return s;
+}
+}  // namespace detail
+
+// Where a search leaving `p` starts: the head of its arc after the rest of the arc, and
+// for a two-way street also the tail after driving back along the reverse arc. Closed
+// arcs (kInfWeight) give no seed; an invalid position (is_valid_position) gives none.
+[[nodiscard]] inline SeedPair source_seeds(const RoadGraph& g, std::span<const Weight> weights,
+                                           const RoadPosition& p) noexcept {
+  return detail::position_seeds(g, weights, p, /*leaving=*/true);
 }
 
 // Where a search reaching `p` ends: its arc's tail plus the part of the arc up to `p`,
@@ -118,20 +130,7 @@ struct SeedPair {
 // for closed arcs and invalid positions as source_seeds().
 [[nodiscard]] inline SeedPair target_seeds(const RoadGraph& g, std::span<const Weight> weights,
                                            const RoadPosition& p) noexcept {
-  SeedPair s;
-  if (!is_valid_position(g, p)) return s;
-  if (p.is_node()) {
-    s.seeds[s.count++] = {p.node(), 0};
-    return s;
-  }
-  const Weight w = weights[p.arc().value()];
-  if (w != kInfWeight) s.seeds[s.count++] = {g.tail(p.arc()), partial_weight(w, p.fraction())};
-  if (p.reverse_arc().valid()) {
-    const Weight r = weights[p.reverse_arc().value()];
-    if (r != kInfWeight)
-      s.seeds[s.count++] = {g.tail(p.reverse_arc()), r - partial_weight(r, p.fraction())};
-  }
-  return s;
+  return detail::position_seeds(g, weights, p, /*leaving=*/false);
 }
 
 // Travel weight from `s` to `t` without passing an intersection (both on the same street,

@@ -42,6 +42,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "dispatchkit/config.hpp"
+#include "dispatchkit/detail/enum_names.hpp"
 #include "dispatchkit/detail/status_macros.hpp"
 #include "dispatchkit/ems/vocabulary.hpp"
 #include "dispatchkit/graph/road_position.hpp"
@@ -82,12 +83,10 @@ inline constexpr std::array<std::string_view, kUnitStatusCount> kUnitStatusNames
     "on_scene",       "transporting",         "at_hospital",      "returning"};
 
 [[nodiscard]] constexpr std::string_view to_string(UnitStatus s) noexcept {
-  return kUnitStatusNames[static_cast<std::size_t>(s)];
+  return detail::enum_name(kUnitStatusNames, s);
 }
 [[nodiscard]] constexpr std::optional<UnitStatus> parse_unit_status(std::string_view s) noexcept {
-  for (std::size_t i = 0; i < kUnitStatusCount; ++i)
-    if (kUnitStatusNames[i] == s) return static_cast<UnitStatus>(i);
-  return std::nullopt;
+  return detail::enum_from_name<UnitStatus>(kUnitStatusNames, s);
 }
 
 // May this unit be sent to a new incident? Idle units, and units driving home (their

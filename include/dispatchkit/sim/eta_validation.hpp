@@ -194,6 +194,21 @@ void for_each_validated_drive(const ReplayInputs& in, const RecordedCalls& recor
   }
 }
 
+// One validated drive: recorded en route -> on scene against the model's road time plus
+// the call's last stretch from the street.
+inline void add_sample(EtaValidation& v, const ReplayInputs& in, std::uint32_t call,
+                       std::uint32_t unit, const RecordedResponse& r, EtaOrigin origin,
+                       double road_s) {
+  EtaSample s;
+  s.call = call;
+  s.unit = unit;
+  s.hour = local_hour(r.en_route, in.zone);
+  s.origin = origin;
+  s.recorded_s = static_cast<double>(secs(r.on_scene) - secs(r.en_route));
+  s.predicted_s = road_s + in.calls[call].last_stretch_s;
+  v.samples.push_back(s);
+}
+
 inline void finish_validation(EtaValidation& v, TimeZoneRule) {
   v.overall = eta_error_stats(v.samples);
   std::array<std::vector<EtaSample>, 24> by_hour;
@@ -226,14 +241,7 @@ inline EtaValidation validate_etas(const ReplayInputs& in, const RecordedCalls& 
           ++v.skipped_unreachable;
           return;
         }
-        EtaSample s;
-        s.call = i;
-        s.unit = u;
-        s.hour = local_hour(r.en_route, in.zone);
-        s.origin = origin;
-        s.recorded_s = static_cast<double>(detail::secs(r.on_scene) - detail::secs(r.en_route));
-        s.predicted_s = static_cast<double>(w) / 10.0 + c.last_stretch_s;
-        v.samples.push_back(s);
+        detail::add_sample(v, in, i, u, r, origin, static_cast<double>(w) / 10.0);
       });
   detail::finish_validation(v, in.zone);
   return v;
@@ -262,14 +270,7 @@ inline EtaValidation validate_etas(const ReplayInputs& in, const RecordedCalls& 
           ++v.skipped_unreachable;
           return;
         }
-        EtaSample s;
-        s.call = i;
-        s.unit = u;
-        s.hour = local_hour(r.en_route, in.zone);
-        s.origin = origin;
-        s.recorded_s = static_cast<double>(detail::secs(r.on_scene) - detail::secs(r.en_route));
-        s.predicted_s = t.seconds() + c.last_stretch_s;
-        v.samples.push_back(s);
+        detail::add_sample(v, in, i, u, r, origin, t.seconds());
       });
   detail::finish_validation(v, in.zone);
   return v;

@@ -18,6 +18,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -142,33 +143,42 @@ struct RecordedCalls {
 // ---------------------------------------------------------------------------------------
 // Implementation.
 
-inline SimTime RecordedCall::first_dispatch() const noexcept {
-  SimTime best = kNoTime;
-  for (const RecordedResponse& r : responses)
-    if (is_set(r.dispatched) && (!is_set(best) || r.dispatched < best)) best = r.dispatched;
-  return best;
-}
-inline SimTime RecordedCall::first_ambulance_dispatch() const noexcept {
-  SimTime best = kNoTime;
-  for (const RecordedResponse& r : responses)
-    if (r.kind == RecordedUnitKind::kAmbulance && is_set(r.dispatched) &&
-        (!is_set(best) || r.dispatched < best))
-      best = r.dispatched;
-  return best;
-}
-inline SimTime RecordedCall::first_on_scene() const noexcept {
-  SimTime best = kNoTime;
-  for (const RecordedResponse& r : responses)
-    if (is_set(r.on_scene) && (!is_set(best) || r.on_scene < best)) best = r.on_scene;
-  return best;
-}
-inline const RecordedResponse* RecordedCall::first_ambulance_on_scene() const noexcept {
+namespace detail {
+// The response with the earliest set `stamp` among those `counts` accepts (the first such
+// in record order on a tie), or null.
+template <class Counts>
+[[nodiscard]] const RecordedResponse* earliest(std::span<const RecordedResponse> responses,
+                                               SimTime RecordedResponse::*stamp,
+                                               Counts counts) noexcept {
   const RecordedResponse* best = nullptr;
   for (const RecordedResponse& r : responses)
-    if (r.kind == RecordedUnitKind::kAmbulance && is_set(r.on_scene) &&
-        (best == nullptr || r.on_scene < best->on_scene))
-      best = &r;
+    if (counts(r) && is_set(r.*stamp) && (best == nullptr || r.*stamp < best->*stamp)) best = &r;
   return best;
+}
+[[nodiscard]] inline SimTime stamp_or_none(const RecordedResponse* r,
+                                           SimTime RecordedResponse::*stamp) noexcept {
+  return r == nullptr ? kNoTime : r->*stamp;
+}
+inline constexpr auto kAnyUnit = [](const RecordedResponse&) { return true; };
+inline constexpr auto kAmbulanceOnly = [](const RecordedResponse& r) {
+  return r.kind == RecordedUnitKind::kAmbulance;
+};
+}  // namespace detail
+
+inline SimTime RecordedCall::first_dispatch() const noexcept {
+  constexpr auto kStamp = &RecordedResponse::dispatched;
+  return detail::stamp_or_none(detail::earliest(responses, kStamp, detail::kAnyUnit), kStamp);
+}
+inline SimTime RecordedCall::first_ambulance_dispatch() const noexcept {
+  constexpr auto kStamp = &RecordedResponse::dispatched;
+  return detail::stamp_or_none(detail::earliest(responses, kStamp, detail::kAmbulanceOnly), kStamp);
+}
+inline SimTime RecordedCall::first_on_scene() const noexcept {
+  constexpr auto kStamp = &RecordedResponse::on_scene;
+  return detail::stamp_or_none(detail::earliest(responses, kStamp, detail::kAnyUnit), kStamp);
+}
+inline const RecordedResponse* RecordedCall::first_ambulance_on_scene() const noexcept {
+  return detail::earliest(responses, &RecordedResponse::on_scene, detail::kAmbulanceOnly);
 }
 inline std::uint32_t RecordedCall::ambulances_on_scene() const noexcept {
   std::uint32_t n = 0;

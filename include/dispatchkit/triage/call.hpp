@@ -59,38 +59,11 @@ struct CallClocks {
   SimTime on_scene = kNoTime;
 
   [[nodiscard]] constexpr SimTime at(Milestone m) const noexcept {
-    switch (m) {
-      case Milestone::kReceived:
-        return received;
-      case Milestone::kAnswered:
-        return answered;
-      case Milestone::kTriaged:
-        return triaged;
-      case Milestone::kDispatched:
-        return dispatched;
-      case Milestone::kOnScene:
-        return on_scene;
-    }
-    return kNoTime;
+    const auto i = static_cast<std::size_t>(m);
+    return i < kMilestoneCount ? this->*field(m) : kNoTime;
   }
   constexpr void set(Milestone m, SimTime t) noexcept {
-    switch (m) {
-      case Milestone::kReceived:
-        received = t;
-        break;
-      case Milestone::kAnswered:
-        answered = t;
-        break;
-      case Milestone::kTriaged:
-        triaged = t;
-        break;
-      case Milestone::kDispatched:
-        dispatched = t;
-        break;
-      case Milestone::kOnScene:
-        on_scene = t;
-        break;
-    }
+    if (static_cast<std::size_t>(m) < kMilestoneCount) this->*field(m) = t;
   }
   // Received is set and no stamp is earlier than received. (Answered, triaged,
   // dispatched may otherwise come in any order: a unit may be sent before triage ends.)
@@ -102,6 +75,15 @@ struct CallClocks {
     return true;
   }
   friend constexpr bool operator==(const CallClocks&, const CallClocks&) = default;
+
+ private:
+  // The member that holds milestone m (in Milestone order); m < kMilestoneCount.
+  [[nodiscard]] static constexpr SimTime CallClocks::*field(Milestone m) noexcept {
+    constexpr SimTime CallClocks::*kFields[kMilestoneCount] = {
+        &CallClocks::received, &CallClocks::answered, &CallClocks::triaged, &CallClocks::dispatched,
+        &CallClocks::on_scene};
+    return kFields[static_cast<std::size_t>(m)];
+  }
 };
 
 // The three service targets of ServiceTargets, all measured from `received`.

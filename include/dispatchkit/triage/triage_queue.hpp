@@ -268,6 +268,11 @@ class TriageQueue {
   [[nodiscard]] std::uint32_t slot_of(CallId id) const noexcept {
     return id.valid() ? ids_.find(id.value()) : kNone;
   }
+  // slot_of(id) when the call is active (a unit assigned), else kNone.
+  [[nodiscard]] std::uint32_t active_slot_of(CallId id) const noexcept {
+    const std::uint32_t slot = slot_of(id);
+    return slot != kNone && slots_[slot].state == CallState::kActive ? slot : kNone;
+  }
   [[nodiscard]] detail::SlotHeap& grade_heap(PriorityGrade g) noexcept {
     return grade_heaps_[grade_index(g)];
   }

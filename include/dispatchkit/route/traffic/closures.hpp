@@ -29,6 +29,25 @@
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
+namespace detail {
+// Publishes derive(live metric), a new metric made from a copy of the live one; an error
+// from derive leaves the store unchanged.
+template <class Metric, class Derive>
+[[nodiscard]] absl::StatusOr<std::uint64_t> publish_derived(MetricStore<Metric>& store,
+                                                            Derive&& derive) {
+  return store.try_update([&](const Metric& live) -> absl::StatusOr<std::shared_ptr<const Metric>> {
+    absl::StatusOr<Metric> next = derive(live);
+    if (!next.ok()) return next.status();
+    return std::make_shared<const Metric>(*std::move(next));
+  });
+}
+// `changes` applied to the live CCH metric by partial re-customization.
+[[nodiscard]] inline absl::StatusOr<std::uint64_t> publish_changes(
+    MetricStore<CchMetric>& store, std::span<const ArcWeightChange> changes) {
+  return publish_derived(store, [&](const CchMetric& live) { return live.updated(changes); });
+}
+}  // namespace detail
+
 // Sets `arcs` to kInfWeight on a copy of the current CCH metric and publishes it.
 // Returns the new version; errors from CchMetric::updated (e.g. OutOfRange for an arc id
 // outside the graph) leave the store unchanged.
@@ -37,12 +56,7 @@ DISPATCHKIT_NAMESPACE_BEGIN
   std::vector<ArcWeightChange> changes;
   changes.reserve(arcs.size());
   for (ArcId a : arcs) changes.push_back({a, kInfWeight});
-  return store.try_update(
-      [&](const CchMetric& live) -> absl::StatusOr<std::shared_ptr<const CchMetric>> {
-        absl::StatusOr<CchMetric> next = live.updated(changes);
-        if (!next.ok()) return next.status();
-        return std::make_shared<const CchMetric>(*std::move(next));
-      });
+  return detail::publish_changes(store, changes);
 }
 
 // Gives `arcs` back their weights from `base` (one weight per road arc, e.g. the slice's
@@ -56,24 +70,15 @@ DISPATCHKIT_NAMESPACE_BEGIN
       return absl::OutOfRangeError("publish_reopenings: arc id outside the base weights");
     changes.push_back({a, base[a.value()]});
   }
-  return store.try_update(
-      [&](const CchMetric& live) -> absl::StatusOr<std::shared_ptr<const CchMetric>> {
-        absl::StatusOr<CchMetric> next = live.updated(changes);
-        if (!next.ok()) return next.status();
-        return std::make_shared<const CchMetric>(*std::move(next));
-      });
+  return detail::publish_changes(store, changes);
 }
 
 // The same for a plain weight-vector metric: OutOfRange (nothing published) when an id
 // is invalid or outside the metric, as for the CCH metric (WeightMetric::closed_checked()).
 [[nodiscard]] inline absl::StatusOr<std::uint64_t> publish_closures(
     MetricStore<WeightMetric>& store, std::span<const ArcId> arcs) {
-  return store.try_update(
-      [&](const WeightMetric& live) -> absl::StatusOr<std::shared_ptr<const WeightMetric>> {
-        absl::StatusOr<WeightMetric> next = live.closed_checked(arcs);
-        if (!next.ok()) return next.status();
-        return std::make_shared<const WeightMetric>(*std::move(next));
-      });
+  return detail::publish_derived(
+      store, [&](const WeightMetric& live) { return live.closed_checked(arcs); });
 }
 
 DISPATCHKIT_NAMESPACE_END

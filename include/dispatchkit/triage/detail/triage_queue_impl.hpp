@@ -204,8 +204,8 @@ inline bool TriageQueue::cancel(CallId id) noexcept {
 }
 
 inline bool TriageQueue::requeue(CallId id) noexcept {
-  const std::uint32_t slot = slot_of(id);
-  if (slot == kNone || slots_[slot].state != CallState::kActive) return false;
+  const std::uint32_t slot = active_slot_of(id);
+  if (slot == kNone) return false;
   --active_;
   slots_[slot].call.clocks.dispatched = kNoTime;
   slots_[slot].call.clocks.on_scene = kNoTime;
@@ -214,8 +214,8 @@ inline bool TriageQueue::requeue(CallId id) noexcept {
 }
 
 inline bool TriageQueue::close(CallId id) noexcept {
-  const std::uint32_t slot = slot_of(id);
-  if (slot == kNone || slots_[slot].state != CallState::kActive) return false;
+  const std::uint32_t slot = active_slot_of(id);
+  if (slot == kNone) return false;
   --active_;
   release(slot);
   return true;
