@@ -138,8 +138,10 @@ void BM_CCH_PartialCustomize(benchmark::State& state) {
       static_cast<double>(recomputed) / static_cast<double>(state.iterations());
 }
 
-void BM_CCH_Query(benchmark::State& state) {
-  CchQuery q(*fixture->metric, fixture->graph);
+// The same timed loops for the CCH and the CH side by side, so that the two differ only
+// in the index they query.
+template <class Query>
+void time_distance_queries(benchmark::State& state, Query& q) {
   std::size_t i = 0;
   for (auto _ : state) {
     const auto& [s, t] = fixture->queries[i++ % fixture->queries.size()];
@@ -148,8 +150,8 @@ void BM_CCH_Query(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 
-void BM_CCH_ManyToOne(benchmark::State& state) {
-  CchManyToOne fleet(*fixture->metric, fixture->graph);
+template <class ManyToOne>
+void time_many_to_one(benchmark::State& state, ManyToOne& fleet) {
   const auto units = static_cast<std::uint32_t>(state.range(0));
   for (std::uint32_t s = 0; s < units; ++s) fleet.set_source(s, fixture->units[s]);
   std::vector<Weight> out(units);
@@ -159,30 +161,27 @@ void BM_CCH_ManyToOne(benchmark::State& state) {
     benchmark::DoNotOptimize(out.data());
   }
   state.SetItemsProcessed(state.iterations());
+}
+
+void BM_CCH_Query(benchmark::State& state) {
+  CchQuery q(*fixture->metric, fixture->graph);
+  time_distance_queries(state, q);
+}
+
+void BM_CCH_ManyToOne(benchmark::State& state) {
+  CchManyToOne fleet(*fixture->metric, fixture->graph);
+  time_many_to_one(state, fleet);
   state.counters["bucket_entries"] = static_cast<double>(fleet.entry_count());
 }
 
 void BM_CH_Query(benchmark::State& state) {
   ChQuery q(hierarchy(), fixture->graph);
-  std::size_t i = 0;
-  for (auto _ : state) {
-    const auto& [s, t] = fixture->queries[i++ % fixture->queries.size()];
-    benchmark::DoNotOptimize(q.distance(s, t));
-  }
-  state.SetItemsProcessed(state.iterations());
+  time_distance_queries(state, q);
 }
 
 void BM_CH_ManyToOne(benchmark::State& state) {
   ChManyToOne fleet(hierarchy(), fixture->graph);
-  const auto units = static_cast<std::uint32_t>(state.range(0));
-  for (std::uint32_t s = 0; s < units; ++s) fleet.set_source(s, fixture->units[s]);
-  std::vector<Weight> out(units);
-  std::size_t i = 0;
-  for (auto _ : state) {
-    fleet.distances_to(fixture->targets[i++ % fixture->targets.size()], out);
-    benchmark::DoNotOptimize(out.data());
-  }
-  state.SetItemsProcessed(state.iterations());
+  time_many_to_one(state, fleet);
 }
 
 void BM_Dijkstra_Reference(benchmark::State& state) {

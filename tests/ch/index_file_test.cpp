@@ -37,14 +37,23 @@ std::size_t section_offset(const std::string& file, std::string_view tag) {
   }
   return 0;
 }
+
+// A hierarchy of `g`, built and saved to the temporary file `name`.
+struct SavedIndex {
+  absl::StatusOr<ContractionHierarchy> ch;
+  std::string path;
+};
+SavedIndex build_and_save(const RoadGraph& g, const char* name) {
+  SavedIndex saved{ContractionHierarchy::build(g), temp_path(name)};
+  REQUIRE(saved.ch.ok());
+  REQUIRE(save_hierarchy(*saved.ch, saved.path).ok());
+  return saved;
+}
 }  // namespace
 
 TEST_CASE("saved index loads back identical and answers the same", "[ch][index]") {
   const RoadGraph g = ch_test::grid_city(30, 25, 4);
-  auto ch = ContractionHierarchy::build(g);
-  REQUIRE(ch.ok());
-  const std::string path = temp_path("roundtrip.ch");
-  REQUIRE(save_hierarchy(*ch, path).ok());
+  auto [ch, path] = build_and_save(g, "roundtrip.ch");
   auto loaded = load_hierarchy(path, g);
   REQUIRE(loaded.ok());
   CHECK(std::ranges::equal(loaded->ranks(), ch->ranks()));
@@ -68,10 +77,7 @@ TEST_CASE("saved index loads back identical and answers the same", "[ch][index]"
 
 TEST_CASE("truncated, corrupt and mismatched index files are rejected", "[ch][index]") {
   const RoadGraph g = ch_test::grid_city(20, 20, 6);
-  auto ch = ContractionHierarchy::build(g);
-  REQUIRE(ch.ok());
-  const std::string path = temp_path("bad.ch");
-  REQUIRE(save_hierarchy(*ch, path).ok());
+  auto [ch, path] = build_and_save(g, "bad.ch");
   const std::string good = *read_file(path);
 
   SECTION("missing file") {

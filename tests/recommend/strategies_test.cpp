@@ -30,6 +30,18 @@ ResponsePlanTable table_of(const std::string& rows) {
   REQUIRE(t.ok());
   return *std::move(t);
 }
+
+// ResponsePlanRecommender's answer, on reference Dijkstra times, for a call at node 1.
+Recommendation plan_answer(const RoadGraph& g, const Fleet& f, const ResponsePlan& plan,
+                           IncidentId id) {
+  ResponsePlanRecommender strategy(g);
+  DijkstraOracle oracle(g);
+  Recommendation rec;
+  const Incident call =
+      Incident::from_plan(id, RoadPosition::at_node(NodeId(1)), sim_time_from_unix(0), plan);
+  strategy.recommend(call, f, oracle, rec);
+  return rec;
+}
 }  // namespace
 
 // Target 1200, q = 0.5, demand 1 at nodes 0..5, no turnout.
@@ -143,12 +155,7 @@ TEST_CASE("response plan: look-ahead keeps the only ALS for the ALS line",
   const UnitId a = add(f, "A", 1, kAlsAmb);
   const UnitId b = add(f, "B", 4, kBlsAmb);
   add(f, "C", 0, CapabilitySet{Capability::kFirstResponder});
-  ResponsePlanRecommender strategy(g);
-  DijkstraOracle oracle(g);
-  Recommendation rec;
-  const Incident call = Incident::from_plan(IncidentId(1), RoadPosition::at_node(NodeId(1)),
-                                            sim_time_from_unix(0), t.plans()[0]);
-  strategy.recommend(call, f, oracle, rec);
+  const Recommendation rec = plan_answer(g, f, t.plans()[0], IncidentId(1));
   REQUIRE(rec.candidates.size() == 2);
   CHECK(rec.candidates[0].unit == b);
   CHECK(rec.candidates[0].requirement == 0);
@@ -167,12 +174,7 @@ TEST_CASE("response plan: counts, shortfalls and negative pressure", "[recommend
   add(f, "A", 1, kAlsAmb);  // no negative-pressure cabin
   const UnitId np = add(f, "NP", 3, kAlsAmb | Capability::kNegativePressure);
   const UnitId e1 = add(f, "E1", 2, CapabilitySet{Capability::kFirstResponder});
-  ResponsePlanRecommender strategy(g);
-  DijkstraOracle oracle(g);
-  Recommendation rec;
-  const Incident call = Incident::from_plan(IncidentId(2), RoadPosition::at_node(NodeId(1)),
-                                            sim_time_from_unix(0), t.plans()[0]);
-  strategy.recommend(call, f, oracle, rec);
+  const Recommendation rec = plan_answer(g, f, t.plans()[0], IncidentId(2));
   REQUIRE(rec.candidates.size() == 2);
   CHECK(rec.candidates[0].unit == np);  // farther, but the only one qualified
   CHECK(rec.candidates[1].unit == e1);

@@ -39,15 +39,23 @@ Fleet random_fleet(dk_robust::Rng& rng, int units, const char* prefix) {
   return f;
 }
 
+// San Francisco, a seeded random fleet and both oracles over it: where these tests start.
+struct OraclePair {
+  OraclePair(std::uint64_t seed, int units, const char* prefix)
+      : rng(seed), fleet(random_fleet(rng, units, prefix)), ch(dk_robust::sf_ch(), g), ref(g) {}
+  const RoadGraph& g = dk_robust::sf_graph();
+  dk_robust::Rng rng;
+  Fleet fleet;
+  ChOracle ch;
+  DijkstraOracle ref;
+};
+
 }  // namespace
 
 TEST_CASE("ChOracle equals DijkstraOracle through moves, busy units and returns",
           "[robustness][recommend]") {
-  const RoadGraph& g = dk_robust::sf_graph();
-  dk_robust::Rng rng(41);
-  Fleet fleet = random_fleet(rng, 12, "M");
-  ChOracle ch(dk_robust::sf_ch(), g);
-  DijkstraOracle ref(g);
+  OraclePair setup(41, 12, "M");
+  auto& [g, rng, fleet, ch, ref] = setup;
   expect_same(ch, ref, fleet, rng, 5);
   REQUIRE(fleet.dispatch(UnitId(3), IncidentId(1), PriorityGrade::kI).ok());
   REQUIRE(fleet.set_status(UnitId(3), UnitStatus::kEnRoute).ok());
@@ -73,11 +81,8 @@ TEST_CASE("ChOracle equals DijkstraOracle through moves, busy units and returns"
 // the new fleet's last journal entries are applied and the other units keep stale
 // bucket entries (recommend/ch_oracle.hpp, ChOracle::sync).
 TEST_CASE("ChOracle after the fleet variable is assigned another fleet", "[known][recommend]") {
-  const RoadGraph& g = dk_robust::sf_graph();
-  dk_robust::Rng rng(43);
-  Fleet fleet = random_fleet(rng, 8, "A");
-  ChOracle ch(dk_robust::sf_ch(), g);
-  DijkstraOracle ref(g);
+  OraclePair setup(43, 8, "A");
+  auto& [g, rng, fleet, ch, ref] = setup;
   expect_same(ch, ref, fleet, rng, 2);
   // Another fleet with as many units elsewhere and a longer history (generation ahead).
   Fleet other = random_fleet(rng, 8, "B");

@@ -11,6 +11,22 @@
 using namespace dispatchkit;
 using dk_robust::Rng;
 
+namespace {
+// Puts a unit at a random position in every slot but 0, gap, 2 gap, ... (left empty) and
+// returns where each slot's unit is (an invalid position for an empty slot).
+template <class ManyToOne>
+std::vector<RoadPosition> place_random_units(ManyToOne& m2o, const RoadGraph& g, Rng& rng,
+                                             std::uint32_t slots, std::uint32_t gap) {
+  std::vector<RoadPosition> where(slots);
+  for (std::uint32_t s = 0; s < slots; ++s) {
+    if (s % gap == 0) continue;
+    where[s] = dk_robust::random_position(g, rng);
+    m2o.set_source(s, where[s]);
+  }
+  return where;
+}
+}  // namespace
+
 TEST_CASE("CH and CCH position queries equal Dijkstra on SF, one-way streets included",
           "[robustness][ch][cch]") {
   const RoadGraph& g = dk_robust::sf_graph();
@@ -72,13 +88,8 @@ TEST_CASE("ChManyToOne with empty, removed, moved and invalid slots equals Dijks
   ChManyToOne m2o(dk_robust::sf_ch(), g);
   Rng rng(7);
   constexpr std::uint32_t kSlots = 24;
-  std::vector<RoadPosition> where(kSlots);  // invalid = empty slot
   // Slots 0, 5, 10, ... stay empty; slot 3 holds an invalid position (occupied but unreachable).
-  for (std::uint32_t s = 1; s < kSlots; ++s) {
-    if (s % 5 == 0) continue;
-    where[s] = dk_robust::random_position(g, rng);
-    m2o.set_source(s, where[s]);
-  }
+  std::vector<RoadPosition> where = place_random_units(m2o, g, rng, kSlots, 5);
   m2o.set_source(3, RoadPosition());
   where[3] = RoadPosition();
   Dijkstra backward(g);
@@ -123,12 +134,7 @@ TEST_CASE("CchManyToOne with empty, removed and moved slots equals Dijkstra",
   CchManyToOne m2o(dk_robust::sf_cch_metric(), g);
   Rng rng(11);
   constexpr std::uint32_t kSlots = 20;
-  std::vector<RoadPosition> where(kSlots);
-  for (std::uint32_t s = 0; s < kSlots; ++s) {
-    if (s % 4 == 0) continue;
-    where[s] = dk_robust::random_position(g, rng);
-    m2o.set_source(s, where[s]);
-  }
+  std::vector<RoadPosition> where = place_random_units(m2o, g, rng, kSlots, 4);
   std::vector<Weight> out(kSlots);
   for (int round = 0; round < 10; ++round) {
     for (int k = 0; k < 3; ++k) {

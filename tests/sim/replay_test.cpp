@@ -104,6 +104,11 @@ struct World {
     return {ReplayUnit{"M1", 0, als, {}}, ReplayUnit{"M2", 0, als, {}},
             ReplayUnit{"M3", 1, als, {}}};
   }
+  // The replay inputs of this world with the default mapping, plans and options.
+  [[nodiscard]] absl::StatusOr<ReplayInputs> prepare() const {
+    return prepare_replay(graph, snapper, record, stations, hospitals, CallMapping::sf_default(),
+                          ResponsePlanTable::default_table(), {}, fleet());
+  }
 };
 
 }  // namespace
@@ -186,9 +191,7 @@ TEST_CASE("three units, four calls: KPIs as worked out by hand", "[sim][replay]"
 
 TEST_CASE("a replay is deterministic", "[sim][replay]") {
   World w;
-  auto in =
-      prepare_replay(w.graph, w.snapper, w.record, w.stations, w.hospitals,
-                     CallMapping::sf_default(), ResponsePlanTable::default_table(), {}, w.fleet());
+  auto in = w.prepare();
   REQUIRE(in.ok());
   DijkstraOracle oracle(w.graph);
   ClosestIdle a, b;
@@ -204,9 +207,7 @@ TEST_CASE("a replay is deterministic", "[sim][replay]") {
 
 TEST_CASE("ETA validation compares station-to-call road times with recorded drives", "[sim][eta]") {
   World w;
-  auto in =
-      prepare_replay(w.graph, w.snapper, w.record, w.stations, w.hospitals,
-                     CallMapping::sf_default(), ResponsePlanTable::default_table(), {}, w.fleet());
+  auto in = w.prepare();
   REQUIRE(in.ok());
   // Recorded drives (on scene - en route): M1 420 s to n1, M2 120 s to n0, M3 180 s to n2;
   // call 4's M9 is not in the fleet. Predicted from the home stations, lights and sirens:
@@ -248,9 +249,7 @@ TEST_CASE("ETA validation knows a unit that just cleared a scene is still there"
       "01/02/2017 10:31:40 AM,01/02/2017 10:34:40 AM,,,01/02/2017 10:50:00 AM,01," +
       loc(2) + "\n";
   w.record = *parse_recorded_calls("seven.csv", csv);
-  auto in =
-      prepare_replay(w.graph, w.snapper, w.record, w.stations, w.hospitals,
-                     CallMapping::sf_default(), ResponsePlanTable::default_table(), {}, w.fleet());
+  auto in = w.prepare();
   REQUIRE(in.ok());
   EtaValidation v = validate_etas(*in, w.record);
   CHECK(v.by_origin[0].count == 3);
@@ -266,9 +265,7 @@ TEST_CASE("ETA validation knows a unit that just cleared a scene is still there"
 
 TEST_CASE("repeat_replay: copies far enough apart replay identically, shifted", "[sim][replay]") {
   World w;
-  auto in =
-      prepare_replay(w.graph, w.snapper, w.record, w.stations, w.hospitals,
-                     CallMapping::sf_default(), ResponsePlanTable::default_table(), {}, w.fleet());
+  auto in = w.prepare();
   REQUIRE(in.ok());
   // The scenario is over within two hours: copies a day apart cannot interact.
   const ReplayInputs three = repeat_replay(*in, 3, std::chrono::hours(24));

@@ -49,6 +49,14 @@ RoadGraph grid() {
   return *std::move(b).build();
 }
 
+// The grid, its snapper and a matcher over it, where the matching tests start.
+struct GridMatching {
+  const RoadGraph graph = grid();
+  const Snapper snapper = *Snapper::build(graph);
+  MapMatcher matcher{snapper};
+  const TimeSlicing week;
+};
+
 // Position `s` metres along the route 0 -> 3 -> 11, offset sideways by `noise` metres.
 LatLon along(double s, double noise) {
   if (s <= 600) return {kLat0 + noise / 111195.0, kLon0 + s / 200.0 * kDegLon};
@@ -57,11 +65,8 @@ LatLon along(double s, double noise) {
 }  // namespace
 
 TEST_CASE("fixes along a known route attribute time to that route", "[traffic][map_matching]") {
-  const RoadGraph g = grid();
-  auto snapper = Snapper::build(g);
-  REQUIRE(snapper.ok());
-  MapMatcher matcher(*snapper);
-  const TimeSlicing week;
+  GridMatching fixture;
+  auto& [g, snapper, matcher, week] = fixture;
   // Monday 2008-05-19 08:00 PDT; a fix every 15 s at 10 m/s (150 m), sideways noise +-6 m.
   const std::int64_t t0 = 1211209200;
   std::vector<GpsFix> fixes;
@@ -112,11 +117,8 @@ TEST_CASE("fixes along a known route attribute time to that route", "[traffic][m
 
 TEST_CASE("stationary, sparse and off-network fixes are not attributed",
           "[traffic][map_matching]") {
-  const RoadGraph g = grid();
-  auto snapper = Snapper::build(g);
-  REQUIRE(snapper.ok());
-  MapMatcher matcher(*snapper);
-  const TimeSlicing week;
+  GridMatching fixture;
+  auto& [g, snapper, matcher, week] = fixture;
   const std::int64_t t0 = 1211209200;
   std::vector<GpsFix> fixes = {
       {t0, along(100, 0), false},
@@ -132,7 +134,7 @@ TEST_CASE("stationary, sparse and off-network fixes are not attributed",
   CHECK(matcher.stats().fixes_without_candidate >= 1);
   CHECK(samples.size() == 0);
   // A physically impossible jump (600 m of road in 10 s = 216 km/h) is rejected.
-  MapMatcher strict(*snapper);
+  MapMatcher strict(snapper);
   std::vector<GpsFix> jump = {{t0, along(0, 0), true}, {t0 + 10, along(600, 0), true}};
   strict.match_track(jump, week, samples);
   CHECK(strict.stats().steps_implausible == 1);

@@ -21,14 +21,20 @@ RoadGraph street() {
   b.add_arc(NodeId(0), NodeId(2), Deciseconds{600}, Meters{600});
   return *std::move(b).build();
 }
+
+// The street with its Monday 08:00 slice and two forward arcs, where the tests start.
+struct Street {
+  RoadGraph graph = street();
+  TimeSlicing week;
+  TimeSlice mon8 = week.at(0, 8 * 60);
+  ArcId a01 = *graph.find_arc(NodeId(0), NodeId(1));
+  ArcId a12 = *graph.find_arc(NodeId(1), NodeId(2));
+};
 }  // namespace
 
 TEST_CASE("observed arcs follow the profile, the rest fall back", "[traffic][metric]") {
-  const RoadGraph g = street();
-  const TimeSlicing week;
-  const TimeSlice mon8 = week.at(0, 8 * 60);
-  const ArcId a01 = *g.find_arc(NodeId(0), NodeId(1));
-  const ArcId a12 = *g.find_arc(NodeId(1), NodeId(2));
+  const Street fixture;
+  const auto& [g, week, mon8, a01, a12] = fixture;
   auto p = TrafficProfile::build(g, week, {{a01, mon8, 30.0, 100}});
   REQUIRE(p.ok());
 
@@ -90,11 +96,8 @@ TEST_CASE("shrinkage and pooling over slices and days", "[traffic][metric]") {
 }
 
 TEST_CASE("lights and sirens and closures", "[traffic][metric]") {
-  const RoadGraph g = street();
-  const TimeSlicing week;
-  const TimeSlice mon8 = week.at(0, 8 * 60);
-  const ArcId a01 = *g.find_arc(NodeId(0), NodeId(1));
-  const ArcId a12 = *g.find_arc(NodeId(1), NodeId(2));
+  const Street fixture;
+  const auto& [g, week, mon8, a01, a12] = fixture;
   auto p = TrafficProfile::build(g, week, {{a01, mon8, 40.0, 1000}});
   TrafficMetricOptions normal, ls;
   normal.city_factor_prior = ls.city_factor_prior = false;
