@@ -105,7 +105,7 @@ TEST_CASE("a full reason table refuses new names and keeps the old ones", "[reco
 
 TEST_CASE("reasons register and print from many threads at once", "[recommend][reason]") {
   // Every thread registers the same names in a different order while reading names back;
-  // all must agree on one code per name. Not tagged [stress]: scripts/test.sh would then
+  // all must agree on one code per name. Not tagged as a stress test: scripts/test.sh would then
   // build this whole suite under TSan; build this file alone with -fsanitize=thread to check.
   constexpr int kThreads = 4;
   constexpr int kNames = 24;
