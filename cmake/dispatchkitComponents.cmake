@@ -15,8 +15,10 @@
 # defines (DISPATCHKIT_PACKAGE_<pkg>_MARKER): the component check fails if a component's
 # headers define it without the component bringing that package.
 # `all` (target dispatchkit::dispatchkit, the umbrella header) is every component.
+# A component may set DISPATCHKIT_COMPONENT_<name>_DEFINITIONS (compile definitions its
+# consumers get). A header belongs to the component whose matching entry is longest.
 
-set(DISPATCHKIT_COMPONENTS core cch traffic sim)
+set(DISPATCHKIT_COMPONENTS core osm cch traffic sim)
 
 # core: ids, readers, the road graph, snapping, Dijkstra, CH, triage, recommendation. Graph
 # files arrive gzip- or xz-compressed, hence zlib and liblzma; CH contraction uses threads.
@@ -27,6 +29,16 @@ set(DISPATCHKIT_COMPONENT_core_PACKAGES Boost absl ZLIB LibLZMA Threads)
 set(DISPATCHKIT_COMPONENT_core_LINK
     Boost::headers absl::status absl::statusor absl::strings absl::str_format absl::flat_hash_map
     ZLIB::ZLIB LibLZMA::LibLZMA Threads::Threads)
+
+# osm: OpenStreetMap import (.osm.pbf, .osm, .osm.bz2/.gz) with profiles and turn
+# restrictions, on libosmium. Headers under graph/osm/ belong here although core holds
+# graph/: a header belongs to the component with the longest matching entry. Linking it
+# defines DISPATCHKIT_WITH_OSM, so that load_graph() (graph/io.hpp) also reads OpenStreetMap.
+set(DISPATCHKIT_COMPONENT_osm_HEADERS graph/osm/ graph/osm.hpp)
+set(DISPATCHKIT_COMPONENT_osm_DEPENDS core)
+set(DISPATCHKIT_COMPONENT_osm_PACKAGES Osmium)
+set(DISPATCHKIT_COMPONENT_osm_LINK Osmium::Osmium)
+set(DISPATCHKIT_COMPONENT_osm_DEFINITIONS DISPATCHKIT_WITH_OSM=1)
 
 # cch: customizable CH; METIS computes its nested dissection order.
 set(DISPATCHKIT_COMPONENT_cch_HEADERS route/cch.hpp route/cch/)
@@ -52,6 +64,7 @@ set(DISPATCHKIT_COMPONENT_all_DEPENDS ${DISPATCHKIT_COMPONENTS})
 
 set(DISPATCHKIT_PACKAGE_Boost_VERSION 1.74)
 set(DISPATCHKIT_PACKAGE_METIS_MARKER METIS_VER_MAJOR)
+set(DISPATCHKIT_PACKAGE_Osmium_MARKER LIBOSMIUM_VERSION_MAJOR)
 
 # dispatchkit_component_closure(<out> <component>...): the components named and every one they
 # build on, dependencies first; unknown names are left out (see dispatchkit_known_component).

@@ -11,6 +11,18 @@
 // adjacency, per-arc travel time (deciseconds) and length (metres), WGS84 node
 // coordinates and the input file's own node ids. It never changes after `build()`:
 // share it as `const RoadGraph&` or `std::shared_ptr<const RoadGraph>` across threads.
+//
+// Two optional layers, both filled by the OpenStreetMap importer (graph/osm/):
+// - details(): per arc the street segment it drives (class, way id, name, shape, flags;
+//   graph/road_details.hpp). Null for formats that carry none.
+// - turn states: a turn restriction ("no left turn from A into B") cannot be expressed
+//   by a node that forgets how it was reached, so the importer splits a restricted junction
+//   into its road node plus one *turn state* per partial forbidden sequence (a copy that
+//   remembers "came along A" and lacks the arc into B). Every search runs unchanged on the
+//   split graph; what a user sees stays the road's: a state has its road node's external
+//   id and coordinate, find_node() returns the road node, snapping lands on road arcs only,
+//   and target_seeds() (graph/road_position.hpp) reaches a node or street through every
+//   state of it. road_node(), states_of(), road_arc() and twins() map between the two.
 #pragma once
 
 #include <algorithm>
@@ -23,10 +35,13 @@
 #include <utility>
 #include <vector>
 
+#include <memory>
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+
 #include "dispatchkit/config.hpp"
+#include "dispatchkit/graph/road_details.hpp"
 #include "dispatchkit/graph/types.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
@@ -94,8 +109,57 @@ class RoadGraph {
   // hierarchy is never used with a different graph.
   [[nodiscard]] std::uint64_t fingerprint() const noexcept { return fingerprint_; }
 
+  // --- Street details (null when the format has none) ---
+  [[nodiscard]] const RoadDetails* details() const noexcept { return details_.get(); }
+  [[nodiscard]] const std::shared_ptr<const RoadDetails>& shared_details() const noexcept {
+    return details_;
+  }
+  // The street segment arc `a` drives; invalid when the graph has no details.
+  [[nodiscard]] RoadSegmentRef segment_of(ArcId a) const noexcept {
+    if (segment_.empty()) return {};
+    const std::uint32_t s = segment_[a.value()];
+    return {s & ~kReversedBit, (s & kReversedBit) != 0};
+  }
+  [[nodiscard]] std::span<const std::uint32_t> arc_segments() const noexcept { return segment_; }
+
+  // --- Turn states (none unless turn restrictions were applied) ---
+  [[nodiscard]] bool has_turn_states() const noexcept { return !road_node_.empty(); }
+  // Nodes that are intersections of the road network (node_count() minus turn states).
+  [[nodiscard]] std::uint32_t road_node_count() const noexcept {
+    return node_count() - static_cast<std::uint32_t>(state_.size());
+  }
+  // The intersection node `n` stands for: `n` itself unless it is a turn state.
+  [[nodiscard]] NodeId road_node(NodeId n) const noexcept {
+    return road_node_.empty() ? n : NodeId(road_node_[n.value()]);
+  }
+  [[nodiscard]] bool is_turn_state(NodeId n) const noexcept { return road_node(n) != n; }
+  // The turn states of road node `n` (empty for most nodes, and for every state).
+  [[nodiscard]] std::span<const NodeId> states_of(NodeId n) const noexcept {
+    if (first_state_.empty()) return {};
+    return {state_.data() + first_state_[n.value()], state_.data() + first_state_[n.value() + 1]};
+  }
+  // The road arc `a` is a copy of: `a` itself unless its tail is a turn state.
+  [[nodiscard]] ArcId road_arc(ArcId a) const noexcept {
+    return road_arc_.empty() ? a : ArcId(road_arc_[a.value()]);
+  }
+  // The copies of road arc `a` leaving turn states of its tail (not including `a`).
+  [[nodiscard]] std::span<const ArcId> twins(ArcId a) const noexcept {
+    if (first_twin_.empty()) return {};
+    return {twin_.data() + first_twin_[a.value()], twin_.data() + first_twin_[a.value() + 1]};
+  }
+  // The road arc from road node `tail` to road node `head` (whatever state it enters), if
+  // any. Equals find_arc() on graphs without turn states. O(out-degree).
+  [[nodiscard]] std::optional<ArcId> find_road_arc(NodeId tail, NodeId head) const noexcept;
+
+  // Raw turn-state and segment columns, for the binary graph file.
+  [[nodiscard]] std::span<const std::uint32_t> road_nodes() const noexcept { return road_node_; }
+  [[nodiscard]] std::span<const std::uint32_t> road_arcs() const noexcept { return road_arc_; }
+
+  static constexpr std::uint32_t kReversedBit = 0x80000000u;
+
  private:
   friend class RoadGraphBuilder;
+  void index_turn_states();
   std::string source_;
   std::vector<std::uint32_t> first_out_{0};
   std::vector<std::uint32_t> head_, tail_;
@@ -105,8 +169,14 @@ class RoadGraph {
   std::vector<ArcId> in_arc_;
   std::vector<LatLon> coordinate_;
   std::vector<std::int64_t> external_id_;
-  std::vector<std::uint32_t> by_external_id_;  // node ids sorted by external id
+  std::vector<std::uint32_t> by_external_id_;  // road node ids sorted by external id
   std::uint64_t fingerprint_ = 0;
+  std::shared_ptr<const RoadDetails> details_;
+  std::vector<std::uint32_t> segment_;  // per arc: segment | kReversedBit; empty: none
+  std::vector<std::uint32_t> road_node_, first_state_;  // empty without turn states
+  std::vector<NodeId> state_;
+  std::vector<std::uint32_t> road_arc_, first_twin_;
+  std::vector<ArcId> twin_;
 };
 
 struct RoadGraphBuildOptions {
@@ -132,9 +202,24 @@ class RoadGraphBuilder {
   [[nodiscard]] std::uint32_t node_count() const noexcept {
     return static_cast<std::uint32_t>(external_id_.size());
   }
-  // Records a directed arc; ids and values are validated in build(), whose errors name
-  // `source:line` when the loader passed the arc's line in its file (0: unknown).
-  void add_arc(NodeId from, NodeId to, Deciseconds time, Meters length, std::uint32_t line = 0);
+  // Records a directed arc and returns its index among the arcs added so far; ids and
+  // values are validated in build(), whose errors name `source:line` when the loader
+  // passed the arc's line in its file (0: unknown).
+  std::uint32_t add_arc(NodeId from, NodeId to, Deciseconds time, Meters length,
+                        std::uint32_t line = 0);
+  // As add_arc(), driving `segment` of the details given to set_details().
+  std::uint32_t add_road_arc(NodeId from, NodeId to, Deciseconds time, Meters length,
+                             RoadSegmentRef segment);
+
+  // Street details the arcs' segments index (graph/road_details.hpp).
+  void set_details(std::shared_ptr<const RoadDetails> details) { details_ = std::move(details); }
+
+  // Adds a turn state of road node `road` (see RoadGraph): a node with the road node's
+  // external id and coordinate that remembers a partial forbidden turn sequence.
+  NodeId add_turn_state(NodeId road);
+  // Adds the copy of road arc `road_arc` (an index add_arc returned) leaving turn state
+  // `from` towards `to`, with the road arc's time, length and segment.
+  void add_twin_arc(NodeId from, NodeId to, std::uint32_t road_arc);
 
   // Validates ids and values, drops self-loops, merges parallel arcs (keeping the
   // fastest, and its length), optionally keeps the largest SCC, and lays out the CSR.
@@ -148,12 +233,17 @@ class RoadGraphBuilder {
     Weight weight;
     float length;
     std::uint32_t line;  // line in source_, 0 if unknown
+    std::uint32_t segment = UINT32_MAX;
+    std::uint32_t road_arc = UINT32_MAX;  // pending index of the arc this twins, else none
+    std::uint32_t original = 0;           // pending index, while building
   };
   std::string source_;
   std::vector<std::int64_t> external_id_;
   std::vector<LatLon> coordinate_;
   std::size_t nodes_without_coordinate_ = 0;
   std::vector<PendingArc> arcs_;
+  std::shared_ptr<const RoadDetails> details_;
+  std::vector<std::uint32_t> road_node_;  // per node; filled once a turn state is added
 };
 
 DISPATCHKIT_NAMESPACE_END

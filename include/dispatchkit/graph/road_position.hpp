@@ -10,8 +10,10 @@
 // One-way streets have no reverse arc and are respected. Snapping
 // (graph/snap.hpp) turns WGS84 points into RoadPositions.
 //
-// Every search (Dijkstra, CH, CCH) turns positions into at most two "seeds" with the
-// helpers below, so all of them agree on rounding to the decisecond.
+// Every search (Dijkstra, CH, CCH) turns positions into "seeds" with the helpers below, so
+// all of them agree on rounding to the decisecond. A position gives at most two seeds,
+// except on a graph with turn states (turn restrictions, graph/road_graph.hpp), where
+// reaching a node or street counts arriving in any state of it: up to kMaxSeeds.
 #pragma once
 
 #include <algorithm>
@@ -59,19 +61,30 @@ class RoadPosition {
 };
 
 // A node where a search starts (or ends) with an initial offset of `offset` weight units.
+// `arc` is the arc (or twin of it) whose partial drive the offset is; invalid for a node.
 struct SearchSeed {
   NodeId node;
   Weight offset = 0;
+  ArcId arc;
 };
 
-// Up to two seeds; `count` of them are used.
-struct SeedPair {
-  std::array<SearchSeed, 2> seeds{};
+// The most seeds one position gives: two directions of a street, each reached through its
+// road node and up to kMaxTurnStatesPerNode turn states of it.
+inline constexpr std::uint32_t kMaxTurnStatesPerNode = 3;
+inline constexpr std::uint32_t kMaxSeeds = 2 * (1 + kMaxTurnStatesPerNode);
+
+// Up to kMaxSeeds seeds; `count` of them are used.
+struct SeedSet {
+  std::array<SearchSeed, kMaxSeeds> seeds{};
   std::uint32_t count = 0;
   [[nodiscard]] std::span<const SearchSeed> view() const& noexcept { return {seeds.data(), count}; }
   // A view of a temporary would dangle in `for (auto s : source_seeds(...).view())`: name it.
   std::span<const SearchSeed> view() const&& = delete;
+  void add(NodeId n, Weight offset, ArcId arc = ArcId::invalid()) noexcept {
+    if (count < kMaxSeeds) seeds[count++] = {n, offset, arc};
+  }
 };
+using SeedPair = SeedSet;  // its name while positions gave two seeds at most
 
 // True if `p` names a node or arc of `g` and, for a two-way street, its reverse arc
 // really runs head -> tail of its arc. Positions from outside (a unit never positioned,
@@ -81,8 +94,9 @@ struct SeedPair {
   if (p.is_node()) return p.node().value() < g.node_count();
   if (!p.arc().valid() || p.arc().value() >= g.arc_count()) return false;
   if (!p.reverse_arc().valid()) return true;
-  return p.reverse_arc().value() < g.arc_count() && g.tail(p.reverse_arc()) == g.head(p.arc()) &&
-         g.head(p.reverse_arc()) == g.tail(p.arc());
+  return p.reverse_arc().value() < g.arc_count() &&
+         g.road_node(g.tail(p.reverse_arc())) == g.road_node(g.head(p.arc())) &&
+         g.road_node(g.head(p.reverse_arc())) == g.road_node(g.tail(p.arc()));
 }
 
 // Weight of driving `fraction` of an arc of weight `w`, rounded to the nearest unit.
@@ -97,19 +111,39 @@ namespace detail {
 // each arc) or reaching it (at the arcs' tails, after the part up to `p`). The forward arc
 // and the reverse arc of a two-way street split the street at the same point, so what is
 // "the rest" on one is "the part up to p" on the other.
-[[nodiscard]] inline SeedPair position_seeds(const RoadGraph& g, std::span<const Weight> weights,
-                                             const RoadPosition& p, bool leaving) noexcept {
-  SeedPair s;
+// Reaching (not leaving) a node or an arc's tail on a graph with turn states also counts
+// arriving in each state of it: a turn state is the same intersection, remembered with how
+// it was entered, and a twin arc is the same street driven from that state.
+[[nodiscard]] inline SeedSet position_seeds(const RoadGraph& g, std::span<const Weight> weights,
+                                            const RoadPosition& p, bool leaving) noexcept {
+  SeedSet s;
   if (!is_valid_position(g, p)) return s;
   if (p.is_node()) {
-    s.seeds[s.count++] = {p.node(), 0};
+    if (leaving || !g.has_turn_states()) {
+      s.add(p.node(), 0);
+      return s;
+    }
+    const NodeId road = g.road_node(p.node());
+    s.add(road, 0);
+    for (NodeId state : g.states_of(road)) s.add(state, 0);
     return s;
   }
   auto seed = [&](ArcId a, bool rest) {
     const Weight w = weights[a.value()];
     if (w == kInfWeight) return;
     const Weight part = partial_weight(w, p.fraction());
-    s.seeds[s.count++] = {leaving ? g.head(a) : g.tail(a), rest ? w - part : part};
+    if (leaving) {
+      s.add(g.head(a), rest ? w - part : part, a);
+      return;
+    }
+    const ArcId road = g.road_arc(a);
+    for (std::size_t i = 0, n = g.twins(road).size(); i <= n; ++i) {
+      const ArcId copy = i == 0 ? road : g.twins(road)[i - 1];
+      const Weight wc = weights[copy.value()];
+      if (wc == kInfWeight) continue;
+      const Weight pc = partial_weight(wc, p.fraction());
+      s.add(g.tail(copy), rest ? wc - pc : pc, copy);
+    }
   };
   seed(p.arc(), leaving);
   if (p.reverse_arc().valid()) seed(p.reverse_arc(), !leaving);
@@ -120,16 +154,16 @@ namespace detail {
 // Where a search leaving `p` starts: the head of its arc after the rest of the arc, and
 // for a two-way street also the tail after driving back along the reverse arc. Closed
 // arcs (kInfWeight) give no seed; an invalid position (is_valid_position) gives none.
-[[nodiscard]] inline SeedPair source_seeds(const RoadGraph& g, std::span<const Weight> weights,
-                                           const RoadPosition& p) noexcept {
+[[nodiscard]] inline SeedSet source_seeds(const RoadGraph& g, std::span<const Weight> weights,
+                                          const RoadPosition& p) noexcept {
   return detail::position_seeds(g, weights, p, /*leaving=*/true);
 }
 
 // Where a search reaching `p` ends: its arc's tail plus the part of the arc up to `p`,
 // and for a two-way street also the head plus the part of the reverse arc. Same rules
 // for closed arcs and invalid positions as source_seeds().
-[[nodiscard]] inline SeedPair target_seeds(const RoadGraph& g, std::span<const Weight> weights,
-                                           const RoadPosition& p) noexcept {
+[[nodiscard]] inline SeedSet target_seeds(const RoadGraph& g, std::span<const Weight> weights,
+                                          const RoadPosition& p) noexcept {
   return detail::position_seeds(g, weights, p, /*leaving=*/false);
 }
 

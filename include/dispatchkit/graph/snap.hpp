@@ -171,8 +171,11 @@ inline absl::StatusOr<Snapper> Snapper::build(const RoadGraph& graph) {
   entries.reserve(graph.arc_count());
   for (std::uint32_t a = 0; a < graph.arc_count(); ++a) {
     const ArcId arc(a);
-    const NodeId u = graph.tail(arc), v = graph.head(arc);
-    const std::optional<ArcId> reverse = graph.find_arc(v, u);
+    // Twin arcs (graph/road_graph.hpp, turn states) are copies of a road arc: a position
+    // is always on the road arc, and target_seeds() reaches it through the twins.
+    if (graph.is_turn_state(graph.tail(arc))) continue;
+    const NodeId u = graph.tail(arc), v = graph.road_node(graph.head(arc));
+    const std::optional<ArcId> reverse = graph.find_road_arc(v, u);
     // A two-way street is indexed once, from its end with the smaller node id.
     if (reverse && v < u) continue;
     const LatLon pu = graph.coordinate(u), pv = graph.coordinate(v);

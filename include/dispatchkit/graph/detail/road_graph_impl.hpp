@@ -25,6 +25,36 @@ inline std::optional<NodeId> RoadGraph::find_node(std::int64_t external_id) cons
   return NodeId(*it);
 }
 
+inline std::optional<ArcId> RoadGraph::find_road_arc(NodeId tail, NodeId head) const noexcept {
+  if (road_node_.empty()) return find_arc(tail, head);
+  for (ArcId a : out_arcs(tail))
+    if (road_node_[head_[a.value()]] == head.value()) return a;
+  return std::nullopt;
+}
+
+inline void RoadGraph::index_turn_states() {
+  const std::uint32_t n = node_count();
+  first_state_.assign(n + 1, 0);
+  for (std::uint32_t v = 0; v < n; ++v)
+    if (road_node_[v] != v) ++first_state_[road_node_[v] + 1];
+  std::partial_sum(first_state_.begin(), first_state_.end(), first_state_.begin());
+  state_.resize(first_state_[n]);
+  {
+    std::vector<std::uint32_t> fill(first_state_.begin(), first_state_.end() - 1);
+    for (std::uint32_t v = 0; v < n; ++v)
+      if (road_node_[v] != v) state_[fill[road_node_[v]]++] = NodeId(v);
+  }
+  const std::uint32_t m = arc_count();
+  first_twin_.assign(m + 1, 0);
+  for (std::uint32_t a = 0; a < m; ++a)
+    if (road_arc_[a] != a) ++first_twin_[road_arc_[a] + 1];
+  std::partial_sum(first_twin_.begin(), first_twin_.end(), first_twin_.begin());
+  twin_.resize(first_twin_[m]);
+  std::vector<std::uint32_t> fill(first_twin_.begin(), first_twin_.end() - 1);
+  for (std::uint32_t a = 0; a < m; ++a)
+    if (road_arc_[a] != a) twin_[fill[road_arc_[a]]++] = ArcId(a);
+}
+
 inline NodeId RoadGraphBuilder::add_node(std::int64_t external_id,
                                          std::optional<LatLon> coordinate) {
   const NodeId id(static_cast<std::uint32_t>(external_id_.size()));
@@ -35,6 +65,20 @@ inline NodeId RoadGraphBuilder::add_node(std::int64_t external_id,
   } else {
     ++nodes_without_coordinate_;
   }
+  if (!road_node_.empty()) road_node_.push_back(id.value());
+  return id;
+}
+
+inline NodeId RoadGraphBuilder::add_turn_state(NodeId road) {
+  if (road_node_.empty()) {
+    road_node_.resize(external_id_.size());
+    std::iota(road_node_.begin(), road_node_.end(), 0u);
+  }
+  const std::uint32_t r = road.value() < road_node_.size() ? road_node_[road.value()] : 0;
+  const NodeId id =
+      add_node(external_id_[r],
+               coordinate_.size() > r ? std::optional<LatLon>(coordinate_[r]) : std::nullopt);
+  road_node_.back() = r;
   return id;
 }
 
@@ -42,10 +86,28 @@ inline void RoadGraphBuilder::add_nodes(std::uint32_t count, std::int64_t first_
   for (std::uint32_t i = 0; i < count; ++i) add_node(first_external_id + i);
 }
 
-inline void RoadGraphBuilder::add_arc(NodeId from, NodeId to, Deciseconds time, Meters length,
-                                      std::uint32_t line) {
+inline std::uint32_t RoadGraphBuilder::add_arc(NodeId from, NodeId to, Deciseconds time,
+                                               Meters length, std::uint32_t line) {
   arcs_.push_back(
       PendingArc{from.value(), to.value(), time.count(), static_cast<float>(length.value()), line});
+  return static_cast<std::uint32_t>(arcs_.size() - 1);
+}
+
+inline std::uint32_t RoadGraphBuilder::add_road_arc(NodeId from, NodeId to, Deciseconds time,
+                                                    Meters length, RoadSegmentRef segment) {
+  const std::uint32_t i = add_arc(from, to, time, length);
+  arcs_[i].segment = segment.valid()
+                         ? (segment.index | (segment.reversed ? RoadGraph::kReversedBit : 0u))
+                         : UINT32_MAX;
+  return i;
+}
+
+inline void RoadGraphBuilder::add_twin_arc(NodeId from, NodeId to, std::uint32_t road_arc) {
+  PendingArc a = arcs_.at(road_arc);
+  a.from = from.value();
+  a.to = to.value();
+  a.road_arc = road_arc;
+  arcs_.push_back(a);
 }
 
 inline absl::StatusOr<RoadGraph> RoadGraphBuilder::build(const RoadGraphBuildOptions& options) && {
@@ -83,6 +145,18 @@ inline absl::StatusOr<RoadGraph> RoadGraphBuilder::build(const RoadGraphBuildOpt
     }
   }
 
+  for (std::size_t i = 0; i < arcs_.size(); ++i) {
+    arcs_[i].original = static_cast<std::uint32_t>(i);
+    if (arcs_[i].road_arc != UINT32_MAX && !road_node_.empty() &&
+        road_node_[arcs_[i].from] == arcs_[i].from) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where(arcs_[i], i), ": a twin arc must leave a turn state, not road node ",
+                       external_id_[arcs_[i].from]));
+    }
+  }
+  const std::size_t pending_total = arcs_.size();
+  std::vector<std::uint32_t> road_node = std::move(road_node_);
+
   // Self-loops never lie on a shortest path; drop them.
   std::erase_if(arcs_, [](const PendingArc& a) { return a.from == a.to; });
 
@@ -107,6 +181,16 @@ inline absl::StatusOr<RoadGraph> RoadGraphBuilder::build(const RoadGraphBuildOpt
     }
     external.resize(next);
     if (!coordinate.empty()) coordinate.resize(next);
+    if (!road_node.empty()) {
+      // A state whose road node fell out of the component becomes a road node itself.
+      std::vector<std::uint32_t> kept(next);
+      for (std::uint32_t v = 0; v < n; ++v) {
+        if (new_id[v] == UINT32_MAX) continue;
+        const std::uint32_t r = new_id[road_node[v]];
+        kept[new_id[v]] = r == UINT32_MAX ? new_id[v] : r;
+      }
+      road_node = std::move(kept);
+    }
     std::erase_if(arcs_, [&](const PendingArc& a) {
       return new_id[a.from] == UINT32_MAX || new_id[a.to] == UINT32_MAX;
     });
@@ -121,11 +205,18 @@ inline absl::StatusOr<RoadGraph> RoadGraphBuilder::build(const RoadGraphBuildOpt
   std::sort(arcs_.begin(), arcs_.end(), [](const PendingArc& a, const PendingArc& b) {
     return std::tie(a.from, a.to, a.weight, a.length) < std::tie(b.from, b.to, b.weight, b.length);
   });
-  arcs_.erase(std::unique(arcs_.begin(), arcs_.end(),
-                          [](const PendingArc& a, const PendingArc& b) {
-                            return a.from == b.from && a.to == b.to;
-                          }),
-              arcs_.end());
+  std::vector<std::uint32_t> new_of_pending;  // only needed to map twins to road arcs
+  if (!road_node.empty()) new_of_pending.assign(pending_total, UINT32_MAX);
+  {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < arcs_.size(); ++i) {
+      if (kept == 0 || arcs_[kept - 1].from != arcs_[i].from || arcs_[kept - 1].to != arcs_[i].to)
+        arcs_[kept++] = arcs_[i];
+      if (!new_of_pending.empty())
+        new_of_pending[arcs_[i].original] = static_cast<std::uint32_t>(kept - 1);
+    }
+    arcs_.resize(kept);
+  }
 
   RoadGraph g;
   g.source_ = std::move(source_);
@@ -136,12 +227,28 @@ inline absl::StatusOr<RoadGraph> RoadGraphBuilder::build(const RoadGraphBuildOpt
   g.tail_.resize(m);
   g.weight_.resize(m);
   g.length_.resize(m);
+  if (details_) g.segment_.resize(m);
+  if (!road_node.empty()) g.road_arc_.resize(m);
   for (std::size_t i = 0; i < m; ++i) {
     ++g.first_out_[arcs_[i].from + 1];
     g.head_[i] = arcs_[i].to;
     g.tail_[i] = arcs_[i].from;
     g.weight_[i] = arcs_[i].weight;
     g.length_[i] = arcs_[i].length;
+    if (details_) {
+      if ((arcs_[i].segment & ~RoadGraph::kReversedBit) >= details_->segment_count())
+        return absl::InvalidArgumentError(
+            absl::StrCat(g.source_, ": arc ", i, " names no segment of the details"));
+      g.segment_[i] = arcs_[i].segment;
+    }
+    if (!road_node.empty()) {
+      const std::uint32_t r =
+          arcs_[i].road_arc == UINT32_MAX ? UINT32_MAX : new_of_pending[arcs_[i].road_arc];
+      // A twin whose road arc was dropped (outside the component) stands for itself.
+      g.road_arc_[i] = r == UINT32_MAX || road_node[arcs_[r].from] != arcs_[r].from
+                           ? static_cast<std::uint32_t>(i)
+                           : r;
+    }
   }
   std::partial_sum(g.first_out_.begin(), g.first_out_.end(), g.first_out_.begin());
   std::vector<PendingArc>().swap(arcs_);
@@ -158,12 +265,18 @@ inline absl::StatusOr<RoadGraph> RoadGraphBuilder::build(const RoadGraphBuildOpt
 
   g.external_id_ = std::move(external);
   g.coordinate_ = std::move(coordinate);
+  g.details_ = std::move(details_);
   g.by_external_id_.resize(node_total);
   std::iota(g.by_external_id_.begin(), g.by_external_id_.end(), 0u);
+  if (!road_node.empty()) {
+    g.road_node_ = std::move(road_node);
+    std::erase_if(g.by_external_id_, [&](std::uint32_t v) { return g.road_node_[v] != v; });
+    g.index_turn_states();
+  }
   std::sort(
       g.by_external_id_.begin(), g.by_external_id_.end(),
       [&](std::uint32_t a, std::uint32_t b) { return g.external_id_[a] < g.external_id_[b]; });
-  for (std::uint32_t i = 1; i < node_total; ++i) {
+  for (std::size_t i = 1; i < g.by_external_id_.size(); ++i) {
     if (g.external_id_[g.by_external_id_[i]] == g.external_id_[g.by_external_id_[i - 1]]) {
       return absl::InvalidArgumentError(absl::StrCat(g.source_, ": node id ",
                                                      g.external_id_[g.by_external_id_[i]],
@@ -176,6 +289,7 @@ inline absl::StatusOr<RoadGraph> RoadGraphBuilder::build(const RoadGraphBuildOpt
   h.add_span(std::span<const std::uint32_t>(g.head_));
   h.add_span(std::span<const Weight>(g.weight_));
   h.add_span(std::span<const std::int64_t>(g.external_id_));
+  if (!g.road_node_.empty()) h.add_span(std::span<const std::uint32_t>(g.road_node_));
   g.fingerprint_ = h.value();
   return g;
 }

@@ -39,6 +39,19 @@ using PaceWeightFunction = std::function<Weight(std::uint32_t u, std::uint32_t v
   return static_cast<Weight>(1 + detail::splitmix64((lo << 32) | hi) % 1000);
 }
 
+// How an OpenStreetMap extract becomes a road graph (graph/osm/, docs/osm.md). Read only
+// when the program links dispatchkit::osm; other formats ignore it.
+struct OsmLoadOptions {
+  // "ambulance" (lights and sirens), "car" (normal driving) or the path of a profile
+  // table file (docs/osm.md, "Your own profile").
+  std::string profile = "ambulance";
+  // Keep every strongly connected piece instead of the largest one (the default: a
+  // dispatch graph where some nodes cannot reach others strands units).
+  bool keep_all_components = false;
+  // Called now and then while reading, with bytes read so far and the file's size.
+  std::function<void(std::uint64_t done, std::uint64_t total)> progress;
+};
+
 struct GraphLoadOptions {
   // Keep only the largest strongly connected component (node ids renumbered densely,
   // external ids kept). Off by default: the bundled graphs are already strongly connected.
@@ -47,6 +60,8 @@ struct GraphLoadOptions {
   TravelMode jemss_mode = TravelMode::kLightsAndSirens;
   // Weight of each PACE16 edge (both arcs get the same weight). Called with u < v.
   PaceWeightFunction pace_weight = pace16_default_weight;
+  // OpenStreetMap input (.osm.pbf, .osm, .osm.bz2, .osm.gz).
+  OsmLoadOptions osm;
 };
 
 namespace detail {

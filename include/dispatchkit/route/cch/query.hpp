@@ -278,8 +278,14 @@ inline std::vector<ArcId> CchQuery::path() const {
     r = topo_->up_tail(label_[r].bwd_pred);
   }
   if (!last_target_.is_node()) {
-    const bool via_tail = topo_->rank(graph_->tail(last_target_.arc())) == r;
-    path.push_back(via_tail ? last_target_.arc() : last_target_.reverse_arc());
+    // The target seed the search ended at names the arc (or the twin of it) driven in part.
+    const SeedSet seeds = target_seeds(*graph_, weights, last_target_);
+    for (const SearchSeed& seed : seeds.view()) {
+      if (topo_->rank(seed.node) == r) {
+        path.push_back(seed.arc);
+        break;
+      }
+    }
   }
   return path;
 }

@@ -230,7 +230,7 @@ inline Deciseconds ChQuery::distance(NodeId source, NodeId target) noexcept {
 
 inline Deciseconds ChQuery::distance(const RoadPosition& source,
                                      const RoadPosition& target) noexcept {
-  detail::ChSeed s[2], t[2];
+  detail::ChSeed s[kMaxSeeds], t[kMaxSeeds];
   const std::uint32_t sc = detail::ch_seeds(*ch_, *graph_, source, true, s);
   const std::uint32_t tc = detail::ch_seeds(*ch_, *graph_, target, false, t);
   if (sc == 0 || tc == 0) return Deciseconds::infinite();
@@ -272,7 +272,7 @@ inline std::vector<ArcId> ChQuery::path(const RoadPosition& source, const RoadPo
 inline Deciseconds ChQuery::path_into(const RoadPosition& source, const RoadPosition& target,
                                       std::vector<ArcId>& out) {
   out.clear();
-  detail::ChSeed s[2], t[2];
+  detail::ChSeed s[kMaxSeeds], t[kMaxSeeds];
   const std::uint32_t sc = detail::ch_seeds(*ch_, *graph_, source, true, s);
   const std::uint32_t tc = detail::ch_seeds(*ch_, *graph_, target, false, t);
   if (sc == 0 || tc == 0) return Deciseconds::infinite();
@@ -286,8 +286,11 @@ inline Deciseconds ChQuery::path_into(const RoadPosition& source, const RoadPosi
   if (!source.is_node()) out.push_back(ArcId());  // placeholder for the source's arc
   std::uint32_t source_seed = 0, target_seed = 0;
   unpack_route(r, out, source_seed, target_seed);
-  if (!source.is_node()) out.front() = source_seed == 0 ? source.arc() : source.reverse_arc();
-  if (!target.is_node()) out.push_back(target_seed == 0 ? target.arc() : target.reverse_arc());
+  // The seeds the run started and ended at name the arcs driven in part.
+  if (!source.is_node())
+    out.front() = source_seeds(*graph_, graph_->weights(), source).seeds[source_seed].arc;
+  if (!target.is_node())
+    out.push_back(target_seeds(*graph_, graph_->weights(), target).seeds[target_seed].arc);
   return Deciseconds(r.dist);
 }
 

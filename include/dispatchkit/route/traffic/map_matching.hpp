@@ -289,7 +289,7 @@ inline double MapMatcher::route(const RoadPosition& s, const RoadPosition& t, do
                                 std::vector<CoveredArc>* out) {
   const Weight bound = static_cast<Weight>(std::min(4e9, bound_m * 10.0));
   const SeedPair ts = target_seeds(*graph_, length_dm_, t);
-  NodeId tn[2];
+  NodeId tn[kMaxSeeds];
   for (std::uint32_t i = 0; i < ts.count; ++i) tn[i] = ts.seeds[i].node;
   search(s, {tn, ts.count}, bound);
   const Weight same = same_street_weight(length_dm_, s, t);

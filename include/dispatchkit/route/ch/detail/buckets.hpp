@@ -85,7 +85,7 @@ class ChBucketIndex {
     Slot& s = slots_[slot];
     s.used = true;
     s.pos = p;
-    ChSeed seeds[2];
+    ChSeed seeds[kMaxSeeds];
     const std::uint32_t count = ch_seeds(*ch_, *graph_, p, kSlotsAreSources, seeds);
     try {
       slot_search_.template run<kSlotsAreSources>(
@@ -136,7 +136,7 @@ class ChBucketIndex {
   void query(const RoadPosition& p, std::span<Weight> out) noexcept {
     const std::size_t n = std::min<std::size_t>(out.size(), slots_.size());
     std::fill(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n), kInfWeight);
-    ChSeed seeds[2];
+    ChSeed seeds[kMaxSeeds];
     const std::uint32_t count = ch_seeds(*ch_, *graph_, p, !kSlotsAreSources, seeds);
     if (count == 0) return;
     Weight* const result = out.data();

@@ -30,7 +30,7 @@ struct ChSeed {
 
 // Seeds of a road position, as ranks: `forward` for a search leaving it.
 inline std::uint32_t ch_seeds(const ContractionHierarchy& ch, const RoadGraph& graph,
-                              const RoadPosition& p, bool forward, ChSeed (&out)[2]) noexcept {
+                              const RoadPosition& p, bool forward, ChSeed (&out)[kMaxSeeds]) noexcept {
   if (!p.valid()) return 0;
   if (p.is_node()) {
     if (p.node().value() >= ch.node_count()) return 0;
@@ -38,7 +38,7 @@ inline std::uint32_t ch_seeds(const ContractionHierarchy& ch, const RoadGraph& g
              (p.reverse_arc().valid() && p.reverse_arc().value() >= graph.arc_count())) {
     return 0;
   }
-  const SeedPair s =
+  const SeedSet s =
       forward ? source_seeds(graph, graph.weights(), p) : target_seeds(graph, graph.weights(), p);
   for (std::uint32_t i = 0; i < s.count; ++i)
     out[i] = ChSeed{ch.rank(s.seeds[i].node), s.seeds[i].offset};
