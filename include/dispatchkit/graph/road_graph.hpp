@@ -217,6 +217,9 @@ class RoadGraphBuilder {
   // Adds a turn state of road node `road` (see RoadGraph): a node with the road node's
   // external id and coordinate that remembers a partial forbidden turn sequence.
   NodeId add_turn_state(NodeId road);
+  // Makes the arc `arc` (an index add_arc returned) end at `to` instead: a road arc that
+  // starts a restricted turn sequence enters the turn state remembering it.
+  void retarget_arc(std::uint32_t arc, NodeId to) { arcs_.at(arc).to = to.value(); }
   // Adds the copy of road arc `road_arc` (an index add_arc returned) leaving turn state
   // `from` towards `to`, with the road arc's time, length and segment.
   void add_twin_arc(NodeId from, NodeId to, std::uint32_t road_arc);

@@ -70,7 +70,7 @@ struct SearchSeed {
 
 // The most seeds one position gives: two directions of a street, each reached through its
 // road node and up to kMaxTurnStatesPerNode turn states of it.
-inline constexpr std::uint32_t kMaxTurnStatesPerNode = 3;
+inline constexpr std::uint32_t kMaxTurnStatesPerNode = 7;
 inline constexpr std::uint32_t kMaxSeeds = 2 * (1 + kMaxTurnStatesPerNode);
 
 // Up to kMaxSeeds seeds; `count` of them are used.

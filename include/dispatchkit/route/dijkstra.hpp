@@ -49,6 +49,9 @@ class Dijkstra {
   // Ids outside the graph answer infinite().
   Deciseconds distance(NodeId source, NodeId target) noexcept {
     if (!in_graph(source) || !in_graph(target)) return Deciseconds::infinite();
+    // With turn states (graph/road_graph.hpp) the target node is reached in any state.
+    if (graph_->has_turn_states())
+      return distance(RoadPosition::at_node(source), RoadPosition::at_node(target));
     const SearchSeed seed{source, 0};
     run({&seed, 1}, Direction::kForward, target);
     return distance_to(target);

@@ -164,12 +164,17 @@ inline absl::StatusOr<RoadGraph> RoadGraphBuilder::build(const RoadGraphBuildOpt
   std::vector<std::int64_t> external = std::move(external_id_);
   std::vector<LatLon> coordinate = std::move(coordinate_);
   if (options.keep_largest_scc && n > 0) {
+    // With turn states the component is the road network's: a state stands for its road
+    // node. (A road node whose every approach starts a restricted sequence has no arc in,
+    // yet a unit parked there must still leave it.)
+    auto road_of = [&](std::uint32_t v) { return road_node.empty() ? v : road_node[v]; };
     std::vector<std::uint32_t> tails(arcs_.size()), heads(arcs_.size());
     for (std::size_t i = 0; i < arcs_.size(); ++i) {
-      tails[i] = arcs_[i].from;
-      heads[i] = arcs_[i].to;
+      tails[i] = road_of(arcs_[i].from);
+      heads[i] = road_of(arcs_[i].to);
     }
-    const std::vector<bool> keep = detail::largest_scc(n, tails, heads);
+    std::vector<bool> keep = detail::largest_scc(n, tails, heads);
+    for (std::uint32_t v = 0; v < n; ++v) keep[v] = keep[road_of(v)];
     std::vector<std::uint32_t> new_id(n, UINT32_MAX);
     std::uint32_t next = 0;
     for (std::uint32_t v = 0; v < n; ++v) {
@@ -182,13 +187,10 @@ inline absl::StatusOr<RoadGraph> RoadGraphBuilder::build(const RoadGraphBuildOpt
     external.resize(next);
     if (!coordinate.empty()) coordinate.resize(next);
     if (!road_node.empty()) {
-      // A state whose road node fell out of the component becomes a road node itself.
+      // States are kept exactly with their road node.
       std::vector<std::uint32_t> kept(next);
-      for (std::uint32_t v = 0; v < n; ++v) {
-        if (new_id[v] == UINT32_MAX) continue;
-        const std::uint32_t r = new_id[road_node[v]];
-        kept[new_id[v]] = r == UINT32_MAX ? new_id[v] : r;
-      }
+      for (std::uint32_t v = 0; v < n; ++v)
+        if (new_id[v] != UINT32_MAX) kept[new_id[v]] = new_id[road_node[v]];
       road_node = std::move(kept);
     }
     std::erase_if(arcs_, [&](const PendingArc& a) {

@@ -78,7 +78,13 @@ class CchQuery {
   };
   std::vector<Label> label_;
   // Last query: its seeds (ranks, for the reset and the path), meeting rank, positions.
-  std::uint32_t src_[2] = {kNone, kNone}, tgt_[2] = {kNone, kNone};
+  // The seeds' ranks of the last run (kNone-padded): their ancestor paths hold labels.
+  static constexpr std::array<std::uint32_t, kMaxSeeds> kNoSeeds = [] {
+    std::array<std::uint32_t, kMaxSeeds> a{};
+    a.fill(kNone);
+    return a;
+  }();
+  std::array<std::uint32_t, kMaxSeeds> src_ = kNoSeeds, tgt_ = kNoSeeds;
   std::uint32_t meet_ = kNone;
   Weight best_ = kInfWeight;
   RoadPosition last_source_, last_target_;
@@ -102,11 +108,14 @@ inline void CchQuery::set_metric(const CchMetric& metric) noexcept {
 
 inline void CchQuery::reset() noexcept {
   const auto parent = topo_->parents();
-  for (std::uint32_t r : {src_[0], src_[1]})
-    for (; r != kNone; r = parent[r]) label_[r].fwd = kInfWeight;
-  for (std::uint32_t r : {tgt_[0], tgt_[1]})
-    for (; r != kNone; r = parent[r]) label_[r].bwd = kInfWeight;
-  src_[0] = src_[1] = tgt_[0] = tgt_[1] = kNone;
+  for (std::uint32_t& first : src_) {
+    for (std::uint32_t r = first; r != kNone; r = parent[r]) label_[r].fwd = kInfWeight;
+    first = kNone;
+  }
+  for (std::uint32_t& first : tgt_) {
+    for (std::uint32_t r = first; r != kNone; r = parent[r]) label_[r].bwd = kInfWeight;
+    first = kNone;
+  }
   meet_ = kNone;
 }
 
@@ -129,27 +138,39 @@ inline Weight CchQuery::run(const SeedPair& s, const SeedPair& t, Weight best) n
     }
     tgt_[i] = r;
   }
-  if (src_[1] == src_[0]) src_[1] = kNone;
-  if (tgt_[1] == tgt_[0]) tgt_[1] = kNone;
   const std::uint32_t* parent = topo_->parents().data();
   const std::uint32_t* up_first = topo_->up_first().data();
   const std::uint32_t* up_head = topo_->up_heads().data();
   const detail::CchArcWeights* w = metric_->search_weights().data();
-  std::uint32_t sp[2] = {src_[0], src_[1]}, tp[2] = {tgt_[0], tgt_[1]};
+  // One walker per seed up its ancestor path; walkers that meet merge (two seeds on most
+  // positions, more on graphs with turn states).
+  std::uint32_t sp[kMaxSeeds], tp[kMaxSeeds];
+  const std::uint32_t sc = s.count, tc = t.count;
+  for (std::uint32_t i = 0; i < sc; ++i) sp[i] = src_[i];
+  for (std::uint32_t i = 0; i < tc; ++i) tp[i] = tgt_[i];
+  auto dedupe = [](std::uint32_t* p, std::uint32_t n) {
+    for (std::uint32_t i = 1; i < n; ++i)
+      for (std::uint32_t j = 0; j < i; ++j)
+        if (p[i] == p[j]) p[i] = kNone;
+  };
+  dedupe(sp, sc);
+  dedupe(tp, tc);
   std::uint32_t visited = 0;
   // Walk the union of the seeds' ancestor paths in ascending rank: every relaxation goes
   // to an ancestor, so a node's labels are final when the walk reaches it.
   for (;;) {
-    const std::uint32_t v = std::min(std::min(sp[0], sp[1]), std::min(tp[0], tp[1]));
+    std::uint32_t v = kNone;
+    for (std::uint32_t i = 0; i < sc; ++i) v = std::min(v, sp[i]);
+    for (std::uint32_t i = 0; i < tc; ++i) v = std::min(v, tp[i]);
     if (v == kNone) break;
     ++visited;
     bool on_s = false, on_t = false;
-    for (std::uint32_t& p : sp)
-      if (p == v) on_s = true, p = parent[v];
-    for (std::uint32_t& p : tp)
-      if (p == v) on_t = true, p = parent[v];
-    if (sp[1] == sp[0]) sp[1] = kNone;
-    if (tp[1] == tp[0]) tp[1] = kNone;
+    for (std::uint32_t i = 0; i < sc; ++i)
+      if (sp[i] == v) on_s = true, sp[i] = parent[v];
+    for (std::uint32_t i = 0; i < tc; ++i)
+      if (tp[i] == v) on_t = true, tp[i] = parent[v];
+    dedupe(sp, sc);
+    dedupe(tp, tc);
     const Weight dv = label[v].fwd, bv = label[v].bwd;
     if (on_s && on_t) {
       const Weight cand = add_weights(dv, bv);
@@ -217,6 +238,9 @@ inline Deciseconds CchQuery::distance(NodeId source, NodeId target) noexcept {
     best_ = kInfWeight;
     return Deciseconds::infinite();
   }
+  // With turn states (graph/road_graph.hpp) the target node is reached in any state.
+  if (graph_->has_turn_states())
+    return distance(RoadPosition::at_node(source), RoadPosition::at_node(target));
   SeedPair s, t;
   s.seeds[s.count++] = {source, 0};
   t.seeds[t.count++] = {target, 0};

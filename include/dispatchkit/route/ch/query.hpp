@@ -223,6 +223,9 @@ inline ChQuery::Result ChQuery::run(const detail::ChSeed* fwd_seeds, std::uint32
 inline Deciseconds ChQuery::distance(NodeId source, NodeId target) noexcept {
   const std::uint32_t n = ch_->node_count();
   if (source.value() >= n || target.value() >= n) return Deciseconds::infinite();
+  // With turn states (graph/road_graph.hpp) the target node is reached in any state.
+  if (graph_->has_turn_states())
+    return distance(RoadPosition::at_node(source), RoadPosition::at_node(target));
   const detail::ChSeed s{ch_->rank(source), 0};
   const detail::ChSeed t{ch_->rank(target), 0};
   return Deciseconds(run<false>(&s, 1, &t, 1).dist);
