@@ -17,8 +17,12 @@
 //   |   (JEMSS tables, "nodes,..." first row) |   or integrator   |   or             |
 //   |   (header "id,lat,lon")                 |   CSV             |   load_csv_graph |
 //   | a JEMSS arcs.csv / nodes.csv file       | JEMSS (its dir)   | load_jemss_graph |
-// Every file may be plain, gzip or xz (recognised by magic bytes). Formats and units are
-// documented in docs/graph.md and in each loader's header under graph/io/.
+//   | .osm.pbf / .osm / .osm.bz2 / .osm.gz,   | OpenStreetMap     | import_osm       |
+//   |   or a PBF ("OSMHeader") / <osm> XML    |   (graph/osm/)    |                  |
+// Every file may be plain, gzip or xz (recognised by magic bytes). OpenStreetMap input is
+// read only by programs that link dispatchkit::osm (it defines DISPATCHKIT_WITH_OSM; the
+// profile and component options are GraphLoadOptions::osm); elsewhere it is a clear error. Formats
+// and units are documented in docs/graph.md and in each loader's header under graph/io/.
 //
 // Errors: NotFound (missing path), InvalidArgument (format not recognised, or malformed
 // content), DataLoss (truncated file), OutOfRange (bad node id); messages name
@@ -27,6 +31,7 @@
 #pragma once
 
 #include <array>
+#include <cstdio>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -50,14 +55,17 @@
 #include "dispatchkit/io/csv.hpp"
 #include "dispatchkit/io/file.hpp"
 #include "dispatchkit/io/text.hpp"
+#ifdef DISPATCHKIT_WITH_OSM
+#include "dispatchkit/graph/osm/import.hpp"
+#endif
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
 // The formats load_graph() understands.
-enum class GraphFormat { kDimacs, kPace16, kOsmCsv, kCsv, kJemss };
+enum class GraphFormat { kDimacs, kPace16, kOsmCsv, kCsv, kJemss, kOsm };
 
-inline constexpr std::array<std::string_view, 5> kGraphFormatNames = {"dimacs", "pace16", "osm_csv",
-                                                                      "csv", "jemss"};
+inline constexpr std::array<std::string_view, 6> kGraphFormatNames = {"dimacs", "pace16", "osm_csv",
+                                                                      "csv",    "jemss",  "osm"};
 [[nodiscard]] constexpr std::string_view to_string(GraphFormat f) noexcept {
   return detail::enum_name(kGraphFormatNames, f);
 }
@@ -138,9 +146,28 @@ namespace detail {
 
 }  // namespace detail
 
+namespace detail {
+// OpenStreetMap by name (.osm.pbf, .pbf, .osm, .osm.bz2, .osm.gz) or by its first bytes: a PBF
+// starts with a 4-byte length and a BlobHeader whose type is "OSMHeader"; XML names <osm.
+// Checked before the text formats so that a PBF is never read as text.
+[[nodiscard]] inline bool looks_like_osm(const std::string& path) {
+  for (std::string_view suffix : {".osm.pbf", ".pbf", ".osm", ".osm.bz2", ".osm.gz"})
+    if (path.size() > suffix.size() && path.ends_with(suffix)) return true;
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return false;
+  char head[64] = {};
+  const std::size_t n = std::fread(head, 1, sizeof head, f);
+  std::fclose(f);
+  const std::string_view h(head, n);
+  return h.find("OSMHeader") != std::string_view::npos ||
+         (h.starts_with("<?xml") && h.find("<osm") != std::string_view::npos);
+}
+}  // namespace detail
+
 inline absl::StatusOr<GraphFormat> detect_graph_format(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) return detail::detect_directory_format(path);
+  if (detail::looks_like_osm(path)) return GraphFormat::kOsm;
   DK_ASSIGN_OR_RETURN(const std::string text, read_file(path));
   return detail::detect_text_format(path, text);
 }
@@ -153,6 +180,17 @@ inline absl::StatusOr<RoadGraph> load_graph(const std::string& path,
     if (format == GraphFormat::kJemss) return load_jemss_graph(path, options);
     return load_csv_graph(path, options);
   }
+  if (detail::looks_like_osm(path)) {
+#ifdef DISPATCHKIT_WITH_OSM
+    DK_ASSIGN_OR_RETURN(OsmImport city, import_osm(path, options.osm));
+    return std::move(city.graph);
+#else
+    return absl::FailedPreconditionError(absl::StrCat(
+        path,
+        ": OpenStreetMap input needs the dispatchkit::osm component (link dispatchkit::osm "
+        "or dispatchkit::dispatchkit, which defines DISPATCHKIT_WITH_OSM)"));
+#endif
+  }
   DK_ASSIGN_OR_RETURN(const std::string text, read_file(path));
   DK_ASSIGN_OR_RETURN(const GraphFormat format, detail::detect_text_format(path, text));
   switch (format) {
@@ -164,6 +202,8 @@ inline absl::StatusOr<RoadGraph> load_graph(const std::string& path,
       return detail::load_osm_csv_text(path, text, options);
     case GraphFormat::kCsv:
       return detail::load_csv_graph_text(path, text, options);
+    case GraphFormat::kOsm:
+      break;  // detect_text_format never answers it
     case GraphFormat::kJemss: {
       // A JEMSS nodes.csv or arcs.csv: load the model directory that holds it.
       const std::string dir = std::filesystem::path(path).parent_path().string();
