@@ -23,7 +23,8 @@ set(DISPATCHKIT_COMPONENTS core osm cch traffic sim)
 # core: ids, readers, the road graph, snapping, Dijkstra, CH, triage, recommendation. Graph
 # files arrive gzip- or xz-compressed, hence zlib and liblzma; CH contraction uses threads.
 set(DISPATCHKIT_COMPONENT_core_HEADERS
-    config.hpp detail/ io/ ems/ graph/ route/dijkstra.hpp route/ch.hpp route/ch/ triage/ recommend/)
+    config.hpp detail/ io/ ems/ graph/ route/dijkstra.hpp route/ch.hpp route/ch/ route/polyline.hpp
+    triage/ recommend/)
 set(DISPATCHKIT_COMPONENT_core_DEPENDS)
 set(DISPATCHKIT_COMPONENT_core_PACKAGES Boost absl ZLIB LibLZMA Threads)
 set(DISPATCHKIT_COMPONENT_core_LINK

@@ -29,7 +29,8 @@ constexpr const char* kUsage =
     "  --out=PREFIX      output path prefix\n"
     "  --scc             keep only the largest strongly connected component\n"
     "  --jemss-mode=M    JEMSS travel times: lights_and_sirens (mode_1, default) or normal\n"
-    "  --help            this text\n";
+    "  --help            this text\n"
+    "For OpenStreetMap input (.osm.pbf, .osm, .osm.bz2, .osm.gz; use dk-import for a .dkg):\n";
 
 }  // namespace
 
@@ -40,11 +41,14 @@ int main(int argc, char** argv) {
     const std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") {
       std::fputs(kUsage, stdout);
+      std::fputs(dk_tools::kOsmGraphFlagsUsage, stdout);
       return 0;
     } else if (auto v = dk_tools::flag_value(arg, "--in")) {
       in = std::string(*v);
     } else if (auto v = dk_tools::flag_value(arg, "--out")) {
       out = std::string(*v);
+    } else if (const std::optional<bool> osm = dk_tools::osm_graph_flag(arg, options.osm)) {
+      if (!*osm) return dk_tools::kExitUsage;
     } else if (arg == "--scc") {
       options.keep_largest_scc = true;
     } else if (auto v = dk_tools::flag_value(arg, "--jemss-mode")) {

@@ -42,6 +42,7 @@ void usage() {
       "                   [--profile-out=PATH] [--occupied-only]\n"
       "                   [--statistic=mean|median]\n",
       stderr);
+  std::fputs(dk_tools::kOsmGraphFlagsUsage, stderr);
 }
 
 // The Markdown report of `e` on stdout.
@@ -123,7 +124,11 @@ int main(int argc, char** argv) {
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   };
-  absl::StatusOr<RoadGraph> graph = load_graph(flags.graph_path);
+  GraphLoadOptions graph_options;
+  graph_options.osm = flags.osm;
+  dk_tools::ProgressBar import_bar(dk_tools::progress_default(), "importing", "bytes");
+  dk_tools::show_osm_import_progress(graph_options.osm, import_bar);
+  absl::StatusOr<RoadGraph> graph = load_graph(flags.graph_path, graph_options);
   if (!graph.ok()) return dk_tools::status_error(kTool, graph.status());
   if (auto why = dk_tools::gps_graph_problem(*graph, flags.graph_path))
     return dk_tools::input_error(kTool, *why);

@@ -67,7 +67,7 @@ int usage(const char* why) {
   const auto names = RecommenderRegistry::global().names();
   for (std::size_t i = 0; i < names.size(); ++i)
     std::fprintf(stderr, "%s%s", i ? ", " : "", names[i].c_str());
-  std::fprintf(stderr, "\n");
+  std::fprintf(stderr, "\n%s", dk_tools::kOsmGraphFlagsUsage);
   return dk_tools::kExitUsage;
 }
 
@@ -102,6 +102,10 @@ int main(int argc, char** argv) {
       if (v) out = std::string(*v);
       return v.has_value();
     };
+    if (const std::optional<bool> osm = dk_tools::osm_graph_flag(a, options.osm)) {
+      if (!*osm) return usage("--profile needs ambulance, car or a profile file");
+      continue;
+    }
     std::string v;
     if (value("--graph", paths.graph) || value("--calls", paths.calls) ||
         value("--stations", paths.stations) || value("--hospitals", paths.hospitals) ||

@@ -34,7 +34,8 @@ constexpr const char* kTool = "dk-route";
 void usage() {
   std::fprintf(stderr,
                "usage: dk-route --graph=PATH --queries=FILE [--index=PATH] [--save-index=PATH] "
-               "[--path] [--progress|--no-progress]\n");
+               "[--path] [--progress|--no-progress] [--profile=P] [--all-components]\n%s",
+               dk_tools::kOsmGraphFlagsUsage);
 }
 
 int fail(const absl::Status& s) {
@@ -73,9 +74,15 @@ int main(int argc, char** argv) {
   std::string graph_path, queries_path, index_path, save_path;
   bool print_path = false;
   bool progress = dk_tools::progress_default();
+  GraphLoadOptions graph_options;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
-    if (auto v = dk_tools::flag_value(arg, "--graph")) {
+    if (const std::optional<bool> osm = dk_tools::osm_graph_flag(arg, graph_options.osm)) {
+      if (!*osm) {
+        usage();
+        return dk_tools::kExitUsage;
+      }
+    } else if (auto v = dk_tools::flag_value(arg, "--graph")) {
       graph_path = *v;
     } else if (auto v = dk_tools::flag_value(arg, "--queries")) {
       queries_path = *v;
@@ -114,7 +121,9 @@ int main(int argc, char** argv) {
   if (!save_path.empty()) {
     if (const absl::Status w = dk_tools::check_writable_dir(save_path); !w.ok()) return fail(w);
   }
-  absl::StatusOr<RoadGraph> graph = load_graph(graph_path);
+  dk_tools::ProgressBar import_bar(progress, "importing", "bytes");
+  dk_tools::show_osm_import_progress(graph_options.osm, import_bar);
+  absl::StatusOr<RoadGraph> graph = load_graph(graph_path, graph_options);
   if (!graph.ok()) return fail(graph.status());
   for (QueryLine& q : *queries) {
     for (int k = 0; k < 2; ++k) {

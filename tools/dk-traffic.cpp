@@ -46,6 +46,7 @@ void usage() {
       "                  [--occupied-only] [--radius-m=50] [--max-gap-s=90]\n"
       "                  [--statistic=mean|median] [--progress|--no-progress]\n",
       stderr);
+  std::fputs(dk_tools::kOsmGraphFlagsUsage, stderr);
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
@@ -116,7 +117,11 @@ int main(int argc, char** argv) {
   if (const absl::Status w = dk_tools::check_writable_dir(out_path); !w.ok())
     return dk_tools::status_error(kTool, w);
   const auto t0 = std::chrono::steady_clock::now();
-  absl::StatusOr<RoadGraph> graph = load_graph(graph_path);
+  GraphLoadOptions graph_options;
+  graph_options.osm = flags.osm;
+  dk_tools::ProgressBar import_bar(dk_tools::progress_default(), "importing", "bytes");
+  dk_tools::show_osm_import_progress(graph_options.osm, import_bar);
+  absl::StatusOr<RoadGraph> graph = load_graph(graph_path, graph_options);
   if (!graph.ok()) return dk_tools::status_error(kTool, graph.status());
   if (auto why = dk_tools::gps_graph_problem(*graph, graph_path))
     return dk_tools::input_error(kTool, *why);

@@ -14,6 +14,7 @@
 #include "dispatchkit/route/cch.hpp"
 #include "dispatchkit/route/ch.hpp"
 #include "dispatchkit/route/dijkstra.hpp"
+#include "dispatchkit/route/polyline.hpp"
 #include "test_data.hpp"
 
 using namespace dispatchkit;
@@ -109,7 +110,45 @@ void cross_check(const OsmImport& city, int pairs, std::uint64_t seed) {
   CHECK(reachable == pairs);  // the largest component: everything reaches everything
 }
 
+// On `routes` random CH routes between road nodes, the polyline (the road's shape) is as
+// long as the sum of the route's arc lengths: lengths are the shape's, not the straight
+// line's. Returns how many routes were checked.
+int check_polyline_lengths(const OsmImport& city, int routes, std::uint64_t seed) {
+  const RoadGraph& g = city.graph;
+  auto ch = ContractionHierarchy::build(g);
+  REQUIRE(ch.ok());
+  ChQuery q(*ch, g);
+  std::mt19937_64 rng(seed);
+  int checked = 0, off = 0;
+  std::vector<ArcId> path;
+  RoutePolyline line;
+  std::vector<LatLon> scratch;
+  for (int i = 0; i < routes; ++i) {
+    const RoadPosition s = random_position(g, rng), t = random_position(g, rng);
+    if (!s.is_node() || !t.is_node()) continue;
+    q.path_into(s, t, path);
+    if (path.empty()) continue;
+    double sum = 0;
+    for (ArcId a : path) sum += g.length(a).value();
+    route_polyline_into(g, path, s, t, line, scratch);
+    if (std::abs(line.length_m - sum) > 1e-4 * sum + 0.05) {
+      if (++off <= 3)
+        UNSCOPED_INFO("route " << i << ": polyline " << line.length_m << " m, arcs " << sum
+                               << " m");
+    }
+    ++checked;
+  }
+  CHECK(off == 0);
+  return checked;
+}
+
 }  // namespace
+
+TEST_CASE("OSM import: polylines follow the road, as long as their arcs", "[osm]") {
+  auto city = import_with(dk_test::bundled("osm/andorra_valley.osm.pbf"), "ambulance");
+  REQUIRE(city.ok());
+  CHECK(check_polyline_lengths(*city, 2000, 5) > 300);
+}
 
 TEST_CASE("OSM import: PBF, XML.bz2 and XML.gz of the same extract give the same graph", "[osm]") {
   std::uint64_t fingerprint = 0;
@@ -149,6 +188,8 @@ TEST_CASE("OSM import: Monaco and Andorra, 10,000 pairs each, turn restrictions 
     WARN(name << ": " << city->report.summary());
     CHECK(city->report.road_nodes > 1000);
     cross_check(*city, 10000, 11);
+    // 1,000 node-to-node routes (random_position() draws half of its positions at nodes).
+    CHECK(check_polyline_lengths(*city, 4400, 13) >= 1000);
   }
 }
 

@@ -24,7 +24,8 @@
 
 namespace dk_tools {
 
-// --graph, --gps, --slice-minutes, --utc-offset-minutes, --occupied-only and
+// --graph (with --profile and --all-components), --gps, --slice-minutes, --utc-offset-minutes,
+// --occupied-only and
 // --statistic=mean|median.
 struct GpsToolFlags {
   std::string graph_path, gps_path;
@@ -37,7 +38,10 @@ struct GpsToolFlags {
 
   // nullopt when `arg` is none of these flags; true when it was taken; false when it is
   // one of them with a bad value (a message may have been printed).
+  dispatchkit::OsmLoadOptions osm;  // --profile, --all-components (tool_flags.hpp)
+
   [[nodiscard]] std::optional<bool> parse(std::string_view arg) {
+    if (const std::optional<bool> taken = osm_graph_flag(arg, osm)) return taken;
     if (auto v = flag_value(arg, "--graph")) {
       graph_path = *v;
     } else if (auto v = flag_value(arg, "--gps")) {

@@ -29,6 +29,7 @@
 
 #include "absl/status/status.h"
 #include "dispatchkit/detail/civil_date.hpp"
+#include "dispatchkit/graph/io/options.hpp"
 #include "dispatchkit/io/text.hpp"
 
 namespace dk_tools {
@@ -180,5 +181,40 @@ class ProgressBar {
   std::string unit_;
   int last_ = -1;
 };
+
+// --profile=ambulance|car|PATH and --all-components: how OpenStreetMap input (--graph=
+// city.osm.pbf) becomes a road graph (docs/osm.md); every other format ignores them. Every
+// tool that takes --graph= takes them through this one function and prints
+// kOsmGraphFlagsUsage in its help. nullopt when `arg` is neither flag, true when it was
+// taken, false for an empty --profile= (a usage error; the message is printed).
+[[nodiscard]] inline std::optional<bool> osm_graph_flag(std::string_view arg,
+                                                        dispatchkit::OsmLoadOptions& osm) {
+  if (auto v = flag_value(arg, "--profile")) {
+    if (v->empty()) {
+      std::fputs("--profile needs ambulance, car or the path of a profile file\n", stderr);
+      return false;
+    }
+    osm.profile = std::string(*v);
+    return true;
+  }
+  if (arg == "--all-components") {
+    osm.keep_all_components = true;
+    return true;
+  }
+  return std::nullopt;
+}
+
+inline constexpr const char* kOsmGraphFlagsUsage =
+    "  --profile=P         OpenStreetMap --graph only: ambulance (lights and sirens, default),\n"
+    "                      car, or a profile file (docs/osm.md); other formats ignore it\n"
+    "  --all-components    OpenStreetMap --graph only: keep every strongly connected piece,\n"
+    "                      not only the largest\n";
+
+// Shows the import of an OpenStreetMap --graph on `bar` (which must outlive the load).
+inline void show_osm_import_progress(dispatchkit::OsmLoadOptions& osm, ProgressBar& bar) {
+  osm.progress = [&bar](std::uint64_t done, std::uint64_t total) {
+    bar(static_cast<std::size_t>(done), static_cast<std::size_t>(total));
+  };
+}
 
 }  // namespace dk_tools

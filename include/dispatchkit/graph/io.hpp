@@ -17,6 +17,8 @@
 //   |   (JEMSS tables, "nodes,..." first row) |   or integrator   |   or             |
 //   |   (header "id,lat,lon")                 |   CSV             |   load_csv_graph |
 //   | a JEMSS arcs.csv / nodes.csv file       | JEMSS (its dir)   | load_jemss_graph |
+//   | file starting "DK-GRAPH" (.dkg, from    | binary graph      | load_graph_file  |
+//   |   dk-import or save_graph_file)         |   (graph_file.hpp)|                  |
 //   | .osm.pbf / .osm / .osm.bz2 / .osm.gz,   | OpenStreetMap     | import_osm       |
 //   |   or a PBF ("OSMHeader") / <osm> XML    |   (graph/osm/)    |                  |
 // Every file may be plain, gzip or xz (recognised by magic bytes). OpenStreetMap input is
@@ -47,6 +49,7 @@
 #include "dispatchkit/detail/status_macros.hpp"
 #include "dispatchkit/graph/io/csv.hpp"
 #include "dispatchkit/graph/io/dimacs.hpp"
+#include "dispatchkit/graph/io/graph_file.hpp"
 #include "dispatchkit/graph/io/jemss.hpp"
 #include "dispatchkit/graph/io/options.hpp"
 #include "dispatchkit/graph/io/osm_csv.hpp"
@@ -62,10 +65,10 @@
 DISPATCHKIT_NAMESPACE_BEGIN
 
 // The formats load_graph() understands.
-enum class GraphFormat { kDimacs, kPace16, kOsmCsv, kCsv, kJemss, kOsm };
+enum class GraphFormat { kDimacs, kPace16, kOsmCsv, kCsv, kJemss, kOsm, kGraphFile };
 
-inline constexpr std::array<std::string_view, 6> kGraphFormatNames = {"dimacs", "pace16", "osm_csv",
-                                                                      "csv",    "jemss",  "osm"};
+inline constexpr std::array<std::string_view, 7> kGraphFormatNames = {
+    "dimacs", "pace16", "osm_csv", "csv", "jemss", "osm", "dk_graph"};
 [[nodiscard]] constexpr std::string_view to_string(GraphFormat f) noexcept {
   return detail::enum_name(kGraphFormatNames, f);
 }
@@ -150,15 +153,21 @@ namespace detail {
 // OpenStreetMap by name (.osm.pbf, .pbf, .osm, .osm.bz2, .osm.gz) or by its first bytes: a PBF
 // starts with a 4-byte length and a BlobHeader whose type is "OSMHeader"; XML names <osm.
 // Checked before the text formats so that a PBF is never read as text.
-[[nodiscard]] inline bool looks_like_osm(const std::string& path) {
-  for (std::string_view suffix : {".osm.pbf", ".pbf", ".osm", ".osm.bz2", ".osm.gz"})
-    if (path.size() > suffix.size() && path.ends_with(suffix)) return true;
+// The first bytes of a file ("" if it cannot be opened).
+[[nodiscard]] inline std::string file_head(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return false;
+  if (f == nullptr) return {};
   char head[64] = {};
   const std::size_t n = std::fread(head, 1, sizeof head, f);
   std::fclose(f);
-  const std::string_view h(head, n);
+  return std::string(head, n);
+}
+
+[[nodiscard]] inline bool looks_like_osm(const std::string& path) {
+  for (std::string_view suffix : {".osm.pbf", ".pbf", ".osm", ".osm.bz2", ".osm.gz"})
+    if (path.size() > suffix.size() && path.ends_with(suffix)) return true;
+  const std::string head = file_head(path);
+  const std::string_view h(head);
   return h.find("OSMHeader") != std::string_view::npos ||
          (h.starts_with("<?xml") && h.find("<osm") != std::string_view::npos);
 }
@@ -167,6 +176,7 @@ namespace detail {
 inline absl::StatusOr<GraphFormat> detect_graph_format(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) return detail::detect_directory_format(path);
+  if (is_graph_file_header(detail::file_head(path))) return GraphFormat::kGraphFile;
   if (detail::looks_like_osm(path)) return GraphFormat::kOsm;
   DK_ASSIGN_OR_RETURN(const std::string text, read_file(path));
   return detail::detect_text_format(path, text);
@@ -180,6 +190,7 @@ inline absl::StatusOr<RoadGraph> load_graph(const std::string& path,
     if (format == GraphFormat::kJemss) return load_jemss_graph(path, options);
     return load_csv_graph(path, options);
   }
+  if (is_graph_file_header(detail::file_head(path))) return load_graph_file(path);
   if (detail::looks_like_osm(path)) {
 #ifdef DISPATCHKIT_WITH_OSM
     DK_ASSIGN_OR_RETURN(OsmImport city, import_osm(path, options.osm));
@@ -203,7 +214,8 @@ inline absl::StatusOr<RoadGraph> load_graph(const std::string& path,
     case GraphFormat::kCsv:
       return detail::load_csv_graph_text(path, text, options);
     case GraphFormat::kOsm:
-      break;  // detect_text_format never answers it
+    case GraphFormat::kGraphFile:
+      break;  // detect_text_format never answers them
     case GraphFormat::kJemss: {
       // A JEMSS nodes.csv or arcs.csv: load the model directory that holds it.
       const std::string dir = std::filesystem::path(path).parent_path().string();

@@ -47,6 +47,9 @@
 DISPATCHKIT_NAMESPACE_BEGIN
 
 class RoadGraphBuilder;
+namespace detail {
+struct RoadGraphFileAccess;
+}
 
 class RoadGraph {
  public:
@@ -159,7 +162,10 @@ class RoadGraph {
 
  private:
   friend class RoadGraphBuilder;
+  friend struct detail::RoadGraphFileAccess;  // graph/io/graph_file.hpp
   void index_turn_states();
+  void index_in_arcs();
+  [[nodiscard]] std::uint64_t compute_fingerprint() const noexcept;
   std::string source_;
   std::vector<std::uint32_t> first_out_{0};
   std::vector<std::uint32_t> head_, tail_;

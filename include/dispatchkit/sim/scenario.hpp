@@ -47,6 +47,7 @@ struct ReplayScenarioOptions {
   RecordedCallsOptions calls;
   bool build_ch = true;  // build a contraction hierarchy for the ChOracle
   bool keep_largest_scc = true;
+  OsmLoadOptions osm;  // when the graph is an OpenStreetMap extract (profile, components)
 };
 
 struct ReplayScenario {
@@ -71,6 +72,7 @@ inline absl::StatusOr<std::unique_ptr<ReplayScenario>> load_replay_scenario(
   auto s = std::make_unique<ReplayScenario>();
   GraphLoadOptions graph_options;
   graph_options.keep_largest_scc = options.keep_largest_scc;
+  graph_options.osm = options.osm;
   DK_ASSIGN_OR_RETURN(RoadGraph graph, load_graph(paths.graph, graph_options));
   s->graph = std::make_unique<RoadGraph>(std::move(graph));
   DK_ASSIGN_OR_RETURN(Snapper snapper, Snapper::build(*s->graph));

@@ -32,6 +32,28 @@ inline std::optional<ArcId> RoadGraph::find_road_arc(NodeId tail, NodeId head) c
   return std::nullopt;
 }
 
+inline std::uint64_t RoadGraph::compute_fingerprint() const noexcept {
+  detail::Fnv64 h;
+  h.add_span(std::span<const std::uint32_t>(first_out_));
+  h.add_span(std::span<const std::uint32_t>(head_));
+  h.add_span(std::span<const Weight>(weight_));
+  h.add_span(std::span<const std::int64_t>(external_id_));
+  if (!road_node_.empty()) h.add_span(std::span<const std::uint32_t>(road_node_));
+  return h.value();
+}
+
+// Backward CSR: arcs grouped by head, each group in tail order (counting sort is stable).
+inline void RoadGraph::index_in_arcs() {
+  const std::uint32_t node_total = node_count();
+  const std::uint32_t m = arc_count();
+  first_in_.assign(node_total + 1, 0);
+  for (std::uint32_t h : head_) ++first_in_[h + 1];
+  std::partial_sum(first_in_.begin(), first_in_.end(), first_in_.begin());
+  in_arc_.resize(m);
+  std::vector<std::uint32_t> fill(first_in_.begin(), first_in_.end() - 1);
+  for (std::uint32_t a = 0; a < m; ++a) in_arc_[fill[head_[a]]++] = ArcId(a);
+}
+
 inline void RoadGraph::index_turn_states() {
   const std::uint32_t n = node_count();
   first_state_.assign(n + 1, 0);
@@ -255,17 +277,8 @@ inline absl::StatusOr<RoadGraph> RoadGraphBuilder::build(const RoadGraphBuildOpt
   std::partial_sum(g.first_out_.begin(), g.first_out_.end(), g.first_out_.begin());
   std::vector<PendingArc>().swap(arcs_);
 
-  // Backward CSR: arcs grouped by head, each group in tail order (counting sort is stable).
-  g.first_in_.assign(node_total + 1, 0);
-  for (std::uint32_t h : g.head_) ++g.first_in_[h + 1];
-  std::partial_sum(g.first_in_.begin(), g.first_in_.end(), g.first_in_.begin());
-  g.in_arc_.resize(m);
-  {
-    std::vector<std::uint32_t> fill(g.first_in_.begin(), g.first_in_.end() - 1);
-    for (std::uint32_t a = 0; a < m; ++a) g.in_arc_[fill[g.head_[a]]++] = ArcId(a);
-  }
-
   g.external_id_ = std::move(external);
+  g.index_in_arcs();
   g.coordinate_ = std::move(coordinate);
   g.details_ = std::move(details_);
   g.by_external_id_.resize(node_total);
@@ -286,13 +299,7 @@ inline absl::StatusOr<RoadGraph> RoadGraphBuilder::build(const RoadGraphBuildOpt
     }
   }
 
-  detail::Fnv64 h;
-  h.add_span(std::span<const std::uint32_t>(g.first_out_));
-  h.add_span(std::span<const std::uint32_t>(g.head_));
-  h.add_span(std::span<const Weight>(g.weight_));
-  h.add_span(std::span<const std::int64_t>(g.external_id_));
-  if (!g.road_node_.empty()) h.add_span(std::span<const std::uint32_t>(g.road_node_));
-  g.fingerprint_ = h.value();
+  g.fingerprint_ = g.compute_fingerprint();
   return g;
 }
 
