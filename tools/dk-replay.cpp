@@ -22,6 +22,8 @@
 //                         available in each block), always
 //   --no-shifts           older spelling of --shifts=always
 //   --last-stretch-kmh=X  speed from the street to the caller (default 10)
+//   --days=A..B           replay only calls received on these local calendar days
+//                         (YYYY-MM-DD..YYYY-MM-DD, inclusive; one day: YYYY-MM-DD)
 //   --progress / --no-progress   progress bar on stderr (default: when stderr is a terminal)
 // Strategy names are checked against the registry and --out is created before anything is
 // loaded or replayed.
@@ -62,6 +64,7 @@ int usage(const char* why) {
       "                 [--fleet=FILE] [--traffic=FILE] [--mapping=FILE] [--plans=FILE]\n"
       "                 [--seed=N] [--oracle=ch|dijkstra] [--shifts=blocks|activity|always]\n"
       "                 [--last-stretch-kmh=X] [--progress|--no-progress] [--no-shifts]\n"
+      "                 [--days=YYYY-MM-DD..YYYY-MM-DD]\n"
       "strategies: ",
       why);
   const auto names = RecommenderRegistry::global().names();
@@ -130,6 +133,10 @@ int main(int argc, char** argv) {
     } else if (value("--last-stretch-kmh", v)) {
       if (!parse_number(v, options.replay.last_stretch_kmh) || options.replay.last_stretch_kmh <= 0)
         return usage("--last-stretch-kmh needs a positive number");
+    } else if (value("--days", v)) {
+      options.replay.days = parse_local_day_range(v);
+      if (!options.replay.days)
+        return usage("--days needs YYYY-MM-DD..YYYY-MM-DD (calendar dates, first <= last)");
     } else if (value("--shifts", v)) {
       const std::optional<ShiftModel> m = parse_shift_model(v);
       if (!m) return usage("--shifts is always, blocks or activity");

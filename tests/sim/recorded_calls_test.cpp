@@ -151,3 +151,21 @@ TEST_CASE("the bundled San Francisco week loads completely", "[sim][recorded][da
   for (const RecordedCall& c : rec->calls) with_ambulance += c.any_ambulance();
   CHECK(with_ambulance == 2861);
 }
+
+TEST_CASE("local day ranges name the record's own calendar days", "[sim][time]") {
+  const std::optional<LocalDayRange> r = parse_local_day_range("2016-12-31..2017-01-04");
+  REQUIRE(r.has_value());
+  CHECK(r->day_count() == 5);
+  CHECK(parse_local_day_range("2017-01-05")->day_count() == 1);
+  // 23:30 local on 2017-01-04 is already the 5th in UTC: the local day decides.
+  CHECK(r->contains(*parse_us_timestamp("01/04/2017 11:30:00 PM", kLa), kLa));
+  CHECK_FALSE(r->contains(*parse_us_timestamp("01/04/2017 11:30:00 PM", kLa), TimeZoneRule::utc()));
+  CHECK(r->contains(*parse_us_timestamp("12/31/2016 12:00:00 AM", kLa), kLa));
+  CHECK_FALSE(r->contains(*parse_us_timestamp("12/30/2016 11:59:59 PM", kLa), kLa));
+  CHECK_FALSE(r->contains(*parse_us_timestamp("01/05/2017 12:00:00 AM", kLa), kLa));
+  for (std::string_view bad :
+       {"2017-01-05..2017-01-04", "2017-02-29", "2016-13-01..2016-13-02", "2016-12-31..",
+        "..2017-01-01", "2016-12-31...2017-01-01", "16-12-31..17-01-01", "", "2016-12-3x"})
+    CHECK_FALSE(parse_local_day_range(bad).has_value());
+  CHECK(parse_local_day_range("2016-02-29").has_value());
+}

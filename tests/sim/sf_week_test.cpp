@@ -103,6 +103,40 @@ TEST_CASE("SF week: every replayed call is accounted for and timed consistently"
   CHECK(unknown.status().code() == absl::StatusCode::kNotFound);
 }
 
+TEST_CASE("SF week: --days splits the record into the days fitted on and the days checked",
+          "[sim][replay][data]") {
+  auto load = [](std::optional<LocalDayRange> days) {
+    ReplayScenarioOptions o;
+    o.build_ch = false;
+    o.replay.days = days;
+    absl::StatusOr<std::unique_ptr<ReplayScenario>> s = load_replay_scenario(sf_paths(), o);
+    REQUIRE(s.ok());
+    return *std::move(s);
+  };
+  const auto all = load(std::nullopt);
+  const auto fit = load(parse_local_day_range("2016-12-31..2017-01-04"));
+  const auto check = load(parse_local_day_range("2017-01-05..2017-01-07"));
+  CHECK(all->inputs.calls_outside_days == 0);
+  CHECK(fit->inputs.calls.size() + check->inputs.calls.size() == all->inputs.calls.size());
+  CHECK(fit->inputs.skipped_total() + check->inputs.skipped_total() == all->inputs.skipped_total());
+  for (const auto* s : {fit.get(), check.get()}) {
+    const ReplayInputs& in = s->inputs;
+    CHECK(in.calls.size() + in.skipped_total() + in.calls_outside_days == in.calls_in_record);
+    CHECK(in.recorded_outcomes.size() == in.calls.size());
+    CHECK(in.units.size() == all->inputs.units.size());
+    CHECK(in.end > in.begin);
+  }
+  for (const ReplayCall& c : fit->inputs.calls)
+    CHECK(fit->inputs.options.days->contains(c.received, fit->inputs.zone));
+  for (const ReplayCall& c : check->inputs.calls)
+    CHECK(check->inputs.options.days->contains(c.received, check->inputs.zone));
+  SimTime last_fit = fit->inputs.calls.front().received;
+  SimTime first_check = check->inputs.calls.front().received;
+  for (const ReplayCall& c : fit->inputs.calls) last_fit = std::max(last_fit, c.received);
+  for (const ReplayCall& c : check->inputs.calls) first_check = std::min(first_check, c.received);
+  CHECK(last_fit < first_check);
+}
+
 TEST_CASE("SF week: the shift models bracket staffing", "[sim][replay][data]") {
   double hours[3] = {};
   for (ShiftModel m :

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <tuple>
 #include <utility>
 
 #include "dispatchkit/config.hpp"
@@ -111,6 +112,59 @@ inline std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
 [[nodiscard]] inline int local_hour(SimTime t, TimeZoneRule zone) noexcept {
   const std::int64_t local = to_unix_seconds(t) + utc_offset_at(t, zone);
   return static_cast<int>(detail::floor_div(local, 3600) - detail::floor_div(local, 86400) * 24);
+}
+
+// Local calendar day (days since 1970-01-01 in local civil time) of UTC instant `t`.
+[[nodiscard]] inline std::int64_t local_day(SimTime t, TimeZoneRule zone) noexcept {
+  return detail::floor_div(to_unix_seconds(t) + utc_offset_at(t, zone), 86400);
+}
+
+// An inclusive range of local calendar days, as a planner names the days a model is
+// fitted on or checked against: "2016-12-31..2017-01-04" (or one day, "2017-01-05").
+// Days are the record's local days, not UTC ones: a call at 23:30 local on the 4th
+// belongs to the 4th wherever the host is.
+struct LocalDayRange {
+  std::int64_t first_day = 0;  // days since 1970-01-01, local
+  std::int64_t last_day = 0;   // inclusive
+
+  [[nodiscard]] bool contains(SimTime t, TimeZoneRule zone) const noexcept {
+    const std::int64_t d = local_day(t, zone);
+    return d >= first_day && d <= last_day;
+  }
+  [[nodiscard]] std::int64_t day_count() const noexcept { return last_day - first_day + 1; }
+};
+
+namespace detail {
+// "YYYY-MM-DD" as days since 1970-01-01; nullopt unless a real calendar date.
+[[nodiscard]] inline std::optional<std::int64_t> parse_iso_date(std::string_view s) noexcept {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  unsigned v[3] = {0, 0, 0};
+  const std::size_t pos[3] = {0, 5, 8}, len[3] = {4, 2, 2};
+  for (int f = 0; f < 3; ++f)
+    for (std::size_t i = pos[f]; i < pos[f] + len[f]; ++i) {
+      if (s[i] < '0' || s[i] > '9') return std::nullopt;
+      v[f] = v[f] * 10 + static_cast<unsigned>(s[i] - '0');
+    }
+  const auto [y, m, d] = std::tuple{v[0], v[1], v[2]};
+  static constexpr unsigned kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12 || d < 1 || d > kDays[m - 1]) return std::nullopt;
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (m == 2 && d == 29 && !leap) return std::nullopt;
+  return civil_to_days(y, m, d);
+}
+}  // namespace detail
+
+// Parses "YYYY-MM-DD..YYYY-MM-DD" (or a single "YYYY-MM-DD"); nullopt if either date is
+// not a calendar date or the range runs backwards.
+[[nodiscard]] inline std::optional<LocalDayRange> parse_local_day_range(
+    std::string_view s) noexcept {
+  s = trim(s);
+  const std::size_t dots = s.find("..");
+  const std::string_view a = dots == std::string_view::npos ? s : s.substr(0, dots);
+  const std::string_view b = dots == std::string_view::npos ? s : s.substr(dots + 2);
+  const auto first = detail::parse_iso_date(a), last = detail::parse_iso_date(b);
+  if (!first || !last || *last < *first) return std::nullopt;
+  return LocalDayRange{*first, *last};
 }
 
 // Parses "MM/DD/YYYY hh:mm:ss AM" / "... PM" (12-hour clock, as SF open data writes) or

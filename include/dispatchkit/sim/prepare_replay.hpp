@@ -135,6 +135,10 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
       skip(SkipReason::kNoReceivedTime);
       continue;
     }
+    if (options.days && !options.days->contains(c.received, in.zone)) {
+      ++in.calls_outside_days;
+      continue;
+    }
     if (!c.any_ambulance()) {
       skip(SkipReason::kNoAmbulance);
       continue;

@@ -95,6 +95,10 @@ struct ReplayOptions {
   // redo work (CoverageAware recomputes the unit's coverage), so a finer step costs time
   // for little change in where the unit is; 0 = every decision sees the exact position.
   SimDuration avl_step = std::chrono::seconds(60);
+  // Only calls received on these local calendar days are replayed (a model fitted on
+  // some days is checked on others); unset = every call. Units, shifts and service-time
+  // pools still come from the whole record.
+  std::optional<LocalDayRange> days;
   FleetOptions fleet;       // turnout times
   TravelModeOptions modes;  // normal-driving factor for transports and returns
 };
@@ -166,6 +170,9 @@ struct ReplayInputs {
   std::vector<ReplayCall> calls;  // sorted by ready time, then received, then recorded index
   std::array<std::uint64_t, kSkipReasonCount> skipped{};
   std::uint64_t calls_in_record = 0;
+  // Calls received outside ReplayOptions::days (not replayed, and not "skipped": the
+  // record holds nothing wrong with them).
+  std::uint64_t calls_outside_days = 0;
   // The period observed: first call received to the later of the last call received and
   // the last recorded "available" of a replayed call (utilisation's denominator).
   SimTime begin{};

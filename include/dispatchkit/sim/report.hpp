@@ -170,6 +170,7 @@ inline std::string report_json(const ReplayReportInputs& r) {
       iso_utc(in.begin), "\",\n    \"period_end\": \"", iso_utc(in.end),
       "\",\n    \"unit_hours_on_duty\": ", num(in.on_duty_seconds() / 3600.0), "\n  },\n");
   absl::StrAppend(&out, "  \"calls_in_record\": ", in.calls_in_record, ",\n");
+  absl::StrAppend(&out, "  \"calls_outside_days\": ", in.calls_outside_days, ",\n");
   absl::StrAppend(&out, "  \"calls_replayed\": ", in.calls.size(), ",\n");
   absl::StrAppend(&out, "  \"calls_skipped\": {\"total\": ", in.skipped_total());
   for (std::size_t i = 0; i < kSkipReasonCount; ++i)
@@ -223,6 +224,8 @@ inline std::string report_table(const ReplayReportInputs& r) {
       "unit-hours on duty\n",
       in.calls.size(), iso_utc(in.begin), iso_utc(in.end), in.calls_in_record, in.skipped_total(),
       in.units.size(), in.on_duty_seconds() / 3600.0);
+  if (in.calls_outside_days != 0)
+    absl::StrAppend(&out, "  outside the chosen days: ", in.calls_outside_days, "\n");
   for (std::size_t i = 0; i < kSkipReasonCount; ++i)
     if (in.skipped[i] != 0)
       absl::StrAppend(&out, "  skipped ", detail::as_absl(to_string(static_cast<SkipReason>(i))),
