@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
       profile_out = *v;
     } else if (auto v = dk_tools::flag_value(a, "--holdout-day")) {
       holdout_text = *v;
-      ok = (holdout = dk_tools::parse_iso_day(*v)).has_value();
+      ok = (holdout = dispatchkit::detail::parse_iso_date(*v)).has_value();
     } else if (a == "--help" || a == "-h") {
       usage();
       return dk_tools::kExitOk;

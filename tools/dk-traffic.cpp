@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
     else if (auto v = value("--out"))
       out_path = *v;
     else if (auto v = value("--exclude-day")) {
-      const auto day = dk_tools::parse_iso_day(*v);
+      const auto day = dispatchkit::detail::parse_iso_date(*v);
       ok = day.has_value();
       if (ok) filter.excluded_local_days.push_back(*day);
     } else if (auto v = value("--min-samples"))

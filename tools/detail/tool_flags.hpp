@@ -106,23 +106,6 @@ inline int status_error(const char* tool, const absl::Status& status) {
   return absl::OkStatus();
 }
 
-// Days since 1970-01-01 of a "YYYY-MM-DD" date (e.g. --exclude-day, --holdout-day), or
-// nullopt when it is not one (wrong shape, month 13, 2008-02-30, ...).
-[[nodiscard]] inline std::optional<std::int64_t> parse_iso_day(std::string_view s) {
-  int y = 0;
-  unsigned m = 0, d = 0;
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-' ||
-      !dispatchkit::parse_number(s.substr(0, 4), y) ||
-      !dispatchkit::parse_number(s.substr(5, 2), m) ||
-      !dispatchkit::parse_number(s.substr(8, 2), d) || m < 1 || m > 12 || d < 1 || d > 31)
-    return std::nullopt;
-  const std::int64_t days = dispatchkit::detail::days_from_civil(y, m, d);
-  // A day past the month's end lands in the next month: reject it.
-  const dispatchkit::detail::CivilDate back = dispatchkit::detail::civil_from_days(days);
-  if (back.year != y || back.month != m || back.day != d) return std::nullopt;
-  return days;
-}
-
 // Whether progress bars are drawn by default: only when stderr is a terminal, so logs
 // and CI output do not fill with '\r' redraws (--progress / --no-progress override).
 [[nodiscard]] inline bool progress_default() noexcept {

@@ -12,6 +12,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string_view>
 
 #include "dispatchkit/config.hpp"
 
@@ -50,10 +52,37 @@ struct CivilDate {
   return {static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0), m, d};
 }
 
+// Whether y-m-d names a real day (month 1..12, no 2017-02-29 or 2017-04-31): a day past
+// the month's end would land in the next month, so the round trip tells.
+[[nodiscard]] constexpr bool is_civil_date(std::int64_t y, unsigned m, unsigned d) noexcept {
+  return m >= 1 && m <= 12 && d >= 1 && d <= 31 &&
+         civil_from_days(days_from_civil(y, m, d)) == CivilDate{y, m, d};
+}
+
+// Days since 1970-01-01 of a "YYYY-MM-DD" date (digits only: no sign, no blanks), or
+// nullopt when it is not one (wrong shape, month 13, 2008-02-30, ...).
+[[nodiscard]] constexpr std::optional<std::int64_t> parse_iso_date(std::string_view s) noexcept {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  auto digits = [&](std::size_t pos, std::size_t len, unsigned& out) {
+    out = 0;
+    for (std::size_t i = pos; i < pos + len; ++i) {
+      if (s[i] < '0' || s[i] > '9') return false;
+      out = out * 10 + static_cast<unsigned>(s[i] - '0');
+    }
+    return true;
+  };
+  unsigned y = 0, m = 0, d = 0;
+  if (!digits(0, 4, y) || !digits(5, 2, m) || !digits(8, 2, d) || !is_civil_date(y, m, d))
+    return std::nullopt;
+  return days_from_civil(y, m, d);
+}
+
 static_assert(days_from_civil(1970, 1, 1) == 0);
 static_assert(days_from_civil(2000, 3, 1) == 11017);
 static_assert(civil_from_days(-1) == CivilDate{1969, 12, 31});
 static_assert(civil_from_days(days_from_civil(2008, 2, 29)) == CivilDate{2008, 2, 29});
+static_assert(is_civil_date(2016, 2, 29) && !is_civil_date(2017, 2, 29));
+static_assert(parse_iso_date("2008-05-18") == 14017 && !parse_iso_date("2008-+5-18"));
 
 }  // namespace detail
 DISPATCHKIT_NAMESPACE_END

@@ -15,7 +15,6 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
-#include <tuple>
 #include <utility>
 
 #include "dispatchkit/config.hpp"
@@ -134,26 +133,6 @@ struct LocalDayRange {
   [[nodiscard]] std::int64_t day_count() const noexcept { return last_day - first_day + 1; }
 };
 
-namespace detail {
-// "YYYY-MM-DD" as days since 1970-01-01; nullopt unless a real calendar date.
-[[nodiscard]] inline std::optional<std::int64_t> parse_iso_date(std::string_view s) noexcept {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-  unsigned v[3] = {0, 0, 0};
-  const std::size_t pos[3] = {0, 5, 8}, len[3] = {4, 2, 2};
-  for (int f = 0; f < 3; ++f)
-    for (std::size_t i = pos[f]; i < pos[f] + len[f]; ++i) {
-      if (s[i] < '0' || s[i] > '9') return std::nullopt;
-      v[f] = v[f] * 10 + static_cast<unsigned>(s[i] - '0');
-    }
-  const auto [y, m, d] = std::tuple{v[0], v[1], v[2]};
-  static constexpr unsigned kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m < 1 || m > 12 || d < 1 || d > kDays[m - 1]) return std::nullopt;
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (m == 2 && d == 29 && !leap) return std::nullopt;
-  return civil_to_days(y, m, d);
-}
-}  // namespace detail
-
 // Parses "YYYY-MM-DD..YYYY-MM-DD" (or a single "YYYY-MM-DD"); nullopt if either date is
 // not a calendar date or the range runs backwards.
 [[nodiscard]] inline std::optional<LocalDayRange> parse_local_day_range(
@@ -195,11 +174,7 @@ namespace detail {
   } else if (!rest.empty()) {
     return std::nullopt;
   }
-  static constexpr unsigned kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (mo < 1 || mo > 12 || d < 1 || d > kDays[mo - 1] || h > 23 || mi > 59 || se > 59)
-    return std::nullopt;
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (mo == 2 && d == 29 && !leap) return std::nullopt;
+  if (!detail::is_civil_date(y, mo, d) || h > 23 || mi > 59 || se > 59) return std::nullopt;
   const std::int64_t local = detail::civil_to_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
   return utc_from_local(local, zone);
 }
