@@ -9,7 +9,8 @@
 // Writes DIR/report.json (fields: docs/replay.md), DIR/report.txt (the table printed on
 // stdout), DIR/response_times.svg and DIR/late_calls.svg. Options:
 //   --strategy=NAME       one registered strategy (closest_idle, coverage_aware,
-//                         response_plan, preemption, or any DISPATCHKIT_REGISTER_RECOMMENDER)
+//                         response_plan, preemption, or any DISPATCHKIT_REGISTER_RECOMMENDER),
+//                         or as_recorded: the record's own units at its dispatch times
 //   --compare=A,B,...     several strategies on the same calls
 //   --fleet=FILE          call_sign,station,capabilities (default: the record's ambulances)
 //   --traffic=FILE        a traffic profile (dk-traffic) for a time-of-day ETA validation
@@ -67,7 +68,7 @@ int usage(const char* why) {
       "                 [--days=YYYY-MM-DD..YYYY-MM-DD]\n"
       "strategies: ",
       why);
-  const auto names = RecommenderRegistry::global().names();
+  const auto names = replay_strategy_names();
   for (std::size_t i = 0; i < names.size(); ++i)
     std::fprintf(stderr, "%s%s", i ? ", " : "", names[i].c_str());
   std::fprintf(stderr, "\n%s", dk_tools::kOsmGraphFlagsUsage);
@@ -118,7 +119,7 @@ int main(int argc, char** argv) {
       continue;
     if (value("--strategy", v) || value("--compare", v)) {
       // Names are checked now, not after loading the city and replaying the first ones.
-      const std::vector<std::string> known = RecommenderRegistry::global().names();
+      const std::vector<std::string> known = replay_strategy_names();
       for (std::string& n : split_names(v)) {
         if (std::find(known.begin(), known.end(), n) == known.end())
           return usage(("no strategy named '" + n + "'").c_str());

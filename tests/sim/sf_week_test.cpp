@@ -156,3 +156,42 @@ TEST_CASE("SF week: the shift models bracket staffing", "[sim][replay][data]") {
   CHECK(parse_shift_model("activity") == ShiftModel::kRecordedActivity);
   CHECK_FALSE(parse_shift_model("roster").has_value());
 }
+
+TEST_CASE("SF week: as_recorded sends the record's units at the record's dispatch times",
+          "[sim][replay][data]") {
+  ReplayScenarioOptions o;
+  o.replay.days = parse_local_day_range("2017-01-06..2017-01-07");
+  absl::StatusOr<std::unique_ptr<ReplayScenario>> s = load_replay_scenario(sf_paths(), o);
+  REQUIRE(s.ok());
+  const ReplayInputs& in = (*s)->inputs;
+  absl::StatusOr<ReplayResult> r = replay_strategy(in, "as_recorded", (*s)->ch.get());
+  REQUIRE(r.ok());
+  CHECK(r->strategy == "as_recorded");
+  // Every due slot is either the recorded unit or a counted substitute.
+  std::uint64_t slots = 0;
+  for (const ReplayCall& c : in.calls) slots += c.ambulances;
+  CHECK(r->recorded_dispatches + r->substituted_dispatches == slots);
+  CHECK(r->recorded_dispatches >= slots * 9 / 10);
+  // When the record's first unit went, the simulated first dispatch is the recorded one.
+  std::size_t same = 0, first_recorded = 0;
+  for (std::uint32_t i = 0; i < in.calls.size(); ++i) {
+    const ReplayCall& c = in.calls[i];
+    if (c.recorded_unit[0] == kNotInFleet || !is_set(c.recorded_dispatch[0])) continue;
+    ++first_recorded;
+    if (r->outcomes[i].first_dispatch <= c.recorded_dispatch[0]) ++same;
+  }
+  CHECK(first_recorded > in.calls.size() * 9 / 10);
+  CHECK(same == first_recorded);
+  // The record's decisions leave only the model between the two columns: closer to the
+  // record than a strategy that chooses its own units.
+  absl::StatusOr<ReplayResult> ci = replay_strategy(in, "closest_idle", (*s)->ch.get());
+  REQUIRE(ci.ok());
+  const double rec = in.recorded_kpis.overall.response.median_s;
+  CHECK(std::abs(r->kpis.overall.response.median_s - rec) <
+        std::abs(ci->kpis.overall.response.median_s - rec));
+  // Unknown names still list the policy beside the strategies.
+  absl::StatusOr<ReplayResult> bad = replay_strategy(in, "as_recordd", nullptr);
+  CHECK(absl::IsNotFound(bad.status()));
+  const std::vector<std::string> names = replay_strategy_names();
+  CHECK(names.front() == "as_recorded");
+}

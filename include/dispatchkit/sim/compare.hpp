@@ -15,12 +15,19 @@
 // CoverageAware, the MEXCLP busy fraction q = the record's ambulance utilisation, clamped
 // to [0.05, 0.95], with the grade I/II response target as coverage radius.
 //
+// One more name is not a strategy but the record's own decisions: "as_recorded"
+// (DispatchPolicy::kAsRecorded in sim/replay_engine.hpp) sends the units the record sent at
+// the recorded dispatch times, with closest_idle choosing a substitute only when the model
+// still has the recorded unit busy. Run it beside the others: recorded vs as_recorded is
+// the model's own error, as_recorded vs a strategy is the policy's effect.
+//
 // The oracle is a ChOracle over `ch` when given (production speed), else the reference
 // DijkstraOracle; both give the same times to the decisecond, so results do not depend
 // on the choice. Each run gets a fresh strategy and oracle: nothing carries over.
 #pragma once
 
 #include <algorithm>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -45,8 +52,15 @@ DISPATCHKIT_NAMESPACE_BEGIN
 // The registry context for strategies replaying `in` (see the banner).
 [[nodiscard]] RecommenderContext replay_context(const ReplayInputs& in);
 
-// Replays `in` with the registered strategy `name`. NotFound (unknown name, listing the
-// known ones) or FailedPrecondition from the registry.
+// The record's own decisions, by name (see the banner).
+inline constexpr std::string_view kAsRecordedPolicy = "as_recorded";
+
+// Every name replay_strategy accepts: kAsRecordedPolicy, then the registry's names.
+[[nodiscard]] std::vector<std::string> replay_strategy_names();
+
+// Replays `in` with the registered strategy `name` (or the record's own decisions for
+// "as_recorded"). NotFound (unknown name, listing the known ones) or FailedPrecondition
+// from the registry.
 [[nodiscard]] absl::StatusOr<ReplayResult> replay_strategy(const ReplayInputs& in,
                                                            std::string_view name,
                                                            const ContractionHierarchy* ch = nullptr,
@@ -80,22 +94,35 @@ inline RecommenderContext replay_context(const ReplayInputs& in) {
   return ctx;
 }
 
+inline std::vector<std::string> replay_strategy_names() {
+  std::vector<std::string> names{std::string(kAsRecordedPolicy)};
+  for (std::string& n : RecommenderRegistry::global().names()) names.push_back(std::move(n));
+  return names;
+}
+
 inline absl::StatusOr<ReplayResult> replay_strategy(const ReplayInputs& in, std::string_view name,
                                                     const ContractionHierarchy* ch,
                                                     const ReplayProgress& progress) {
-  DK_ASSIGN_OR_RETURN(AnyRecommender strategy,
-                      RecommenderRegistry::global().create(name, replay_context(in)));
+  const bool as_recorded = name == kAsRecordedPolicy;
+  // as_recorded's substitutes come from closest_idle: "nearest free unit" is what a
+  // dispatcher does when the unit of the record is not free.
+  DK_ASSIGN_OR_RETURN(
+      AnyRecommender strategy,
+      RecommenderRegistry::global().create(as_recorded ? std::string_view("closest_idle") : name,
+                                           replay_context(in)));
+  const DispatchPolicy policy =
+      as_recorded ? DispatchPolicy::kAsRecorded : DispatchPolicy::kStrategy;
   ReplayResult result;
   if (ch != nullptr) {
     ChOracle oracle(*ch, *in.graph, in.options.modes);
     AnyOracle any(oracle);
-    result = run_replay(in, strategy, any, progress);
+    result = run_replay(in, strategy, any, policy, progress);
   } else {
     DijkstraOracle oracle(*in.graph, in.options.modes);
     AnyOracle any(oracle);
-    result = run_replay(in, strategy, any, progress);
+    result = run_replay(in, strategy, any, policy, progress);
   }
-  result.strategy = std::string(strategy.name());
+  result.strategy = as_recorded ? std::string(kAsRecordedPolicy) : std::string(strategy.name());
   return result;
 }
 

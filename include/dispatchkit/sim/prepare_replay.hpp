@@ -17,9 +17,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -99,6 +101,16 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
     }
   }
   in.units = fleet ? std::move(*fleet) : derive_fleet(record, in.stations, options);
+  // Recorded unit (index into record.unit_names) -> replayed unit, for the record's own
+  // decisions (ReplayCall::recorded_unit).
+  std::vector<std::uint32_t> replay_unit_of(record.unit_names.size(), kNotInFleet);
+  {
+    std::map<std::string_view, std::uint32_t> by_sign;
+    for (std::uint32_t u = 0; u < in.units.size(); ++u) by_sign.emplace(in.units[u].call_sign, u);
+    for (std::uint32_t k = 0; k < record.unit_names.size(); ++k)
+      if (auto it = by_sign.find(record.unit_names[k]); it != by_sign.end())
+        replay_unit_of[k] = it->second;
+  }
 
   // Service-time pools from every recorded ambulance response.
   for (const RecordedCall& c : record.calls)
@@ -200,6 +212,8 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
       s.on_scene_s = t ? ons_t : ons_r;
       s.handover_s = hand;
       if (r != nullptr) {
+        rc.recorded_unit[k] = replay_unit_of[r->unit];
+        rc.recorded_dispatch[k] = r->dispatched;
         s.transports = is_set(r->transporting);
         if (s.transports) {
           s.on_scene_s =
@@ -281,6 +295,7 @@ inline ReplayInputs repeat_replay(const ReplayInputs& in, std::uint32_t copies,
       c.ready = moved(c.ready);
       c.recorded_first_dispatch = moved(c.recorded_first_dispatch);
       c.recorded_first_on_scene = moved(c.recorded_first_on_scene);
+      for (SimTime& t : c.recorded_dispatch) t = moved(t);
       out.calls.push_back(c);
     }
     for (CallOutcome o : in.recorded_outcomes) {

@@ -47,10 +47,27 @@ DISPATCHKIT_NAMESPACE_BEGIN
 // Progress: called with (calls ready so far, total calls) every few hundred calls.
 using ReplayProgress = std::function<void(std::size_t, std::size_t)>;
 
+// Who decides which unit goes.
+enum class DispatchPolicy : std::uint8_t {
+  kStrategy = 0,  // the strategy, when the call is ready (the default)
+  // The record's own decision: each unit slot's recorded unit at its recorded dispatch
+  // time (ReplayCall::recorded_unit / recorded_dispatch). If the model still has that
+  // unit busy, or it is not in the fleet, the strategy picks a substitute then
+  // (ReplayResult::substituted_dispatches). Only turnout, drives, scene and transport are
+  // simulated, so against the recorded column it measures the model's own error.
+  kAsRecorded,
+};
+
 // Replays `in` with `strategy`. `oracle` gives unit -> incident road times (any
 // TravelTimeOracle built on in.graph; DijkstraOracle or ChOracle). Deterministic.
 template <class Recommender, TravelTimeOracle Oracle>
 [[nodiscard]] ReplayResult run_replay(const ReplayInputs& in, Recommender& strategy, Oracle& oracle,
+                                      const ReplayProgress& progress = {});
+// The same with the record's decisions (DispatchPolicy::kAsRecorded); `substitute` picks
+// a unit only when the recorded one cannot go. The result is named "as_recorded".
+template <class Recommender, TravelTimeOracle Oracle>
+[[nodiscard]] ReplayResult run_replay(const ReplayInputs& in, Recommender& substitute,
+                                      Oracle& oracle, DispatchPolicy policy,
                                       const ReplayProgress& progress = {});
 
 // ---------------------------------------------------------------------------------------
@@ -62,15 +79,34 @@ namespace detail {
 template <class Recommender, class Oracle>
 class ReplayEngine {
  public:
-  ReplayEngine(const ReplayInputs& in, Recommender& strategy, Oracle& oracle)
-      : in_(in), g_(*in.graph), strategy_(strategy), oracle_(oracle), fleet_(in.options.fleet) {}
+  ReplayEngine(const ReplayInputs& in, Recommender& strategy, Oracle& oracle,
+               DispatchPolicy policy = DispatchPolicy::kStrategy)
+      : in_(in),
+        g_(*in.graph),
+        strategy_(strategy),
+        oracle_(oracle),
+        fleet_(in.options.fleet),
+        as_recorded_(policy == DispatchPolicy::kAsRecorded) {}
 
   ReplayResult run(const ReplayProgress& progress) {
     ReplayResult res;
-    res.strategy = std::string(Recommender::kName);
+    res.strategy = as_recorded_ ? std::string("as_recorded") : std::string(Recommender::kName);
     setup();
     const std::size_t n = in_.calls.size();
-    for (std::uint32_t i = 0; i < n; ++i) events_.schedule(in_.calls[i].ready, {kCallReady, i, 0});
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const ReplayCall& c = in_.calls[i];
+      if (!as_recorded_) {
+        events_.schedule(c.ready, {kCallReady, i, 0});
+        continue;
+      }
+      // Slot 0 is the call's "ready" event (progress counts it); later slots follow at
+      // their own recorded times. A slot without a recorded time goes when the call is
+      // ready.
+      for (std::uint32_t k = 0; k < c.ambulances; ++k) {
+        const SimTime t = is_set(c.recorded_dispatch[k]) ? c.recorded_dispatch[k] : c.ready;
+        events_.schedule(t, {k == 0 ? kCallReady : kRecordedDispatch, i, k});
+      }
+    }
     std::size_t ready_seen = 0;
     while (!events_.empty()) {
       const auto e = events_.pop();
@@ -96,6 +132,7 @@ class ReplayEngine {
     kArriveHospital,
     kHandoverDone,
     kArriveStation,
+    kRecordedDispatch,  // as_recorded: slot `epoch` of call `id` is due
   };
   struct Event {
     Kind kind;
@@ -125,7 +162,8 @@ class ReplayEngine {
     outcomes_.resize(in_.calls.size());
     for (std::uint32_t i = 0; i < in_.calls.size(); ++i) {
       const ReplayCall& c = in_.calls[i];
-      calls_[i].remaining = c.ambulances;
+      // as_recorded: a slot becomes "remaining" when its recorded time has come.
+      calls_[i].remaining = as_recorded_ ? 0 : c.ambulances;
       CallOutcome& o = outcomes_[i];
       o.call = i;
       o.grade = c.grade;
@@ -159,6 +197,10 @@ class ReplayEngine {
     switch (e.kind) {
       case kCallReady: {
         ++ready_seen;
+        if (as_recorded_) {
+          recorded_slot_due(e.id, e.epoch, res);
+          return;
+        }
         CallProgress& cs = calls_[e.id];
         if (!dispatch_units(e.id, res) && cs.remaining > 0) {
           ++res.calls_queued;
@@ -166,6 +208,9 @@ class ReplayEngine {
         }
         return;
       }
+      case kRecordedDispatch:
+        recorded_slot_due(e.id, e.epoch, res);
+        return;
       case kShiftStart: {
         const UnitId id(e.id);
         UnitState& us = units_[e.id];
@@ -340,7 +385,7 @@ class ReplayEngine {
       if (rec_.candidates.empty()) return false;
       const Candidate& best = rec_.candidates.front();
       const std::uint32_t u = best.unit.value();
-      UnitState& us = units_[u];
+      const UnitState& us = units_[u];
       const UnitStatus before = fleet_.unit(best.unit).status();
       if (best.preempts && is_divertible(before) && us.call != UINT32_MAX) {
         // Diverted from a less urgent call: that call needs a unit again.
@@ -351,23 +396,72 @@ class ReplayEngine {
       } else if (!is_available(before)) {
         return false;  // a strategy must not offer busy units; stop rather than loop
       }
-      if (before == UnitStatus::kReturning || before == UnitStatus::kAvailableAtStation ||
-          before == UnitStatus::kAvailableMobile)
-        us.busy_since = now_;
-      if (!fleet_.dispatch(best.unit, incident.id, call.grade).ok()) return false;
-      (void)fleet_.set_status(best.unit, UnitStatus::kEnRoute);
-      ++us.epoch;  // invalidates the unit's pending drive-home or old-call events
-      us.call = c;
-      us.slot = cs.slots_used < kMaxUnitsPerCall ? cs.slots_used : kMaxUnitsPerCall - 1;
-      ++cs.slots_used;
-      --cs.remaining;
-      ++res.dispatches;
-      CallOutcome& o = outcomes_[c];
-      if (!is_set(o.first_dispatch)) o.first_dispatch = now_;
-      const std::int64_t drive = ceil_seconds(best.eta.count()) + call.last_stretch_s;
-      events_.schedule(now_ + SimDuration(drive), {kArriveScene, u, us.epoch});
+      if (!send(c, u, incident.id, best.eta, res)) return false;
     }
     return true;
+  }
+
+  // Sends unit `u` (available, or divertible and already released from its old call) to
+  // call `c`, arriving after `eta` (turnout + road) and the call's last stretch.
+  bool send(std::uint32_t c, std::uint32_t u, IncidentId incident, Deciseconds eta,
+            ReplayResult& res) {
+    CallProgress& cs = calls_[c];
+    const ReplayCall& call = in_.calls[c];
+    UnitState& us = units_[u];
+    const UnitId id(u);
+    const UnitStatus before = fleet_.unit(id).status();
+    if (before == UnitStatus::kReturning || before == UnitStatus::kAvailableAtStation ||
+        before == UnitStatus::kAvailableMobile)
+      us.busy_since = now_;
+    if (!fleet_.dispatch(id, incident, call.grade).ok()) return false;
+    (void)fleet_.set_status(id, UnitStatus::kEnRoute);
+    ++us.epoch;  // invalidates the unit's pending drive-home or old-call events
+    us.call = c;
+    us.slot = cs.slots_used < kMaxUnitsPerCall ? cs.slots_used : kMaxUnitsPerCall - 1;
+    ++cs.slots_used;
+    --cs.remaining;
+    ++res.dispatches;
+    CallOutcome& o = outcomes_[c];
+    if (!is_set(o.first_dispatch)) o.first_dispatch = now_;
+    const std::int64_t drive = ceil_seconds(eta.count()) + call.last_stretch_s;
+    events_.schedule(now_ + SimDuration(drive), {kArriveScene, u, us.epoch});
+    return true;
+  }
+
+  // as_recorded: slot `k` of call `c` is due. The recorded unit goes if the model has it
+  // free (a unit the shift model has off duty is put on: the record shows it staffed);
+  // otherwise the strategy sends a substitute now, or the call waits for one.
+  void recorded_slot_due(std::uint32_t c, std::uint32_t k, ReplayResult& res) {
+    CallProgress& cs = calls_[c];
+    const ReplayCall& call = in_.calls[c];
+    ++cs.remaining;
+    const std::uint32_t u = call.recorded_unit[k];
+    if (u != kNotInFleet && !units_[u].off_duty_pending) {
+      const UnitId id(u);
+      if (fleet_.unit(id).status() == UnitStatus::kOutOfService) {
+        (void)fleet_.set_status(id, UnitStatus::kAvailableAtStation);
+        (void)fleet_.report_position(id, in_.station_positions[in_.units[u].station]);
+      }
+      const UnitStatus status = fleet_.unit(id).status();
+      if (is_available(status)) {
+        if (status == UnitStatus::kReturning) locate_returning_units();
+        if (!oracle_.sync(fleet_).ok()) throw std::bad_alloc();
+        travel_.assign(fleet_.size(), kInfWeight);
+        oracle_.travel_times_to(call.position, call.mode, travel_);
+        if (travel_[u] != kInfWeight) {
+          const Deciseconds eta(add_weights(travel_[u], fleet_.turnout(status).count()));
+          if (send(c, u, incident_of(c), eta, res)) {
+            ++res.recorded_dispatches;
+            return;
+          }
+        }
+      }
+    }
+    ++res.substituted_dispatches;
+    if (!dispatch_units(c, res) && cs.remaining > 0) {
+      ++res.calls_queued;
+      enqueue(c);
+    }
   }
 
   static CallId call_id_of(std::uint32_t c) noexcept { return CallId(std::uint64_t{c} + 1); }
@@ -437,9 +531,11 @@ class ReplayEngine {
   std::vector<CallOutcome> outcomes_;
   TriageQueue waiting_;
   std::vector<HospitalChoice> choices_;
+  std::vector<Weight> travel_;  // as_recorded: oracle times of the recorded unit's call
   std::vector<std::pair<std::tuple<int, SimTime, std::uint64_t>, std::uint32_t>> order_;
   SimTime now_{};
   double busy_s_ = 0.0;
+  bool as_recorded_ = false;
 };
 
 }  // namespace detail
@@ -448,6 +544,13 @@ template <class Recommender, TravelTimeOracle Oracle>
 ReplayResult run_replay(const ReplayInputs& in, Recommender& strategy, Oracle& oracle,
                         const ReplayProgress& progress) {
   detail::ReplayEngine<Recommender, Oracle> engine(in, strategy, oracle);
+  return engine.run(progress);
+}
+
+template <class Recommender, TravelTimeOracle Oracle>
+ReplayResult run_replay(const ReplayInputs& in, Recommender& substitute, Oracle& oracle,
+                        DispatchPolicy policy, const ReplayProgress& progress) {
+  detail::ReplayEngine<Recommender, Oracle> engine(in, substitute, oracle, policy);
   return engine.run(progress);
 }
 

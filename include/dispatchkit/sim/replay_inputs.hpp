@@ -137,6 +137,9 @@ struct ServiceTimes {
 
 inline constexpr std::size_t kMaxUnitsPerCall = 4;
 
+// A recorded unit that is not in the replayed fleet (ReplayCall::recorded_unit).
+inline constexpr std::uint32_t kNotInFleet = UINT32_MAX;
+
 // One call prepared for replay.
 struct ReplayCall {
   std::uint32_t recorded = 0;  // index into RecordedCalls::calls
@@ -154,6 +157,12 @@ struct ReplayCall {
   std::int32_t target_s = 480;
   std::uint8_t ambulances = 1;
   std::array<ServiceTimes, kMaxUnitsPerCall> service{};
+  // The record's own decision per unit slot (slot k = the k-th ambulance to arrive): the
+  // unit it sent (index into ReplayInputs::units, kNotInFleet when a fleet file lacks it)
+  // and when. The as_recorded policy (sim/compare.hpp) replays exactly these.
+  std::array<std::uint32_t, kMaxUnitsPerCall> recorded_unit{kNotInFleet, kNotInFleet, kNotInFleet,
+                                                            kNotInFleet};
+  std::array<SimTime, kMaxUnitsPerCall> recorded_dispatch{kNoTime, kNoTime, kNoTime, kNoTime};
   // From the record, for the recorded KPI column.
   SimTime recorded_first_dispatch = kNoTime;
   SimTime recorded_first_on_scene = kNoTime;

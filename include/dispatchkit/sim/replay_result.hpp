@@ -29,6 +29,12 @@ struct ReplayResult {
   std::uint64_t preemptions = 0;
   std::uint64_t calls_queued = 0;  // calls that found no suitable unit at first
   std::uint64_t transports = 0;
+  // as_recorded only: dispatches that sent the recorded unit at its recorded time, and
+  // those that could not (the model still had it busy, or it is not in the fleet) and
+  // sent the closest idle unit instead. A high share of substitutes means the model's
+  // service or travel times keep units busier than the record did.
+  std::uint64_t recorded_dispatches = 0;
+  std::uint64_t substituted_dispatches = 0;
 };
 
 DISPATCHKIT_NAMESPACE_END

@@ -208,7 +208,8 @@ inline std::string report_json(const ReplayReportInputs& r) {
                     ",\n      \"counters\": {\"events\": ", run.events,
                     ", \"dispatches\": ", run.dispatches, ", \"preemptions\": ", run.preemptions,
                     ", \"calls_queued\": ", run.calls_queued, ", \"transports\": ", run.transports,
-                    "}\n    }");
+                    ", \"recorded_dispatches\": ", run.recorded_dispatches,
+                    ", \"substituted_dispatches\": ", run.substituted_dispatches, "}\n    }");
   }
   absl::StrAppend(&out, r.runs.empty() ? "]\n" : "\n  ]\n", "}\n");
   return out;
