@@ -54,11 +54,12 @@ set(DISPATCHKIT_COMPONENT_traffic_DEPENDS cch)
 set(DISPATCHKIT_COMPONENT_traffic_PACKAGES)
 set(DISPATCHKIT_COMPONENT_traffic_LINK)
 
-# sim: recorded calls, the replay engine, KPIs and reports (over CH and Dijkstra oracles).
+# sim: recorded calls, the replay engine, KPIs and reports (over CH and Dijkstra oracles),
+# and the calibration fitted from a record, read and written as JSON with nlohmann::json.
 set(DISPATCHKIT_COMPONENT_sim_HEADERS sim/)
 set(DISPATCHKIT_COMPONENT_sim_DEPENDS core)
-set(DISPATCHKIT_COMPONENT_sim_PACKAGES)
-set(DISPATCHKIT_COMPONENT_sim_LINK)
+set(DISPATCHKIT_COMPONENT_sim_PACKAGES nlohmann_json)
+set(DISPATCHKIT_COMPONENT_sim_LINK nlohmann_json::nlohmann_json)
 
 set(DISPATCHKIT_COMPONENT_all_HEADERS dispatchkit.hpp)
 set(DISPATCHKIT_COMPONENT_all_DEPENDS ${DISPATCHKIT_COMPONENTS})
@@ -66,6 +67,8 @@ set(DISPATCHKIT_COMPONENT_all_DEPENDS ${DISPATCHKIT_COMPONENTS})
 set(DISPATCHKIT_PACKAGE_Boost_VERSION 1.74)
 set(DISPATCHKIT_PACKAGE_METIS_MARKER METIS_VER_MAJOR)
 set(DISPATCHKIT_PACKAGE_Osmium_MARKER LIBOSMIUM_VERSION_MAJOR)
+set(DISPATCHKIT_PACKAGE_nlohmann_json_MARKER NLOHMANN_JSON_VERSION_MAJOR)
+set(DISPATCHKIT_PACKAGE_nlohmann_json_VERSION 3.10)
 
 # dispatchkit_component_closure(<out> <component>...): the components named and every one they
 # build on, dependencies first; unknown names are left out (see dispatchkit_known_component).

@@ -7,7 +7,8 @@
 //             --compare=closest_idle,coverage_aware --out=replay_out
 //
 // Writes DIR/report.json (fields: docs/replay.md), DIR/report.txt (the table printed on
-// stdout), DIR/response_times.svg and DIR/late_calls.svg. Options:
+// stdout), DIR/response_times.svg, DIR/late_calls.svg, DIR/eta_scatter.svg (predicted
+// against recorded drives per ETA metric) and DIR/kpi_chart.svg. Options:
 //   --strategy=NAME       one registered strategy (closest_idle, coverage_aware,
 //                         response_plan, preemption, or any DISPATCHKIT_REGISTER_RECOMMENDER),
 //                         or as_recorded: the record's own units at its dispatch times
@@ -25,6 +26,9 @@
 //   --last-stretch-kmh=X  speed from the street to the caller (default 10)
 //   --days=A..B           replay only calls received on these local calendar days
 //                         (YYYY-MM-DD..YYYY-MM-DD, inclusive; one day: YYYY-MM-DD)
+//   --calibration=FILE    a model fitted by dk-calibrate (on other days): turnout, drive
+//                         times, service times and posts from it; adds the "calibrated"
+//                         ETA validation and, with as_recorded, the reproduction check
 //   --progress / --no-progress   progress bar on stderr (default: when stderr is a terminal)
 // Strategy names are checked against the registry and --out is created before anything is
 // loaded or replayed.
@@ -42,8 +46,10 @@
 #include "dispatchkit/route/traffic.hpp"
 #include "dispatchkit/sim/compare.hpp"
 #include "dispatchkit/sim/eta_validation.hpp"
+#include "dispatchkit/sim/io/calibration_json.hpp"
 #include "dispatchkit/sim/report.hpp"
 #include "dispatchkit/sim/scenario.hpp"
+#include "dispatchkit/sim/validation_plots.hpp"
 
 // A researcher's own strategies: put DISPATCHKIT_REGISTER_RECOMMENDER(MyStrategy); lines in
 // tools/dk_replay_strategies.hpp (not part of dispatchkit) and rebuild; they are then
@@ -65,7 +71,7 @@ int usage(const char* why) {
       "                 [--fleet=FILE] [--traffic=FILE] [--mapping=FILE] [--plans=FILE]\n"
       "                 [--seed=N] [--oracle=ch|dijkstra] [--shifts=blocks|activity|always]\n"
       "                 [--last-stretch-kmh=X] [--progress|--no-progress] [--no-shifts]\n"
-      "                 [--days=YYYY-MM-DD..YYYY-MM-DD]\n"
+      "                 [--days=YYYY-MM-DD..YYYY-MM-DD] [--calibration=calib.json]\n"
       "strategies: ",
       why);
   const auto names = replay_strategy_names();
@@ -97,7 +103,7 @@ int main(int argc, char** argv) {
   ReplayPaths paths;
   ReplayScenarioOptions options;
   std::vector<std::string> strategies;
-  std::string out_dir, traffic_path;
+  std::string out_dir, traffic_path, calibration_path;
   bool progress = dk_tools::progress_default();
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
@@ -115,7 +121,7 @@ int main(int argc, char** argv) {
         value("--stations", paths.stations) || value("--hospitals", paths.hospitals) ||
         value("--fleet", paths.fleet) || value("--mapping", paths.mapping) ||
         value("--plans", paths.plans) || value("--out", out_dir) ||
-        value("--traffic", traffic_path))
+        value("--traffic", traffic_path) || value("--calibration", calibration_path))
       continue;
     if (value("--strategy", v) || value("--compare", v)) {
       // Names are checked now, not after loading the city and replaying the first ones.
@@ -166,6 +172,14 @@ int main(int argc, char** argv) {
   if (!traffic_path.empty() && access(traffic_path.c_str(), R_OK) != 0)
     return fail(absl::NotFoundError(traffic_path + ": cannot read the traffic profile"));
 
+  // The calibration is read (and a malformed one rejected) before the city is loaded.
+  std::shared_ptr<const Calibration> calibration;
+  if (!calibration_path.empty()) {
+    absl::StatusOr<Calibration> c = load_calibration(calibration_path);
+    if (!c.ok()) return fail(c.status());
+    calibration = std::make_shared<const Calibration>(*std::move(c));
+    options.replay.calibration = calibration;
+  }
   absl::StatusOr<std::unique_ptr<ReplayScenario>> loaded = load_replay_scenario(paths, options);
   if (!loaded.ok()) return fail(loaded.status());
   ReplayScenario& s = **loaded;
@@ -212,6 +226,8 @@ int main(int argc, char** argv) {
         }));
   }
 
+  if (calibration != nullptr) eta.push_back(validate_etas(s.inputs, s.record, *calibration));
+
   ReplayReportInputs report;
   report.inputs = &s.inputs;
   report.record = &s.record;
@@ -220,18 +236,24 @@ int main(int argc, char** argv) {
   report.calls_file = paths.calls;
   report.graph_file = paths.graph;
   report.seed = options.replay.seed;
+  report.calibration = calibration.get();
+  report.calibration_file = calibration_path;
 
   const std::string table = report_table(report);
   for (const auto& [file, text] :
        {std::pair<std::string, std::string>{"report.json", report_json(report)},
         {"report.txt", table},
         {"response_times.svg", response_time_svg(report)},
-        {"late_calls.svg", late_calls_svg(report)}}) {
+        {"late_calls.svg", late_calls_svg(report)},
+        {"eta_scatter.svg", eta_scatter_svg(report)},
+        {"kpi_chart.svg", kpi_chart_svg(report)}}) {
     const absl::Status w = write_file_atomically(out_dir + "/" + file, text);
     if (!w.ok()) return fail(w);
   }
   std::fputs(table.c_str(), stdout);
-  std::printf("\nwrote %s/report.json, report.txt, response_times.svg, late_calls.svg\n",
-              out_dir.c_str());
+  std::printf(
+      "\nwrote %s/report.json, report.txt, response_times.svg, late_calls.svg, "
+      "eta_scatter.svg, kpi_chart.svg\n",
+      out_dir.c_str());
   return 0;
 }

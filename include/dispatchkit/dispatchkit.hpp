@@ -7,6 +7,7 @@
 //   triage/triage.hpp                                      determinants, plans, pending-call queue
 //   recommend/recommend.hpp                                fleet, strategies, hospital choice
 //   sim/replay.hpp, sim/compare.hpp                        replay of recorded calls, KPIs
+//   sim/calibration.hpp, sim/io/calibration_json.hpp       a model fitted from a record
 #pragma once
 
 #include "dispatchkit/config.hpp"
@@ -27,13 +28,16 @@
 #include "dispatchkit/route/metric_store.hpp"
 #include "dispatchkit/route/polyline.hpp"
 #include "dispatchkit/route/traffic.hpp"
+#include "dispatchkit/sim/calibration.hpp"
 #include "dispatchkit/sim/call_mapping.hpp"
 #include "dispatchkit/sim/compare.hpp"
 #include "dispatchkit/sim/eta_validation.hpp"
 #include "dispatchkit/sim/event_queue.hpp"
+#include "dispatchkit/sim/io/calibration_json.hpp"
 #include "dispatchkit/sim/kpi.hpp"
 #include "dispatchkit/sim/recorded_calls.hpp"
 #include "dispatchkit/sim/replay.hpp"
 #include "dispatchkit/sim/report.hpp"
 #include "dispatchkit/sim/scenario.hpp"
+#include "dispatchkit/sim/validation_plots.hpp"
 #include "dispatchkit/triage/triage.hpp"

@@ -127,6 +127,9 @@ struct Candidate {
   UnitId unit;
   Deciseconds eta;      // turnout + road travel in the incident's mode
   Deciseconds turnout;  // included in eta
+  // Uncertainty of eta: its p10..p90 band when a calibrated oracle answered
+  // (attach_eta_bands, recommend/drive_time_model.hpp); both equal eta otherwise.
+  Deciseconds eta_low, eta_high;
   RankReason reason = RankReason::kClosest;
   std::uint8_t requirement = kNoRequirement;  // plan requirement filled, if any
   bool meets_target = false;                  // eta <= incident.target

@@ -180,6 +180,7 @@ inline Candidate make_candidate(const Fleet& fleet, const Incident& incident,
   Candidate c;
   c.unit = u.id();
   c.eta = Deciseconds(entry.eta);
+  c.eta_low = c.eta_high = c.eta;
   c.turnout = fleet.turnout(u.status());
   c.reason = reason;
   c.meets_target = c.eta <= incident.target;

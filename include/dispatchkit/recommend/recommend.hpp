@@ -5,7 +5,8 @@
 //   strategy.recommend(incident, fleet, oracle, rec);
 //   std::cout << explain(rec, fleet);
 //
-// Fleet state (fleet.hpp), travel-time oracles (eta_oracle.hpp, ch_oracle.hpp), the
+// Fleet state (fleet.hpp), travel-time oracles (eta_oracle.hpp, ch_oracle.hpp; calibrated
+// ETAs with a p10..p90 band: drive_time_model.hpp), the
 // UnitRecommender concept and result types (concepts.hpp), rank reasons, built in or
 // registered (rank_reason.hpp), the kit for writing a strategy (kit.hpp), four strategies
 // (closest_idle.hpp, response_plan_strategy.hpp, coverage_aware.hpp, preemption.hpp),
@@ -18,6 +19,7 @@
 #include "dispatchkit/recommend/closest_idle.hpp"
 #include "dispatchkit/recommend/concepts.hpp"
 #include "dispatchkit/recommend/coverage_aware.hpp"
+#include "dispatchkit/recommend/drive_time_model.hpp"
 #include "dispatchkit/recommend/eta_oracle.hpp"
 #include "dispatchkit/recommend/fleet.hpp"
 #include "dispatchkit/recommend/hospital.hpp"

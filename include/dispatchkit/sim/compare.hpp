@@ -52,9 +52,6 @@ DISPATCHKIT_NAMESPACE_BEGIN
 // The registry context for strategies replaying `in` (see the banner).
 [[nodiscard]] RecommenderContext replay_context(const ReplayInputs& in);
 
-// The record's own decisions, by name (see the banner).
-inline constexpr std::string_view kAsRecordedPolicy = "as_recorded";
-
 // Every name replay_strategy accepts: kAsRecordedPolicy, then the registry's names.
 [[nodiscard]] std::vector<std::string> replay_strategy_names();
 

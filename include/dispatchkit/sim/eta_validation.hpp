@@ -5,6 +5,9 @@
 //   // Time-of-day metric (route/traffic): weights for the slice and mode of each drive.
 //   EtaValidation tod = validate_etas(inputs, record, "time_of_day",
 //       [&](SimTime t, TravelMode m) -> std::span<const Weight> { ... });
+//   // A fitted model (sim/calibration.hpp): learned posts and calibrated drives.
+//   EtaValidation cal = validate_etas(calibrated_inputs, record, calibration);
+//   cal.by_distance_band[0].p90_abs_error_s;     // trips under 1 km
 //
 // The record has no unit positions, so only drives whose origin the record pins down are
 // validated: units idle long enough to be back at their home station
@@ -34,8 +37,10 @@
 #include "dispatchkit/detail/statistics.hpp"
 #include "dispatchkit/graph/road_position.hpp"
 #include "dispatchkit/graph/types.hpp"
+#include "dispatchkit/recommend/drive_time_model.hpp"
 #include "dispatchkit/recommend/eta_oracle.hpp"
 #include "dispatchkit/route/dijkstra.hpp"
+#include "dispatchkit/sim/calibration_model.hpp"
 #include "dispatchkit/sim/kpi.hpp"
 #include "dispatchkit/sim/local_time.hpp"
 #include "dispatchkit/sim/recorded_calls.hpp"
@@ -58,7 +63,20 @@ struct EtaValidationOptions {
 enum class EtaOrigin : std::uint8_t {
   kHomeStation = 0,    // idle for EtaValidationOptions::idle_before: back at its station
   kPreviousScene = 1,  // just cleared a call without transport: still at that scene
+  kPost = 2,           // idle as for kHomeStation, at the post a calibration learned
 };
+inline constexpr std::size_t kEtaOriginCount = 3;
+
+// Crow-fly distance bands of the ETA error tables (and of the drive-time model's default
+// bands, sim/calibration.hpp): [0, 1), [1, 2), [2, 4), [4, 8), [8, inf) km. Short trips
+// are where a road model errs most (start-up and local streets); long ones, by speed.
+inline constexpr std::array<double, 4> kEtaDistanceBandEdgesKm = {1.0, 2.0, 4.0, 8.0};
+inline constexpr std::size_t kEtaDistanceBands = kEtaDistanceBandEdgesKm.size() + 1;
+[[nodiscard]] inline std::size_t eta_distance_band(double crow_km) noexcept {
+  std::size_t b = 0;
+  while (b < kEtaDistanceBandEdgesKm.size() && crow_km >= kEtaDistanceBandEdgesKm[b]) ++b;
+  return b;
+}
 
 // One validated drive.
 struct EtaSample {
@@ -66,6 +84,8 @@ struct EtaSample {
   std::uint32_t unit = 0;  // index into ReplayInputs::units
   int hour = 0;            // local hour of day the unit started driving
   EtaOrigin origin = EtaOrigin::kHomeStation;
+  double crow_km = 0.0;  // origin to the call
+  double road_s = 0.0;   // the road model's time (before calibration, without last stretch)
   double recorded_s = 0.0;
   double predicted_s = 0.0;
   [[nodiscard]] double error_s() const noexcept { return predicted_s - recorded_s; }
@@ -77,6 +97,7 @@ struct EtaErrorStats {
   double bias_s = 0.0;        // median of predicted - recorded
   double mean_error_s = 0.0;  // mean of predicted - recorded
   double median_recorded_s = 0.0;
+  double p90_abs_error_s = 0.0;
 };
 
 struct EtaValidation {
@@ -84,7 +105,8 @@ struct EtaValidation {
   std::vector<EtaSample> samples;
   EtaErrorStats overall;
   std::array<EtaErrorStats, 24> by_hour{};
-  std::array<EtaErrorStats, 2> by_origin{};  // [EtaOrigin]
+  std::array<EtaErrorStats, kEtaOriginCount> by_origin{};           // [EtaOrigin]
+  std::array<EtaErrorStats, kEtaDistanceBands> by_distance_band{};  // eta_distance_band()
   // Responses not used: no en-route or on-scene stamp, unit not in the fleet, unit not
   // known to be at its station, no route.
   std::uint64_t skipped_no_stamps = 0;
@@ -101,6 +123,12 @@ using EtaWeightsAt = std::function<std::span<const Weight>(SimTime, TravelMode)>
 // Free flow: the graph's own (lights-and-sirens) times, normal driving scaled as the
 // replay does. Uses the station tables of `in` (no search).
 [[nodiscard]] EtaValidation validate_etas(const ReplayInputs& in, const RecordedCalls& record,
+                                          const EtaValidationOptions& options = {});
+// Calibrated ("calibrated"): idle units start from their learned posts (the inputs must
+// have been prepared with the calibration) and the predicted drive is the calibration's
+// median drive for the free-flow road time, distance and hour.
+[[nodiscard]] EtaValidation validate_etas(const ReplayInputs& in, const RecordedCalls& record,
+                                          const Calibration& calibration,
                                           const EtaValidationOptions& options = {});
 // Any metric: `weights_at` gives the weights of the time and mode of each drive.
 [[nodiscard]] EtaValidation validate_etas(const ReplayInputs& in, const RecordedCalls& record,
@@ -125,6 +153,7 @@ inline EtaErrorStats eta_error_stats(std::span<const EtaSample> samples) {
   }
   s.mean_error_s = detail::mean(err);  // before median() sorts `err`
   s.median_abs_error_s = detail::median(abs_err);
+  s.p90_abs_error_s = detail::nearest_rank(abs_err, 0.9);  // sorted by median()
   s.bias_s = detail::median(err);
   s.median_recorded_s = detail::median(rec);
   return s;
@@ -134,9 +163,14 @@ namespace detail {
 
 // Calls `f(call index, unit index, response)` for every response that qualifies, and
 // counts the others in `v`.
+// `f(call, unit, response, origin, from, station)`: `station` is the index of the station
+// the drive starts from (kHomeStation / kPost), else UINT32_MAX. With `use_posts`, an idle
+// unit starts from the post it waits at (ReplayUnit::waits_at), kPost when that is not
+// its home station.
 template <class F>
 void for_each_validated_drive(const ReplayInputs& in, const RecordedCalls& record,
-                              const EtaValidationOptions& options, EtaValidation& v, F&& f) {
+                              const EtaValidationOptions& options, EtaValidation& v, F&& f,
+                              bool use_posts = false) {
   // Unit name -> replay unit index.
   std::map<std::string, std::uint32_t> unit_of;
   for (std::uint32_t u = 0; u < in.units.size(); ++u) unit_of[in.units[u].call_sign] = u;
@@ -180,13 +214,16 @@ void for_each_validated_drive(const ReplayInputs& in, const RecordedCalls& recor
       }
       if (last == nullptr ||
           (is_set(last->available) && last->available + options.idle_before <= r.dispatched)) {
-        f(i, it->second, r, EtaOrigin::kHomeStation,
-          in.station_positions[in.units[it->second].station]);
+        const ReplayUnit& ru = in.units[it->second];
+        const std::uint32_t st = use_posts ? ru.waits_at() : ru.station;
+        f(i, it->second, r, st == ru.station ? EtaOrigin::kHomeStation : EtaOrigin::kPost,
+          in.station_positions[st], st);
       } else if (options.at_previous_scene_within.count() > 0 && !last->transported &&
                  is_set(last->available) && last->available <= r.dispatched &&
                  r.dispatched <= last->available + options.at_previous_scene_within &&
                  replayed[last->call] != UINT32_MAX) {
-        f(i, it->second, r, EtaOrigin::kPreviousScene, in.calls[replayed[last->call]].position);
+        f(i, it->second, r, EtaOrigin::kPreviousScene, in.calls[replayed[last->call]].position,
+          UINT32_MAX);
       } else {
         ++v.skipped_not_at_station;
       }
@@ -196,16 +233,22 @@ void for_each_validated_drive(const ReplayInputs& in, const RecordedCalls& recor
 
 // One validated drive: recorded en route -> on scene against the model's road time plus
 // the call's last stretch from the street.
+// `model` (may be null) turns the road time into the calibrated median drive.
 inline void add_sample(EtaValidation& v, const ReplayInputs& in, std::uint32_t call,
                        std::uint32_t unit, const RecordedResponse& r, EtaOrigin origin,
-                       double road_s) {
+                       const RoadPosition& from, double road_s,
+                       const DriveTimeModel* model = nullptr) {
   EtaSample s;
   s.call = call;
   s.unit = unit;
   s.hour = local_hour(r.en_route, in.zone);
   s.origin = origin;
+  s.crow_km = crow_km(*in.graph, from, in.calls[call].position);
+  s.road_s = road_s;
   s.recorded_s = static_cast<double>(secs(r.on_scene) - secs(r.en_route));
-  s.predicted_s = road_s + in.calls[call].last_stretch_s;
+  const double drive =
+      model != nullptr ? model->median_s(road_s, s.crow_km, s.hour, in.calls[call].mode) : road_s;
+  s.predicted_s = drive + in.calls[call].last_stretch_s;
   v.samples.push_back(s);
 }
 
@@ -214,9 +257,13 @@ inline void finish_validation(EtaValidation& v, TimeZoneRule) {
   std::array<std::vector<EtaSample>, 24> by_hour;
   for (const EtaSample& s : v.samples) by_hour[static_cast<std::size_t>(s.hour)].push_back(s);
   for (std::size_t h = 0; h < 24; ++h) v.by_hour[h] = eta_error_stats(by_hour[h]);
-  std::array<std::vector<EtaSample>, 2> by_origin;
+  std::array<std::vector<EtaSample>, kEtaOriginCount> by_origin;
   for (const EtaSample& s : v.samples) by_origin[static_cast<std::size_t>(s.origin)].push_back(s);
-  for (std::size_t o = 0; o < 2; ++o) v.by_origin[o] = eta_error_stats(by_origin[o]);
+  for (std::size_t o = 0; o < kEtaOriginCount; ++o) v.by_origin[o] = eta_error_stats(by_origin[o]);
+  std::array<std::vector<EtaSample>, kEtaDistanceBands> by_band;
+  for (const EtaSample& s : v.samples) by_band[eta_distance_band(s.crow_km)].push_back(s);
+  for (std::size_t b = 0; b < kEtaDistanceBands; ++b)
+    v.by_distance_band[b] = eta_error_stats(by_band[b]);
 }
 
 }  // namespace detail
@@ -230,19 +277,46 @@ inline EtaValidation validate_etas(const ReplayInputs& in, const RecordedCalls& 
   detail::for_each_validated_drive(
       in, record, options, v,
       [&](std::uint32_t i, std::uint32_t u, const RecordedResponse& r, EtaOrigin origin,
-          const RoadPosition& from) {
+          const RoadPosition& from, std::uint32_t station) {
         const ReplayCall& c = in.calls[i];
-        const Weight road =
-            origin == EtaOrigin::kHomeStation
-                ? detail::table_time_to(in.from_station[in.units[u].station], g, c.position)
-                : dijkstra.distance(from, c.position).count();
+        const Weight road = station != UINT32_MAX
+                                ? detail::table_time_to(in.from_station[station], g, c.position)
+                                : dijkstra.distance(from, c.position).count();
         const Weight w = weight_in_mode(road, c.mode, in.options.modes);
         if (w == kInfWeight) {
           ++v.skipped_unreachable;
           return;
         }
-        detail::add_sample(v, in, i, u, r, origin, static_cast<double>(w) / 10.0);
+        detail::add_sample(v, in, i, u, r, origin, from, static_cast<double>(w) / 10.0);
       });
+  detail::finish_validation(v, in.zone);
+  return v;
+}
+
+inline EtaValidation validate_etas(const ReplayInputs& in, const RecordedCalls& record,
+                                   const Calibration& calibration,
+                                   const EtaValidationOptions& options) {
+  EtaValidation v;
+  v.metric = "calibrated";
+  const RoadGraph& g = *in.graph;
+  Dijkstra dijkstra(g);
+  detail::for_each_validated_drive(
+      in, record, options, v,
+      [&](std::uint32_t i, std::uint32_t u, const RecordedResponse& r, EtaOrigin origin,
+          const RoadPosition& from, std::uint32_t station) {
+        const ReplayCall& c = in.calls[i];
+        const Weight road = station != UINT32_MAX
+                                ? detail::table_time_to(in.from_station[station], g, c.position)
+                                : dijkstra.distance(from, c.position).count();
+        const Weight w = weight_in_mode(road, c.mode, in.options.modes);
+        if (w == kInfWeight) {
+          ++v.skipped_unreachable;
+          return;
+        }
+        detail::add_sample(v, in, i, u, r, origin, from, static_cast<double>(w) / 10.0,
+                           &calibration.drive);
+      },
+      /*use_posts=*/true);
   detail::finish_validation(v, in.zone);
   return v;
 }
@@ -255,23 +329,23 @@ inline EtaValidation validate_etas(const ReplayInputs& in, const RecordedCalls& 
   const RoadGraph& g = *in.graph;
   std::optional<Dijkstra> d;  // rebuilt only when the metric changes
   const Weight* current = nullptr;
-  detail::for_each_validated_drive(
-      in, record, options, v,
-      [&](std::uint32_t i, std::uint32_t u, const RecordedResponse& r, EtaOrigin origin,
-          const RoadPosition& from) {
-        const ReplayCall& c = in.calls[i];
-        const std::span<const Weight> w = weights_at(r.en_route, c.mode);
-        if (!d || w.data() != current) {
-          d.emplace(g, w);
-          current = w.data();
-        }
-        const Deciseconds t = d->distance(from, c.position);
-        if (t.is_infinite()) {
-          ++v.skipped_unreachable;
-          return;
-        }
-        detail::add_sample(v, in, i, u, r, origin, t.seconds());
-      });
+  detail::for_each_validated_drive(in, record, options, v,
+                                   [&](std::uint32_t i, std::uint32_t u, const RecordedResponse& r,
+                                       EtaOrigin origin, const RoadPosition& from, std::uint32_t) {
+                                     const ReplayCall& c = in.calls[i];
+                                     const std::span<const Weight> w =
+                                         weights_at(r.en_route, c.mode);
+                                     if (!d || w.data() != current) {
+                                       d.emplace(g, w);
+                                       current = w.data();
+                                     }
+                                     const Deciseconds t = d->distance(from, c.position);
+                                     if (t.is_infinite()) {
+                                       ++v.skipped_unreachable;
+                                       return;
+                                     }
+                                     detail::add_sample(v, in, i, u, r, origin, from, t.seconds());
+                                   });
   detail::finish_validation(v, in.zone);
   return v;
 }

@@ -108,55 +108,75 @@ using detail::nearest_rank;
   return s;
 }
 
+namespace detail {
+
+// The KPIs of the calls in `outcomes` that `keep` accepts.
+template <class Keep>
+KpiSet kpi_set_of(std::span<const CallOutcome> outcomes, Keep&& keep) {
+  KpiSet k;
+  std::vector<double> delay, response, wait;
+  std::uint64_t in3 = 0, in8 = 0, late = 0;
+  double wait_total = 0.0;
+  for (const CallOutcome& o : outcomes) {
+    if (!keep(o)) continue;
+    ++k.calls;
+    if (is_set(o.first_dispatch)) {
+      const double d =
+          static_cast<double>(to_unix_seconds(o.first_dispatch) - to_unix_seconds(o.received));
+      delay.push_back(d);
+      in3 += d <= 180.0;
+      if (is_set(o.ready)) {
+        const double w = std::max<double>(
+            0.0, static_cast<double>(to_unix_seconds(o.first_dispatch) - to_unix_seconds(o.ready)));
+        wait.push_back(w);
+        wait_total += w;
+      }
+    }
+    if (o.reached()) {
+      const auto rt = o.response_s();
+      response.push_back(static_cast<double>(rt));
+      in8 += rt <= 480;
+      late += rt > o.target_s;
+    } else {
+      ++k.never_reached;
+      ++late;
+    }
+  }
+  k.dispatch_delay = duration_stats(delay);
+  k.response = duration_stats(response);
+  k.wait = duration_stats(wait);
+  k.wait_total_h = wait_total / 3600.0;
+  const double n = k.calls == 0 ? 1.0 : static_cast<double>(k.calls);
+  k.dispatch_within_3min = static_cast<double>(in3) / n;
+  k.within_8min = static_cast<double>(in8) / n;
+  k.late_fraction = static_cast<double>(late) / n;
+  return k;
+}
+
+}  // namespace detail
+
 // KPIs of the calls in `outcomes` (all grades, then each grade). O(n log n).
 [[nodiscard]] inline KpiReport compute_kpis(std::span<const CallOutcome> outcomes,
                                             const UnitUsage& usage) {
   KpiReport r;
-  auto fill = [&](KpiSet& k, auto&& keep) {
-    std::vector<double> delay, response, wait;
-    std::uint64_t in3 = 0, in8 = 0, late = 0;
-    double wait_total = 0.0;
-    for (const CallOutcome& o : outcomes) {
-      if (!keep(o)) continue;
-      ++k.calls;
-      if (is_set(o.first_dispatch)) {
-        const double d =
-            static_cast<double>(to_unix_seconds(o.first_dispatch) - to_unix_seconds(o.received));
-        delay.push_back(d);
-        in3 += d <= 180.0;
-        if (is_set(o.ready)) {
-          const double w = std::max<double>(
-              0.0,
-              static_cast<double>(to_unix_seconds(o.first_dispatch) - to_unix_seconds(o.ready)));
-          wait.push_back(w);
-          wait_total += w;
-        }
-      }
-      if (o.reached()) {
-        const auto rt = o.response_s();
-        response.push_back(static_cast<double>(rt));
-        in8 += rt <= 480;
-        late += rt > o.target_s;
-      } else {
-        ++k.never_reached;
-        ++late;
-      }
-    }
-    k.dispatch_delay = duration_stats(delay);
-    k.response = duration_stats(response);
-    k.wait = duration_stats(wait);
-    k.wait_total_h = wait_total / 3600.0;
-    const double n = k.calls == 0 ? 1.0 : static_cast<double>(k.calls);
-    k.dispatch_within_3min = static_cast<double>(in3) / n;
-    k.within_8min = static_cast<double>(in8) / n;
-    k.late_fraction = static_cast<double>(late) / n;
-  };
-  fill(r.overall, [](const CallOutcome&) { return true; });
+  r.overall = detail::kpi_set_of(outcomes, [](const CallOutcome&) { return true; });
   for (int g = 0; g < 4; ++g)
-    fill(r.by_grade[static_cast<std::size_t>(g)],
-         [g](const CallOutcome& o) { return static_cast<int>(o.grade) == g + 1; });
+    r.by_grade[static_cast<std::size_t>(g)] = detail::kpi_set_of(
+        outcomes, [g](const CallOutcome& o) { return static_cast<int>(o.grade) == g + 1; });
   if (usage.on_duty_seconds > 0) r.utilisation = usage.busy_seconds / usage.on_duty_seconds;
   return r;
+}
+
+// KPIs of the calls received in each local hour of day; `hour_of(received)` gives it
+// (e.g. [&](SimTime t) { return local_hour(t, zone); }, sim/local_time.hpp).
+template <class HourOf>
+[[nodiscard]] std::array<KpiSet, 24> compute_kpis_by_hour(std::span<const CallOutcome> outcomes,
+                                                          HourOf&& hour_of) {
+  std::array<KpiSet, 24> by_hour{};
+  for (int h = 0; h < 24; ++h)
+    by_hour[static_cast<std::size_t>(h)] = detail::kpi_set_of(
+        outcomes, [&](const CallOutcome& o) { return hour_of(o.received) == h; });
+  return by_hour;
 }
 
 DISPATCHKIT_NAMESPACE_END

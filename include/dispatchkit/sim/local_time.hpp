@@ -13,7 +13,9 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -144,6 +146,18 @@ struct LocalDayRange {
   const auto first = detail::parse_iso_date(a), last = detail::parse_iso_date(b);
   if (!first || !last || *last < *first) return std::nullopt;
   return LocalDayRange{*first, *last};
+}
+
+// "YYYY-MM-DD..YYYY-MM-DD", what parse_local_day_range reads back.
+[[nodiscard]] inline std::string to_string(const LocalDayRange& r) {
+  auto day = [](std::int64_t days) {
+    const detail::CivilDate c = detail::civil_from_days(days);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(c.year), c.month,
+                  c.day);
+    return std::string(buf);
+  };
+  return day(r.first_day) + ".." + day(r.last_day);
 }
 
 // Parses "MM/DD/YYYY hh:mm:ss AM" / "... PM" (12-hour clock, as SF open data writes) or

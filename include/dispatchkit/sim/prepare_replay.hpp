@@ -28,7 +28,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "dispatchkit/config.hpp"
+#include "dispatchkit/detail/status_macros.hpp"
 #include "dispatchkit/graph/road_graph.hpp"
 #include "dispatchkit/graph/snap.hpp"
 #include "dispatchkit/recommend/hospital.hpp"
@@ -52,6 +54,12 @@ DISPATCHKIT_NAMESPACE_BEGIN
     std::vector<Site> stations, std::vector<Hospital> hospitals, const CallMapping& mapping,
     const ResponsePlanTable& plans, const ReplayOptions& options = {},
     std::optional<std::vector<ReplayUnit>> fleet = std::nullopt);
+
+// Sets every unit's post (ReplayUnit::post) to the one `cal` learned for its call sign;
+// units it does not know, or whose post was not learned, wait at their home station.
+// InvalidArgument when a post is not a station of `in`. prepare_replay calls it when
+// ReplayOptions::calibration is set.
+[[nodiscard]] absl::Status apply_posts(ReplayInputs& in, const Calibration& cal);
 
 // `copies` back-to-back copies of `in`, copy k shifted by k * period (calls, shifts,
 // recorded column): a synthetic longer period with the same demand pattern, e.g. 52
@@ -101,6 +109,17 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
     }
   }
   in.units = fleet ? std::move(*fleet) : derive_fleet(record, in.stations, options);
+  const Calibration* cal = options.calibration.get();
+  if (cal != nullptr) {
+    if (cal->graph_fingerprint != graph.fingerprint())
+      return absl::FailedPreconditionError(absl::StrFormat(
+          "calibration fitted on graph %016x, but this graph is %016x: its drive times would "
+          "be mis-scaled; fit one on this graph with dk-calibrate",
+          cal->graph_fingerprint, graph.fingerprint()));
+    if (cal->service.empty())
+      return absl::InvalidArgumentError("calibration has no service-time part");
+    DK_RETURN_IF_ERROR(apply_posts(in, *cal));
+  }
   // Recorded unit (index into record.unit_names) -> replayed unit, for the record's own
   // decisions (ReplayCall::recorded_unit).
   std::vector<std::uint32_t> replay_unit_of(record.unit_names.size(), kNotInFleet);
@@ -199,6 +218,11 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
     rc.ambulances =
         static_cast<std::uint8_t>(std::min<std::size_t>(arrived.size(), kMaxUnitsPerCall));
     SimRandom rng = root.fork(i);
+    // A separate stream for the calibrated model's draws, so that the pool samples
+    // below are the same whether or not a calibration is given.
+    SimRandom model_rng = root.fork(i).fork(0xca11b);
+    const ServiceTimeCell* service =
+        cal != nullptr ? &cal->service.for_call_type(c.call_type) : nullptr;
     for (std::size_t k = 0; k < kMaxUnitsPerCall; ++k) {
       ServiceTimes& s = rc.service[k];
       const RecordedResponse* r = k < arrived.size() ? arrived[k] : nullptr;
@@ -211,6 +235,15 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
       s.transports = t;
       s.on_scene_s = t ? ons_t : ons_r;
       s.handover_s = hand;
+      rc.turnout_draw[k] = model_rng.uniform01();
+      rc.drive_draw[k] = model_rng.uniform01();
+      if (service != nullptr) {  // the call type's own distribution
+        s.transports = model_rng.uniform01() < service->transport_share;
+        const double u1 = model_rng.uniform01(), u2 = model_rng.uniform01();
+        s.on_scene_s = static_cast<std::int32_t>(std::lround(
+            (s.transports ? service->on_scene_transport : service->on_scene_release).at(u1)));
+        s.handover_s = static_cast<std::int32_t>(std::lround(service->handover.at(u2)));
+      }
       if (r != nullptr) {
         rc.recorded_unit[k] = replay_unit_of[r->unit];
         rc.recorded_dispatch[k] = r->dispatched;
@@ -278,6 +311,22 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
   }
   in.recorded_kpis = compute_kpis(in.recorded_outcomes, in.recorded_usage);
   return in;
+}
+
+inline absl::Status apply_posts(ReplayInputs& in, const Calibration& cal) {
+  for (ReplayUnit& u : in.units) {
+    u.post = ReplayUnit::kHomeStation;
+    const UnitPost* p = cal.post_of(u.call_sign);
+    if (p == nullptr || !p->learned) continue;
+    const auto it = std::find_if(in.stations.begin(), in.stations.end(),
+                                 [&](const Site& s) { return s.name == p->post_station; });
+    if (it == in.stations.end())
+      return absl::InvalidArgumentError(absl::StrCat("calibration: post '", p->post_station,
+                                                     "' of unit ", u.call_sign,
+                                                     " is not in the stations file"));
+    u.post = static_cast<std::uint32_t>(it - in.stations.begin());
+  }
+  return absl::OkStatus();
 }
 
 inline ReplayInputs repeat_replay(const ReplayInputs& in, std::uint32_t copies,

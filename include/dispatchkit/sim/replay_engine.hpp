@@ -19,11 +19,14 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <new>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -32,11 +35,13 @@
 #include "dispatchkit/graph/road_graph.hpp"
 #include "dispatchkit/graph/road_position.hpp"
 #include "dispatchkit/recommend/concepts.hpp"
+#include "dispatchkit/recommend/drive_time_model.hpp"
 #include "dispatchkit/recommend/eta_oracle.hpp"
 #include "dispatchkit/recommend/fleet.hpp"
 #include "dispatchkit/recommend/hospital.hpp"
 #include "dispatchkit/sim/event_queue.hpp"
 #include "dispatchkit/sim/kpi.hpp"
+#include "dispatchkit/sim/local_time.hpp"
 #include "dispatchkit/sim/replay_inputs.hpp"
 #include "dispatchkit/sim/replay_result.hpp"
 #include "dispatchkit/triage/call.hpp"
@@ -46,6 +51,9 @@ DISPATCHKIT_NAMESPACE_BEGIN
 
 // Progress: called with (calls ready so far, total calls) every few hundred calls.
 using ReplayProgress = std::function<void(std::size_t, std::size_t)>;
+
+// The name the record's own decisions go by among strategies (replay_strategy, dk-replay).
+inline constexpr std::string_view kAsRecordedPolicy = "as_recorded";
 
 // Who decides which unit goes.
 enum class DispatchPolicy : std::uint8_t {
@@ -90,7 +98,7 @@ class ReplayEngine {
 
   ReplayResult run(const ReplayProgress& progress) {
     ReplayResult res;
-    res.strategy = as_recorded_ ? std::string("as_recorded") : std::string(Recommender::kName);
+    res.strategy = as_recorded_ ? std::string(kAsRecordedPolicy) : std::string(Recommender::kName);
     setup();
     const std::size_t n = in_.calls.size();
     for (std::uint32_t i = 0; i < n; ++i) {
@@ -179,7 +187,7 @@ class ReplayEngine {
       spec.call_sign = ru.call_sign;
       spec.home_station = ru.station;
       spec.capabilities = ru.capabilities;
-      spec.position = in_.station_positions[ru.station];
+      spec.position = in_.station_positions[ru.waits_at()];
       const bool scheduled = shifts && !ru.on_duty.empty();
       spec.status = scheduled ? UnitStatus::kOutOfService : UnitStatus::kAvailableAtStation;
       (void)fleet_.add_unit(std::move(spec));  // call signs are unique by construction
@@ -219,7 +227,7 @@ class ReplayEngine {
         (void)fleet_.set_shift_end(id, shift_end_after(e.id, now_));
         if (u.status() == UnitStatus::kOutOfService) {
           (void)fleet_.set_status(id, UnitStatus::kAvailableAtStation);
-          (void)fleet_.report_position(id, in_.station_positions[in_.units[e.id].station]);
+          (void)fleet_.report_position(id, in_.station_positions[in_.units[e.id].waits_at()]);
           serve_waiting(res);
         }
         return;
@@ -281,7 +289,7 @@ class ReplayEngine {
         start_return(e.id, in_.hospitals->hospital(HospitalId(us.hospital)).position, res);
         return;
       case kArriveStation: {
-        (void)fleet_.report_position(id, in_.station_positions[in_.units[e.id].station]);
+        (void)fleet_.report_position(id, in_.station_positions[in_.units[e.id].waits_at()]);
         (void)fleet_.set_status(
             id, us.off_duty_pending ? UnitStatus::kOutOfService : UnitStatus::kAvailableAtStation);
         us.off_duty_pending = false;
@@ -312,7 +320,7 @@ class ReplayEngine {
     (void)fleet_.set_status(id, UnitStatus::kReturning);
     us.return_from = from;
     us.return_start = now_;
-    const std::uint32_t st = in_.units[u].station;
+    const std::uint32_t st = in_.units[u].waits_at();
     const Weight w = weight_in_mode(table_time_from(in_.to_station[st], g_, from),
                                     TravelMode::kNormal, in_.options.modes);
     const std::int64_t drive = w == kInfWeight ? 0 : ceil_seconds(w);
@@ -328,7 +336,7 @@ class ReplayEngine {
       const Unit& unit = fleet_.unit(UnitId(u));
       if (unit.status() != UnitStatus::kReturning) continue;
       const UnitState& us = units_[u];
-      const std::vector<Weight>& tree = in_.to_station[in_.units[u].station];
+      const std::vector<Weight>& tree = in_.to_station[in_.units[u].waits_at()];
       // Elapsed driving in the lights-and-sirens metric (returns drive normally).
       std::int64_t elapsed_s = secs(now_) - secs(us.return_start);
       const std::int64_t step = in_.options.avl_step.count();
@@ -396,20 +404,38 @@ class ReplayEngine {
       } else if (!is_available(before)) {
         return false;  // a strategy must not offer busy units; stop rather than loop
       }
-      if (!send(c, u, incident.id, best.eta, res)) return false;
+      if (!send(c, u, incident.id, best.eta.count() - best.turnout.count(), best.turnout, res))
+        return false;
     }
     return true;
   }
 
   // Sends unit `u` (available, or divertible and already released from its old call) to
-  // call `c`, arriving after `eta` (turnout + road) and the call's last stretch.
-  bool send(std::uint32_t c, std::uint32_t u, IncidentId incident, Deciseconds eta,
+  // call `c`: it arrives after its turnout, its drive (`road`: the oracle's road time in
+  // the call's mode) and the call's last stretch. With a calibration, turnout from the
+  // post and the drive are the fitted model's, at this call slot's fixed draws.
+  bool send(std::uint32_t c, std::uint32_t u, IncidentId incident, Weight road, Deciseconds turnout,
             ReplayResult& res) {
     CallProgress& cs = calls_[c];
     const ReplayCall& call = in_.calls[c];
     UnitState& us = units_[u];
     const UnitId id(u);
     const UnitStatus before = fleet_.unit(id).status();
+    const std::size_t slot = std::min<std::size_t>(cs.slots_used, kMaxUnitsPerCall - 1);
+    std::int64_t on_way_s = ceil_seconds(add_weights(turnout.count(), road));
+    if (const Calibration* cal = in_.options.calibration.get(); cal != nullptr) {
+      const int hour = local_hour(now_, in_.zone);
+      double turnout_s = turnout.seconds();
+      if (before == UnitStatus::kAvailableAtStation)
+        if (const std::optional<double> t = cal->turnout.quantile_s(
+                call.grade, in_.units[u].capabilities.contains(Capability::kAls), hour,
+                call.turnout_draw[slot]))
+          turnout_s = *t;
+      const double km = crow_km(g_, fleet_.unit(id).position(), call.position);
+      const double s = turnout_s + cal->drive.quantile_s(static_cast<double>(road) / 10.0, km, hour,
+                                                         call.mode, call.drive_draw[slot]);
+      on_way_s = static_cast<std::int64_t>(std::ceil(s));
+    }
     if (before == UnitStatus::kReturning || before == UnitStatus::kAvailableAtStation ||
         before == UnitStatus::kAvailableMobile)
       us.busy_since = now_;
@@ -423,7 +449,7 @@ class ReplayEngine {
     ++res.dispatches;
     CallOutcome& o = outcomes_[c];
     if (!is_set(o.first_dispatch)) o.first_dispatch = now_;
-    const std::int64_t drive = ceil_seconds(eta.count()) + call.last_stretch_s;
+    const std::int64_t drive = on_way_s + call.last_stretch_s;
     events_.schedule(now_ + SimDuration(drive), {kArriveScene, u, us.epoch});
     return true;
   }
@@ -440,7 +466,7 @@ class ReplayEngine {
       const UnitId id(u);
       if (fleet_.unit(id).status() == UnitStatus::kOutOfService) {
         (void)fleet_.set_status(id, UnitStatus::kAvailableAtStation);
-        (void)fleet_.report_position(id, in_.station_positions[in_.units[u].station]);
+        (void)fleet_.report_position(id, in_.station_positions[in_.units[u].waits_at()]);
       }
       const UnitStatus status = fleet_.unit(id).status();
       if (is_available(status)) {
@@ -449,8 +475,7 @@ class ReplayEngine {
         travel_.assign(fleet_.size(), kInfWeight);
         oracle_.travel_times_to(call.position, call.mode, travel_);
         if (travel_[u] != kInfWeight) {
-          const Deciseconds eta(add_weights(travel_[u], fleet_.turnout(status).count()));
-          if (send(c, u, incident_of(c), eta, res)) {
+          if (send(c, u, incident_of(c), travel_[u], fleet_.turnout(status), res)) {
             ++res.recorded_dispatches;
             return;
           }

@@ -39,6 +39,7 @@
 #include "dispatchkit/recommend/fleet.hpp"
 #include "dispatchkit/recommend/hospital.hpp"
 #include "dispatchkit/route/dijkstra.hpp"
+#include "dispatchkit/sim/calibration_model.hpp"
 #include "dispatchkit/sim/kpi.hpp"
 #include "dispatchkit/sim/local_time.hpp"
 #include "dispatchkit/sim/sites.hpp"
@@ -99,6 +100,10 @@ struct ReplayOptions {
   // some days is checked on others); unset = every call. Units, shifts and service-time
   // pools still come from the whole record.
   std::optional<LocalDayRange> days;
+  // A model fitted from a record (sim/calibration.hpp, dk-calibrate): when set, turnout
+  // from the post, drive times, sampled service times and where units wait come from it
+  // instead of the defaults below. It must have been fitted on this graph.
+  std::shared_ptr<const Calibration> calibration;
   FleetOptions fleet;       // turnout times
   TravelModeOptions modes;  // normal-driving factor for transports and returns
 };
@@ -125,6 +130,14 @@ struct ReplayUnit {
   std::uint32_t station = 0;  // index into ReplayInputs::stations
   CapabilitySet capabilities;
   std::vector<std::pair<SimTime, SimTime>> on_duty;  // sorted, disjoint; empty = always
+  // Where the unit waits and returns to when it is not its home station (a calibration's
+  // learned post, Calibration::posts); kHomeStation otherwise.
+  static constexpr std::uint32_t kHomeStation = UINT32_MAX;
+  std::uint32_t post = kHomeStation;
+
+  [[nodiscard]] std::uint32_t waits_at() const noexcept {
+    return post == kHomeStation ? station : post;
+  }
 };
 
 // Service times of one unit slot of a call (slot k = the k-th ambulance sent).
@@ -163,6 +176,9 @@ struct ReplayCall {
   std::array<std::uint32_t, kMaxUnitsPerCall> recorded_unit{kNotInFleet, kNotInFleet, kNotInFleet,
                                                             kNotInFleet};
   std::array<SimTime, kMaxUnitsPerCall> recorded_dispatch{kNoTime, kNoTime, kNoTime, kNoTime};
+  // Uniform draws in [0, 1) per slot for a calibrated model's turnout and drive (which
+  // quantile this unit's trip lands on); fixed here so every strategy sees the same luck.
+  std::array<double, kMaxUnitsPerCall> turnout_draw{}, drive_draw{};
   // From the record, for the recorded KPI column.
   SimTime recorded_first_dispatch = kNoTime;
   SimTime recorded_first_on_scene = kNoTime;

@@ -15,8 +15,10 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -26,6 +28,8 @@
 #include "absl/strings/str_format.h"
 #include "dispatchkit/config.hpp"
 #include "dispatchkit/detail/civil_date.hpp"
+#include "dispatchkit/sim/calibration.hpp"
+#include "dispatchkit/sim/calibration_model.hpp"
 #include "dispatchkit/sim/eta_validation.hpp"
 #include "dispatchkit/sim/kpi.hpp"
 #include "dispatchkit/sim/local_time.hpp"
@@ -43,6 +47,8 @@ struct ReplayReportInputs {
   std::string calls_file;              // as named on the command line
   std::string graph_file;
   std::uint64_t seed = 1;
+  const Calibration* calibration = nullptr;  // the model the inputs were prepared with
+  std::string calibration_file;
 };
 
 // The JSON report (schema in docs/replay.md). Deterministic.
@@ -142,10 +148,100 @@ inline std::string eta_stats_json(const EtaErrorStats& e) {
   return absl::StrCat("\"samples\": ", e.count,
                       ", \"median_abs_error_s\": ", num(e.median_abs_error_s),
                       ", \"bias_s\": ", num(e.bias_s), ", \"mean_error_s\": ", num(e.mean_error_s),
-                      ", \"median_recorded_s\": ", num(e.median_recorded_s));
+                      ", \"median_recorded_s\": ", num(e.median_recorded_s),
+                      ", \"p90_abs_error_s\": ", num(e.p90_abs_error_s));
+}
+
+// Per local hour of day: calls, median response, share within 8 min, late fraction.
+inline std::string kpi_by_hour_json(std::span<const CallOutcome> outcomes, TimeZoneRule zone,
+                                    std::string_view indent) {
+  const std::array<KpiSet, 24> by_hour =
+      compute_kpis_by_hour(outcomes, [&](SimTime t) { return local_hour(t, zone); });
+  std::string out = "[";
+  for (std::size_t h = 0; h < 24; ++h) {
+    const KpiSet& k = by_hour[h];
+    absl::StrAppend(&out, h ? "," : "", "\n", as_absl(indent), "  {\"hour\": ", h,
+                    ", \"calls\": ", k.calls, ", \"response_median_s\": ", num(k.response.median_s),
+                    ", \"response_mean_s\": ", num(k.response.mean_s),
+                    ", \"response_p90_s\": ", num(k.response.p90_s),
+                    ", \"within_8min\": ", num(k.within_8min, 4),
+                    ", \"late_fraction\": ", num(k.late_fraction, 4), "}");
+  }
+  return out + "]";
+}
+
+// What the calibration fitted and what fell back.
+inline std::string calibration_summary_json(const Calibration& c, std::string_view file) {
+  std::size_t bands_fitted = 0, hours_fitted = 0, posts_learned = 0;
+  for (const DriveTimeBand& b : c.drive.bands) bands_fitted += b.fitted ? 1 : 0;
+  for (bool f : c.drive.hour_fitted) hours_fitted += f ? 1 : 0;
+  for (const UnitPost& p : c.posts) posts_learned += p.learned ? 1 : 0;
+  std::string bands = "[";
+  for (std::size_t i = 0; i < c.drive.bands.size(); ++i) {
+    const DriveTimeBand& b = c.drive.bands[i];
+    absl::StrAppend(&bands, i ? ", " : "", "{\"up_to_km\": ",
+                    std::isfinite(b.up_to_km) ? num(b.up_to_km) : std::string("null"),
+                    ", \"samples\": ", b.samples, ", \"fitted\": ", b.fitted ? "true" : "false",
+                    ", \"intercept_s\": ", num(b.intercept_s), ", \"factor\": ", num(b.factor, 3),
+                    ", \"residual_p10\": ", num(b.residual.at(0.1), 3),
+                    ", \"residual_p90\": ", num(b.residual.at(0.9), 3), "}");
+  }
+  absl::StrAppend(&bands, "]");
+  return absl::StrCat(
+      "{\n    \"file\": ", json_string(file),
+      ",\n    \"fitted_days\": ", json_string(c.fitted_days),
+      ",\n    \"calls_file\": ", json_string(c.calls_file), ",\n    \"drives\": ", c.drives,
+      ",\n    \"turnouts\": ", c.turnouts, ",\n    \"drive\": {\"bands\": ", bands,
+      ", \"hours_fitted\": ", hours_fitted, ", \"hours_fallback\": ", 24 - hours_fitted,
+      ", \"bands_fitted\": ", bands_fitted,
+      ", \"bands_fallback\": ", c.drive.bands.size() - bands_fitted,
+      ", \"mode_factor\": {\"lights_and_sirens\": ", num(c.drive.mode_factor[0], 3),
+      ", \"normal\": ", num(c.drive.mode_factor[1], 3),
+      ", \"normal_fitted\": ", c.drive.mode_fitted[1] ? "true" : "false",
+      "}},\n    \"turnout\": {\"cells_fitted\": ", c.turnout.cells.size(),
+      ", \"fallback\": ", c.turnout.empty() ? "\"fleet_default\"" : "\"coarser_cell\"",
+      "},\n    \"service\": {\"call_types_fitted\": ", c.service.cells.size() - 1,
+      ", \"fallback\": \"all_calls\"},\n    \"posts\": {\"units\": ", c.posts.size(),
+      ", \"learned\": ", posts_learned, ", \"home_station\": ", c.posts.size() - posts_learned,
+      "}\n  }");
+}
+
+inline std::string reproduction_json(const ReproductionCheck& r) {
+  std::string out = absl::StrCat("{\"passed\": ", r.passed ? "true" : "false", ", \"checks\": [");
+  for (std::size_t i = 0; i < r.lines.size(); ++i) {
+    const ReproductionLine& l = r.lines[i];
+    absl::StrAppend(&out, i ? "," : "", "\n    {\"measure\": ", json_string(l.measure),
+                    ", \"recorded\": ", num(l.recorded, 4),
+                    ", \"as_recorded\": ", num(l.modelled, 4),
+                    ", \"difference\": ", num(l.difference, 4), ", \"limit\": ", num(l.limit, 4),
+                    ", \"ok\": ", l.ok ? "true" : "false", "}");
+  }
+  return out + "]}";
 }
 
 }  // namespace detail
+
+// The as_recorded run among `r.runs` (nullptr if none).
+[[nodiscard]] inline const ReplayResult* as_recorded_run(const ReplayReportInputs& r) {
+  for (const ReplayResult& run : r.runs)
+    if (run.strategy == kAsRecordedPolicy) return &run;
+  return nullptr;
+}
+// The ETA validation the reproduction check uses: "calibrated" if present, else the first.
+[[nodiscard]] inline const EtaValidation* reproduction_eta(const ReplayReportInputs& r) {
+  for (const EtaValidation& e : r.eta)
+    if (e.metric == "calibrated") return &e;
+  return r.eta.empty() ? nullptr : &r.eta.front();
+}
+// check_reproduction (sim/calibration.hpp) of the as_recorded run; nullopt without one.
+[[nodiscard]] inline std::optional<ReproductionCheck> report_reproduction(
+    const ReplayReportInputs& r) {
+  const ReplayResult* run = as_recorded_run(r);
+  if (run == nullptr) return std::nullopt;
+  return check_reproduction(r.inputs->recorded_kpis, run->kpis, reproduction_eta(r));
+}
+
+namespace detail {}  // namespace detail
 
 inline std::string report_json(const ReplayReportInputs& r) {
   using detail::json_string;
@@ -191,14 +287,35 @@ inline std::string report_json(const ReplayReportInputs& r) {
                     ", \"unreachable\": ", e.skipped_unreachable,
                     "},\n     \"from_home_station\": {", detail::eta_stats_json(e.by_origin[0]),
                     "},\n     \"from_previous_scene\": {", detail::eta_stats_json(e.by_origin[1]),
-                    "},\n     \"by_hour\": [");
+                    "},\n     \"from_post\": {", detail::eta_stats_json(e.by_origin[2]),
+                    "},\n     \"by_distance_band\": [");
+    for (std::size_t b = 0; b < kEtaDistanceBands; ++b)
+      absl::StrAppend(&out, b ? "," : "", "\n       {\"from_km\": ",
+                      b == 0 ? std::string("0") : num(kEtaDistanceBandEdgesKm[b - 1], 0),
+                      ", \"to_km\": ",
+                      b < kEtaDistanceBandEdgesKm.size() ? num(kEtaDistanceBandEdgesKm[b], 0)
+                                                         : std::string("null"),
+                      ", ", detail::eta_stats_json(e.by_distance_band[b]), "}");
+    absl::StrAppend(&out, "],\n     \"by_hour\": [");
     for (std::size_t h = 0; h < 24; ++h)
       absl::StrAppend(&out, h ? "," : "", "\n       {\"hour\": ", h, ", ",
                       detail::eta_stats_json(e.by_hour[h]), "}");
     absl::StrAppend(&out, "]}");
   }
   absl::StrAppend(&out, r.eta.empty() ? "],\n" : "\n  ],\n");
+  absl::StrAppend(&out, "  \"calibration\": ",
+                  r.calibration == nullptr
+                      ? std::string("null")
+                      : detail::calibration_summary_json(*r.calibration, r.calibration_file),
+                  ",\n");
+  {
+    const std::optional<ReproductionCheck> rep = report_reproduction(r);
+    absl::StrAppend(&out, "  \"reproduction\": ",
+                    rep ? detail::reproduction_json(*rep) : std::string("null"), ",\n");
+  }
   absl::StrAppend(&out, "  \"recorded\": ", detail::kpi_json(in.recorded_kpis, "  "), ",\n");
+  absl::StrAppend(&out, "  \"recorded_by_hour\": ",
+                  detail::kpi_by_hour_json(in.recorded_outcomes, in.zone, "  "), ",\n");
   absl::StrAppend(&out, "  \"strategies\": [");
   for (std::size_t s = 0; s < r.runs.size(); ++s) {
     const ReplayResult& run = r.runs[s];
@@ -209,7 +326,9 @@ inline std::string report_json(const ReplayReportInputs& r) {
                     ", \"dispatches\": ", run.dispatches, ", \"preemptions\": ", run.preemptions,
                     ", \"calls_queued\": ", run.calls_queued, ", \"transports\": ", run.transports,
                     ", \"recorded_dispatches\": ", run.recorded_dispatches,
-                    ", \"substituted_dispatches\": ", run.substituted_dispatches, "}\n    }");
+                    ", \"substituted_dispatches\": ", run.substituted_dispatches,
+                    "},\n      \"by_hour\": ",
+                    detail::kpi_by_hour_json(run.outcomes, in.zone, "      "), "\n    }");
   }
   absl::StrAppend(&out, r.runs.empty() ? "]\n" : "\n  ]\n", "}\n");
   return out;
@@ -290,12 +409,62 @@ inline std::string report_table(const ReplayReportInputs& r) {
                                 o == 0 ? "home station" : "previous scene", e.by_origin[o].count,
                                 e.by_origin[o].median_abs_error_s, e.by_origin[o].bias_s,
                                 e.by_origin[o].median_recorded_s));
+    absl::StrAppend(&out, "  crow-fly km  drives  median |error| (s)  p90 |error| (s)  bias (s)\n");
+    for (std::size_t b = 0; b < kEtaDistanceBands; ++b)
+      if (e.by_distance_band[b].count != 0)
+        absl::StrAppend(
+            &out, absl::StrFormat(
+                      "  %4.0f-%-6s  %6u  %18.0f  %15.0f  %+8.0f\n",
+                      b == 0 ? 0.0 : kEtaDistanceBandEdgesKm[b - 1],
+                      b < kEtaDistanceBandEdgesKm.size() ? absl::StrCat(kEtaDistanceBandEdgesKm[b])
+                                                         : std::string(""),
+                      e.by_distance_band[b].count, e.by_distance_band[b].median_abs_error_s,
+                      e.by_distance_band[b].p90_abs_error_s, e.by_distance_band[b].bias_s));
     absl::StrAppend(&out, "  hour  drives  median |error| (s)  bias (s)\n");
     for (std::size_t h = 0; h < 24; ++h)
       if (e.by_hour[h].count != 0)
         absl::StrAppend(&out,
                         absl::StrFormat("  %4u  %6u  %18.0f  %+8.0f\n", h, e.by_hour[h].count,
                                         e.by_hour[h].median_abs_error_s, e.by_hour[h].bias_s));
+  }
+  if (r.calibration != nullptr) {
+    const Calibration& c = *r.calibration;
+    std::size_t bands = 0, hours = 0, posts = 0;
+    for (const DriveTimeBand& b : c.drive.bands) bands += b.fitted ? 1 : 0;
+    for (bool f : c.drive.hour_fitted) hours += f ? 1 : 0;
+    for (const UnitPost& p : c.posts) posts += p.learned ? 1 : 0;
+    absl::StrAppend(
+        &out,
+        absl::StrFormat("\nCalibration %s (fitted on %s, %u drives): drive bands %u of %u fitted, "
+                        "hours %u of 24 (others factor 1), normal-driving factor %.2f%s; turnout "
+                        "cells %u%s; service call types %u (others: all calls); posts learned for "
+                        "%u of %u units\n",
+                        r.calibration_file, c.fitted_days, c.drives, bands, c.drive.bands.size(),
+                        hours, c.drive.mode_factor[1], c.drive.mode_fitted[1] ? "" : " (fallback)",
+                        c.turnout.cells.size(), c.turnout.empty() ? " (none: fleet default)" : "",
+                        c.service.cells.size() - 1, posts, c.posts.size()));
+  }
+  if (const std::optional<ReproductionCheck> rep = report_reproduction(r)) {
+    absl::StrAppend(&out, "\nDoes the model reproduce the record? as_recorded against recorded: ",
+                    rep->passed ? "yes" : "NO", "\n");
+    for (const ReproductionLine& l : rep->lines) {
+      const bool share = l.measure.rfind("within", 0) == 0;
+      absl::StrAppend(
+          &out, absl::StrFormat("  %-4s %-34s recorded %8s  modelled %8s  off by %s (limit %s)\n",
+                                l.ok ? "ok" : "FAIL", l.measure,
+                                share ? absl::StrFormat("%.1f%%", 100 * l.recorded)
+                                      : absl::StrFormat("%.0f s", l.recorded),
+                                share ? absl::StrFormat("%.1f%%", 100 * l.modelled)
+                                      : absl::StrFormat("%.0f s", l.modelled),
+                                share ? absl::StrFormat("%.1f points", l.difference)
+                                : l.measure.rfind("ETA", 0) == 0
+                                    ? absl::StrFormat("%.0f s", l.difference)
+                                    : absl::StrFormat("%.1f%%", 100 * l.difference),
+                                share ? absl::StrFormat("%.1f", l.limit)
+                                : l.measure.rfind("ETA", 0) == 0
+                                    ? absl::StrFormat("%.0f s", l.limit)
+                                    : absl::StrFormat("%.0f%%", 100 * l.limit)));
+    }
   }
   return out;
 }
