@@ -148,3 +148,55 @@ TEST_CASE("calls export: the newer spelling of the location column, CRLF, BOM",
   CHECK(open_quote.code() == absl::StatusCode::kInvalidArgument);
   CHECK(mentions(open_quote, "cut.csv:3:"));
 }
+
+TEST_CASE("calls export: the older and the newer column spellings read alike",
+          "[sim][io][recorded]") {
+  // 2016-era CSV export: spaced names, US stamps, "Neighborhood  District" (two blanks).
+  const std::string older =
+      "Call Number,Unit ID,Unit Type,Call Type,Received DtTm,Dispatch DtTm,Response DtTm,"
+      "On Scene DtTm,Available DtTm,Neighborhood  District,Location\n"
+      "300,M9,MEDIC,Medical Incident,01/05/2017 01:00:00 PM,01/05/2017 01:01:30 PM,"
+      "01/05/2017 01:01:45 PM,01/05/2017 01:08:00 PM,01/05/2017 01:40:00 PM,Mission,"
+      "\"(37.76, -122.41)\"\n";
+  // Newer export: "Neighborhooods - Analysis Boundaries" (sic), case_location as WKT.
+  const std::string newer =
+      "Call Number,Unit ID,Unit Type,Call Type,Received DtTm,Dispatch DtTm,Response DtTm,"
+      "On Scene DtTm,Available DtTm,Neighborhooods - Analysis Boundaries,case_location\n"
+      "300,M9,MEDIC,Medical Incident,01/05/2017 01:00:00 PM,01/05/2017 01:01:30 PM,"
+      "01/05/2017 01:01:45 PM,01/05/2017 01:08:00 PM,01/05/2017 01:40:00 PM,Mission,"
+      "POINT (-122.41 37.76)\n";
+  // DataSF's API field names with ISO local stamps (fractional seconds dropped).
+  const std::string api =
+      "call_number,unit_id,unit_type,call_type,received_dttm,dispatch_dttm,response_dttm,"
+      "on_scene_dttm,available_dttm,neighborhoods_analysis_boundaries,case_location\n"
+      "300,M9,MEDIC,Medical Incident,2017-01-05T13:00:00.000,2017-01-05T13:01:30.000,"
+      "2017-01-05T13:01:45,2017-01-05 13:08:00,2017-01-05T13:40:00.000,Mission,"
+      "POINT (-122.41 37.76)\n";
+  std::vector<RecordedCalls> read;
+  for (const std::string* text : {&older, &newer, &api}) {
+    auto rec = parse_recorded_calls("calls.csv", *text);
+    REQUIRE(rec.ok());
+    REQUIRE(rec->calls.size() == 1);
+    CHECK(rec->report.rows_rejected_total() == 0);
+    read.push_back(*std::move(rec));
+  }
+  for (const RecordedCalls& r : read) {
+    const RecordedCall& c = r.calls[0];
+    CHECK(c.neighbourhood == "Mission");
+    CHECK(c.call_type == "Medical Incident");
+    CHECK(c.location.lat == Approx(37.76));
+    CHECK(c.received == read[0].calls[0].received);
+    REQUIRE(c.responses.size() == 1);
+    CHECK(c.responses[0].en_route == read[0].calls[0].responses[0].en_route);
+    CHECK(c.responses[0].on_scene == read[0].calls[0].responses[0].on_scene);
+    CHECK(c.responses[0].available == read[0].calls[0].responses[0].available);
+  }
+  // 13:00 local in January is 21:00 UTC.
+  CHECK(to_unix_seconds(read[2].calls[0].received) == 1483650000);
+  // A stamp with an explicit offset is not local time: a bad row, counted.
+  std::string zoned = api;
+  zoned.replace(zoned.find("2017-01-05T13:00:00.000"), 23, "2017-01-05T13:00:00Z");
+  auto z = parse_recorded_calls("calls.csv", zoned);
+  REQUIRE(z.ok());
+  CHECK(z->report.rows_rejected_total() == 1);
+}

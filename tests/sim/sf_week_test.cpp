@@ -172,6 +172,11 @@ TEST_CASE("SF week: as_recorded sends the record's units at the record's dispatc
   for (const ReplayCall& c : in.calls) slots += c.ambulances;
   CHECK(r->recorded_dispatches + r->substituted_dispatches == slots);
   CHECK(r->recorded_dispatches >= slots * 9 / 10);
+  // The record's decision wins over the model's state: a unit the model still has on an
+  // earlier job is released to go, so substitutes are rare (units outside the fleet).
+  CHECK(r->substituted_dispatches <= slots / 50);
+  CHECK(r->recorded_units_released > 0);
+  CHECK(r->recorded_units_released < r->recorded_dispatches / 5);
   // When the record's first unit went, the simulated first dispatch is the recorded one.
   std::size_t same = 0, first_recorded = 0;
   for (std::uint32_t i = 0; i < in.calls.size(); ++i) {

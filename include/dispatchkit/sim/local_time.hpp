@@ -193,4 +193,42 @@ struct LocalDayRange {
   return utc_from_local(local, zone);
 }
 
+// Parses "YYYY-MM-DDTHH:MM:SS" (or a blank for the T), with optional fractional seconds
+// (".000", dropped), as local time in `zone`: the form of DataSF's API and newer exports.
+// nullopt if malformed or out of range. noexcept, no allocation.
+[[nodiscard]] inline std::optional<SimTime> parse_iso_local_timestamp(std::string_view s,
+                                                                      TimeZoneRule zone) noexcept {
+  s = trim(s);
+  if (s.size() < 19 || (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':')
+    return std::nullopt;
+  const std::optional<std::int64_t> day = detail::parse_iso_date(s.substr(0, 10));
+  if (!day) return std::nullopt;
+  unsigned h = 0, mi = 0, se = 0;
+  auto two = [&](std::size_t pos, unsigned& out) {
+    if (s[pos] < '0' || s[pos] > '9' || s[pos + 1] < '0' || s[pos + 1] > '9') return false;
+    out = static_cast<unsigned>((s[pos] - '0') * 10 + (s[pos + 1] - '0'));
+    return true;
+  };
+  if (!two(11, h) || !two(14, mi) || !two(17, se) || h > 23 || mi > 59 || se > 59)
+    return std::nullopt;
+  std::string_view rest = s.substr(19);
+  if (!rest.empty() && rest[0] == '.') {
+    std::size_t i = 1;
+    while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9') ++i;
+    if (i == 1) return std::nullopt;
+    rest = rest.substr(i);
+  }
+  if (!rest.empty()) return std::nullopt;  // an explicit offset or Z is not local time
+  return utc_from_local(*day * 86400 + h * 3600 + mi * 60 + se, zone);
+}
+
+// Either form a calls-for-service export uses: US ("01/01/2017 12:05:32 AM") or ISO
+// ("2017-01-01T00:05:32.000"), local time in `zone`.
+[[nodiscard]] inline std::optional<SimTime> parse_local_timestamp(std::string_view s,
+                                                                  TimeZoneRule zone) noexcept {
+  const std::string_view t = trim(s);
+  if (t.size() >= 5 && t[4] == '-') return parse_iso_local_timestamp(t, zone);
+  return parse_us_timestamp(t, zone);
+}
+
 DISPATCHKIT_NAMESPACE_END

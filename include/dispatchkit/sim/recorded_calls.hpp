@@ -74,6 +74,7 @@ struct RecordedCall {
   LatLon location;
   std::string call_type;          // "Medical Incident", "Traffic Collision", ...
   std::string call_type_group;    // "Potentially Life-Threatening", ... (may be empty)
+  std::string neighbourhood;      // "Mission", ... (may be empty; spellings: io reader)
   std::string original_priority;  // "3" emergency, "2" non-emergency, or a determinant letter
   std::string final_priority;
   std::string disposition;                  // "Call Final Disposition"

@@ -454,9 +454,35 @@ class ReplayEngine {
     return true;
   }
 
-  // as_recorded: slot `k` of call `c` is due. The recorded unit goes if the model has it
-  // free (a unit the shift model has off duty is put on: the record shows it staffed);
-  // otherwise the strategy sends a substitute now, or the call waits for one.
+  // as_recorded: the record sent unit `u` while the model still has it on an earlier job
+  // (the model's times for that job ran longer than the record's). The record's decision
+  // wins: a job on scene or at hospital ends now, where the unit is; a unit still driving
+  // to an earlier call is diverted, and that call needs a unit again.
+  void release_for_record(std::uint32_t u, ReplayResult& res) {
+    UnitState& us = units_[u];
+    const UnitId id(u);
+    const UnitStatus s = fleet_.unit(id).status();
+    if (us.call == UINT32_MAX || s == UnitStatus::kOutOfService) return;
+    ++res.recorded_units_released;
+    if (s == UnitStatus::kDispatched || s == UnitStatus::kEnRoute) {
+      const std::uint32_t old = us.call;
+      ++calls_[old].remaining;
+      enqueue(old);
+      return;  // send() diverts it; it stays busy
+    }
+    if (s == UnitStatus::kTransporting) (void)fleet_.set_status(id, UnitStatus::kAtHospital);
+    (void)fleet_.report_position(
+        id, s == UnitStatus::kOnScene ? in_.calls[us.call].position
+                                      : in_.hospitals->hospital(HospitalId(us.hospital)).position);
+    busy_s_ += static_cast<double>(secs(now_) - secs(us.busy_since));
+    us.call = UINT32_MAX;
+    (void)fleet_.set_status(id, UnitStatus::kAvailableMobile);
+  }
+
+  // as_recorded: slot `k` of call `c` is due. The recorded unit goes, from wherever the
+  // model has it (release_for_record; a unit the shift model has off duty is put on: the
+  // record shows it staffed). Only when it cannot (not in the fleet, heading off duty,
+  // unreachable) does the strategy send a substitute now, or the call waits for one.
   void recorded_slot_due(std::uint32_t c, std::uint32_t k, ReplayResult& res) {
     CallProgress& cs = calls_[c];
     const ReplayCall& call = in_.calls[c];
@@ -468,8 +494,10 @@ class ReplayEngine {
         (void)fleet_.set_status(id, UnitStatus::kAvailableAtStation);
         (void)fleet_.report_position(id, in_.station_positions[in_.units[u].waits_at()]);
       }
+      if (!is_available(fleet_.unit(id).status())) release_for_record(u, res);
       const UnitStatus status = fleet_.unit(id).status();
-      if (is_available(status)) {
+      if (is_available(status) || status == UnitStatus::kEnRoute ||
+          status == UnitStatus::kDispatched) {
         if (status == UnitStatus::kReturning) locate_returning_units();
         if (!oracle_.sync(fleet_).ok()) throw std::bad_alloc();
         travel_.assign(fleet_.size(), kInfWeight);

@@ -30,11 +30,13 @@ struct ReplayResult {
   std::uint64_t calls_queued = 0;  // calls that found no suitable unit at first
   std::uint64_t transports = 0;
   // as_recorded only: dispatches that sent the recorded unit at its recorded time, and
-  // those that could not (the model still had it busy, or it is not in the fleet) and
-  // sent the closest idle unit instead. A high share of substitutes means the model's
-  // service or travel times keep units busier than the record did.
+  // those that could not (not in the fleet, heading off duty, unreachable) and sent the
+  // closest idle unit instead.
   std::uint64_t recorded_dispatches = 0;
   std::uint64_t substituted_dispatches = 0;
+  // ... of the recorded dispatches, those that took the unit from a job the model had not
+  // finished (its modelled times ran longer than the record's; the record's decision wins).
+  std::uint64_t recorded_units_released = 0;
 };
 
 DISPATCHKIT_NAMESPACE_END

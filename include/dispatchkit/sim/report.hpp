@@ -327,6 +327,7 @@ inline std::string report_json(const ReplayReportInputs& r) {
                     ", \"calls_queued\": ", run.calls_queued, ", \"transports\": ", run.transports,
                     ", \"recorded_dispatches\": ", run.recorded_dispatches,
                     ", \"substituted_dispatches\": ", run.substituted_dispatches,
+                    ", \"recorded_units_released\": ", run.recorded_units_released,
                     "},\n      \"by_hour\": ",
                     detail::kpi_by_hour_json(run.outcomes, in.zone, "      "), "\n    }");
   }

@@ -11,8 +11,11 @@
 // CR / LF / CRLF endings, quoted fields), so a re-ordered or widened export still loads.
 // Where newer exports renamed a column both spellings are read: the location is
 // "Location" ("(lat, lon)") in older exports and "case_location" ("POINT (lon lat)") in
-// newer ones. Stamps are local time "MM/DD/YYYY hh:mm:ss AM/PM" converted to UTC SimTime
-// (sim/local_time.hpp).
+// newer ones; the neighbourhood is "Neighborhood  District" in older ones and
+// "Neighborhooods - Analysis Boundaries" in newer ones; every column is also found by
+// its DataSF API field name ("received_dttm", ...). Stamps are local time, "MM/DD/YYYY
+// hh:mm:ss AM/PM" (the CSV exports) or ISO "YYYY-MM-DDTHH:MM:SS[.fff]" (the API),
+// converted to UTC SimTime (sim/local_time.hpp).
 //
 // Real exports are messy. A bad row is never fatal: it is counted under a reason
 // (RowProblem) with the first few "file:line: why" examples kept for the report, and the
@@ -113,27 +116,36 @@ inline absl::StatusOr<RecordedCalls> parse_recorded_calls(const std::string& pat
     kAlsUnit,
     kCallTypeGroup,
     kUnitType,
+    kNeighbourhood,
   };
   static constexpr CsvColumn kColumns[] = {
-      {"Call Number"},
-      {"Unit ID"},
-      {"Received DtTm"},
-      {"Dispatch DtTm"},
-      {"On Scene DtTm"},
+      // Each with the field name of DataSF's API / newer CSV exports (snake case).
+      {"Call Number", "call_number"},
+      {"Unit ID", "unit_id"},
+      {"Received DtTm", "received_dttm|received_timestamp"},
+      {"Dispatch DtTm", "dispatch_dttm|dispatch_timestamp"},
+      {"On Scene DtTm", "on_scene_dttm|on_scene_timestamp"},
       {"Location", "case_location"},
-      {"Call Type", {}, false},
-      {"Entry DtTm", {}, false},
-      {"Response DtTm", {}, false},
-      {"Transport DtTm", {}, false},
-      {"Hospital DtTm", {}, false},
-      {"Available DtTm", {}, false},
-      {"Call Final Disposition", {}, false},
-      {"Station Area", {}, false},
-      {"Original Priority", {}, false},
-      {"Final Priority", {}, false},
-      {"ALS Unit", {}, false},
-      {"Call Type Group", {}, false},
-      {"Unit Type", {}, false},
+      {"Call Type", "call_type", false},
+      {"Entry DtTm", "entry_dttm|entry_timestamp", false},
+      {"Response DtTm", "response_dttm|response_timestamp", false},
+      {"Transport DtTm", "transport_dttm|transport_timestamp", false},
+      {"Hospital DtTm", "hospital_dttm|hospital_timestamp", false},
+      {"Available DtTm", "available_dttm|available_timestamp", false},
+      {"Call Final Disposition", "call_final_disposition", false},
+      {"Station Area", "station_area", false},
+      {"Original Priority", "original_priority", false},
+      {"Final Priority", "final_priority", false},
+      {"ALS Unit", "als_unit", false},
+      {"Call Type Group", "call_type_group", false},
+      {"Unit Type", "unit_type", false},
+      // Older exports: "Neighborhood  District" (two blanks) or "Neighborhood District";
+      // newer ones: "Neighborhooods - Analysis Boundaries" (sic) or its field name.
+      {"Neighborhood  District",
+       "Neighborhood District|Neighborhooods - Analysis Boundaries|"
+       "Neighborhoods - Analysis Boundaries|neighborhoods_analysis_boundaries|"
+       "analysis_neighborhood",
+       false},
   };
   RecordedCalls out;
   out.zone = options.zone;
@@ -172,7 +184,8 @@ inline absl::StatusOr<RecordedCalls> parse_recorded_calls(const std::string& pat
       reject(RowProblem::kNoUnit, "");
       continue;
     }
-    const std::optional<SimTime> received = parse_us_timestamp(csv.field(kReceived), options.zone);
+    const std::optional<SimTime> received =
+        parse_local_timestamp(csv.field(kReceived), options.zone);
     if (!received) {
       reject(RowProblem::kBadReceived, csv.field(kReceived));
       continue;
@@ -187,7 +200,7 @@ inline absl::StatusOr<RecordedCalls> parse_recorded_calls(const std::string& pat
       const std::string_view s = csv.field(kStampColumns[i]);
       stamps[i] = kNoTime;
       if (s.empty()) continue;
-      const std::optional<SimTime> t = parse_us_timestamp(s, options.zone);
+      const std::optional<SimTime> t = parse_local_timestamp(s, options.zone);
       if (!t) {
         reject(RowProblem::kBadTimestamp, s);
         bad = true;
@@ -212,6 +225,7 @@ inline absl::StatusOr<RecordedCalls> parse_recorded_calls(const std::string& pat
       c.location = *location;
       c.call_type = std::string(csv.field(kCallType));
       c.call_type_group = std::string(csv.field(kCallTypeGroup));
+      c.neighbourhood = std::string(csv.field(kNeighbourhood));
       c.original_priority = std::string(csv.field(kOriginalPriority));
       c.final_priority = std::string(csv.field(kFinalPriority));
       c.disposition = std::string(csv.field(kDisposition));
