@@ -8,6 +8,12 @@
 // timed iteration is one complete replay (fresh fleet, strategy and oracle). Baseline in
 // the same binary: the same replay with the reference DijkstraOracle (one reverse
 // Dijkstra over the whole graph per dispatch decision).
+//
+// Calibration (sim/calibration.hpp): BM_Calibration_Fit fits the model on the week's
+// inputs (posts, drive, turnout, service; what dk-calibrate times), and
+// BM_Replay_Week_Calibrated/* replays the week with that model beside
+// BM_Replay_Week_Uncalibrated/* (the same strategy and oracle without it), for
+// closest_idle and as_recorded.
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
@@ -17,6 +23,7 @@
 #include <string_view>
 
 #include "dispatchkit/recommend/closest_idle.hpp"
+#include "dispatchkit/sim/calibration.hpp"
 #include "dispatchkit/sim/compare.hpp"
 #include "dispatchkit/sim/scenario.hpp"
 
@@ -26,6 +33,28 @@ using namespace dispatchkit;
 
 std::unique_ptr<ReplayScenario> g_week;
 std::unique_ptr<ReplayInputs> g_year;
+std::unique_ptr<ReplayScenario> g_week_calibrated;  // the week, prepared with g_calibration
+std::shared_ptr<const Calibration> g_calibration;
+
+void BM_Calibration_Fit(benchmark::State& state) {
+  for (auto _ : state) {
+    absl::StatusOr<Calibration> c = fit_calibration(g_week->inputs, g_week->record);
+    if (!c.ok()) state.SkipWithError(std::string(c.status().message()).c_str());
+    benchmark::DoNotOptimize(c);
+  }
+  state.counters["calls"] = static_cast<double>(g_week->inputs.calls.size());
+}
+
+void BM_Replay_Week_Calibrated(benchmark::State& state, std::string_view strategy) {
+  for (auto _ : state) {
+    absl::StatusOr<ReplayResult> r =
+        replay_strategy(g_week_calibrated->inputs, strategy, g_week_calibrated->ch.get());
+    if (!r.ok()) state.SkipWithError(std::string(r.status().message()).c_str());
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetItemsProcessed(state.iterations() *
+                          static_cast<std::int64_t>(g_week_calibrated->inputs.calls.size()));
+}
 
 void report(benchmark::State& state, const ReplayInputs& in) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(in.calls.size()));
@@ -100,6 +129,22 @@ int main(int argc, char** argv) {
     return 2;
   }
   g_week = *std::move(s);
+  {
+    absl::StatusOr<Calibration> c = fit_calibration(g_week->inputs, g_week->record);
+    if (!c.ok()) {
+      std::fprintf(stderr, "bench_replay: %s\n", c.status().ToString().c_str());
+      return 2;
+    }
+    g_calibration = std::make_shared<const Calibration>(*std::move(c));
+    ReplayScenarioOptions o;
+    o.replay.calibration = g_calibration;
+    absl::StatusOr<std::unique_ptr<ReplayScenario>> cs = load_replay_scenario(paths, o);
+    if (!cs.ok()) {
+      std::fprintf(stderr, "bench_replay: %s\n", cs.status().ToString().c_str());
+      return 2;
+    }
+    g_week_calibrated = *std::move(cs);
+  }
   g_year =
       std::make_unique<ReplayInputs>(repeat_replay(g_week->inputs, 52, std::chrono::hours(24 * 7)));
 
@@ -112,6 +157,16 @@ int main(int argc, char** argv) {
       ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_Replay_Week_DirectClosestIdle", BM_Replay_Week_DirectClosestIdle)
       ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_Calibration_Fit", BM_Calibration_Fit)
+      ->Unit(benchmark::kMillisecond);
+  for (const char* name : {"closest_idle", "as_recorded"}) {
+    benchmark::RegisterBenchmark((std::string("BM_Replay_Week_Uncalibrated/") + name).c_str(),
+                                 BM_Replay_Week, name)
+        ->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark((std::string("BM_Replay_Week_Calibrated/") + name).c_str(),
+                                 BM_Replay_Week_Calibrated, name)
+        ->Unit(benchmark::kMillisecond);
+  }
   benchmark::RegisterBenchmark("BM_Replay_SyntheticYear/closest_idle", BM_Replay_SyntheticYear,
                                "closest_idle")
       ->Unit(benchmark::kMillisecond)
