@@ -21,6 +21,7 @@
 #include <string>
 #include <string_view>
 
+#include "detail/scenario_flags.hpp"
 #include "detail/tool_flags.hpp"
 #include "dispatchkit/sim/calibration.hpp"
 #include "dispatchkit/sim/eta_validation.hpp"
@@ -69,16 +70,9 @@ int main(int argc, char** argv) {
       if (!*osm) return usage("--profile needs ambulance, car or a profile file");
       continue;
     }
-    std::string v;
-    if (value("--graph", paths.graph) || value("--calls", paths.calls) ||
-        value("--stations", paths.stations) || value("--hospitals", paths.hospitals) ||
-        value("--fleet", paths.fleet) || value("--mapping", paths.mapping) ||
-        value("--plans", paths.plans) || value("--out", out))
-      continue;
-    if (value("--days", v)) {
-      options.replay.days = parse_local_day_range(v);
-      if (!options.replay.days)
-        return usage("--days needs YYYY-MM-DD..YYYY-MM-DD (calendar dates, first <= last)");
+    if (dk_tools::recorded_city_flag(a, paths) || value("--out", out)) continue;
+    if (const std::optional<bool> d = dk_tools::days_flag(a, options.replay.days)) {
+      if (!*d) return usage(dk_tools::kDaysFlagError);
     } else if (a == "--progress") {
       progress = true;
     } else if (a == "--no-progress") {
@@ -121,7 +115,8 @@ int main(int argc, char** argv) {
       "turnouts\n",
       paths.calls.c_str(), cal->fitted_days.c_str(), static_cast<unsigned long long>(cal->calls),
       static_cast<unsigned long long>(cal->drives), static_cast<unsigned long long>(cal->turnouts));
-  std::printf("\ndrive = hour_factor * (intercept + factor * road time) * residual\n");
+  std::printf(
+      "\ndrive = hour_factor * mode_factor * (intercept + factor * road time) * residual\n");
   std::printf("  band (km)   drives  intercept (s)  factor  p10    p50    p90    part\n");
   double lo = 0.0;
   for (const DriveTimeBand& b : cal->drive.bands) {
@@ -137,7 +132,11 @@ int main(int argc, char** argv) {
   std::printf("  hour factors: %d of 24 hours fitted (others 1.0):", hours);
   for (std::size_t h = 0; h < 24; ++h)
     if (cal->drive.hour_fitted[h]) std::printf(" %zu:%.2f", h, cal->drive.hour_factor[h]);
-  std::printf("\n");
+  std::printf(
+      "\n  normal driving (non-urgent calls): mode factor %.2f on top of the road model's "
+      "normal-driving time (%s, %llu drives)\n",
+      cal->drive.mode_factor[1], fitted(cal->drive.mode_fitted[1]),
+      static_cast<unsigned long long>(cal->drive.mode_samples[1]));
   const TurnoutCell* all = cal->turnout.cell_for(PriorityGrade::kI, true, -2);
   std::printf("\nturnout: %zu cells fitted (grade x unit type x hour, with fallbacks)",
               cal->turnout.cells.size());

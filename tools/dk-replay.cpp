@@ -42,6 +42,7 @@
 #include <string_view>
 #include <vector>
 
+#include "detail/scenario_flags.hpp"
 #include "detail/tool_flags.hpp"
 #include "dispatchkit/route/traffic.hpp"
 #include "dispatchkit/sim/compare.hpp"
@@ -117,10 +118,7 @@ int main(int argc, char** argv) {
       continue;
     }
     std::string v;
-    if (value("--graph", paths.graph) || value("--calls", paths.calls) ||
-        value("--stations", paths.stations) || value("--hospitals", paths.hospitals) ||
-        value("--fleet", paths.fleet) || value("--mapping", paths.mapping) ||
-        value("--plans", paths.plans) || value("--out", out_dir) ||
+    if (dk_tools::recorded_city_flag(a, paths) || value("--out", out_dir) ||
         value("--traffic", traffic_path) || value("--calibration", calibration_path))
       continue;
     if (value("--strategy", v) || value("--compare", v)) {
@@ -140,10 +138,8 @@ int main(int argc, char** argv) {
     } else if (value("--last-stretch-kmh", v)) {
       if (!parse_number(v, options.replay.last_stretch_kmh) || options.replay.last_stretch_kmh <= 0)
         return usage("--last-stretch-kmh needs a positive number");
-    } else if (value("--days", v)) {
-      options.replay.days = parse_local_day_range(v);
-      if (!options.replay.days)
-        return usage("--days needs YYYY-MM-DD..YYYY-MM-DD (calendar dates, first <= last)");
+    } else if (const std::optional<bool> d = dk_tools::days_flag(a, options.replay.days)) {
+      if (!*d) return usage(dk_tools::kDaysFlagError);
     } else if (value("--shifts", v)) {
       const std::optional<ShiftModel> m = parse_shift_model(v);
       if (!m) return usage("--shifts is always, blocks or activity");

@@ -5,20 +5,14 @@
 #include "dispatchkit/sim/eta_validation.hpp"
 #include "dispatchkit/sim/report.hpp"
 #include "dispatchkit/sim/scenario.hpp"
+#include "sf_week.hpp"
 #include "test_data.hpp"
 
 using namespace dispatchkit;
 
 namespace {
 
-ReplayPaths sf_paths() {
-  ReplayPaths p;
-  p.graph = dk_test::bundled("sf/sf_osm_edges.csv.xz");
-  p.calls = dk_test::bundled("sf/sf_fire_calls_2016-12-31_2017-01-07.csv.gz");
-  p.stations = dk_test::bundled("sf/sf_fire_stations.csv");
-  p.hospitals = dk_test::bundled("sf/sf_hospitals.csv");
-  return p;
-}
+using dk_sim_test::sf_paths;
 
 // The whole pipeline of dk-replay, returning report.json.
 std::string replay_report(ReplayScenario& s, bool use_ch) {

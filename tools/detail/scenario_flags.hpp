@@ -1,0 +1,47 @@
+// tools/detail/scenario_flags.hpp: the flags that name a recorded city, shared by dk-replay
+// and dk-calibrate (not part of dispatchkit).
+//
+//   if (dk_tools::recorded_city_flag(arg, paths)) continue;      // --graph, --calls, ...
+//   if (std::optional<bool> d = dk_tools::days_flag(arg, options.replay.days)) { ... }
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "detail/tool_flags.hpp"
+#include "dispatchkit/sim/local_time.hpp"
+#include "dispatchkit/sim/scenario.hpp"
+
+namespace dk_tools {
+
+// --graph, --calls, --stations, --hospitals, --fleet, --mapping, --plans: true when `arg`
+// is one of them (its value stored in `paths`).
+[[nodiscard]] inline bool recorded_city_flag(std::string_view arg,
+                                             dispatchkit::ReplayPaths& paths) {
+  const std::pair<std::string_view, std::string*> flags[] = {
+      {"--graph", &paths.graph},         {"--calls", &paths.calls}, {"--stations", &paths.stations},
+      {"--hospitals", &paths.hospitals}, {"--fleet", &paths.fleet}, {"--mapping", &paths.mapping},
+      {"--plans", &paths.plans}};
+  for (const auto& [flag, out] : flags)
+    if (const std::optional<std::string_view> v = flag_value(arg, flag)) {
+      *out = std::string(*v);
+      return true;
+    }
+  return false;
+}
+
+// --days=YYYY-MM-DD..YYYY-MM-DD (or one day): nullopt when `arg` is another flag, false
+// when the value is not a range of calendar dates, true when `days` was set.
+[[nodiscard]] inline std::optional<bool> days_flag(
+    std::string_view arg, std::optional<dispatchkit::LocalDayRange>& days) {
+  const std::optional<std::string_view> v = flag_value(arg, "--days");
+  if (!v) return std::nullopt;
+  days = dispatchkit::parse_local_day_range(*v);
+  return days.has_value();
+}
+
+inline constexpr const char* kDaysFlagError =
+    "--days needs YYYY-MM-DD..YYYY-MM-DD (calendar dates, first <= last)";
+
+}  // namespace dk_tools
