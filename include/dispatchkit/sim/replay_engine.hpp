@@ -59,10 +59,12 @@ inline constexpr std::string_view kAsRecordedPolicy = "as_recorded";
 enum class DispatchPolicy : std::uint8_t {
   kStrategy = 0,  // the strategy, when the call is ready (the default)
   // The record's own decision: each unit slot's recorded unit at its recorded dispatch
-  // time (ReplayCall::recorded_unit / recorded_dispatch). If the model still has that
-  // unit busy, or it is not in the fleet, the strategy picks a substitute then
-  // (ReplayResult::substituted_dispatches). Only turnout, drives, scene and transport are
-  // simulated, so against the recorded column it measures the model's own error.
+  // time (ReplayCall::recorded_unit / recorded_dispatch), taken from an earlier job the
+  // model has not finished if need be (ReplayResult::recorded_units_released). Only when
+  // it cannot go (not in the fleet, heading off duty, unreachable, already on this call)
+  // does the strategy pick a substitute (ReplayResult::substituted_dispatches). Only
+  // turnout, drives, scene and transport are simulated, so against the recorded column it
+  // measures the model's own error.
   kAsRecorded,
 };
 
@@ -488,7 +490,8 @@ class ReplayEngine {
     const ReplayCall& call = in_.calls[c];
     ++cs.remaining;
     const std::uint32_t u = call.recorded_unit[k];
-    if (u != kNotInFleet && !units_[u].off_duty_pending) {
+    // A unit already on this call (a substitute for an earlier slot) cannot fill this one.
+    if (u != kNotInFleet && !units_[u].off_duty_pending && units_[u].call != c) {
       const UnitId id(u);
       if (fleet_.unit(id).status() == UnitStatus::kOutOfService) {
         (void)fleet_.set_status(id, UnitStatus::kAvailableAtStation);

@@ -450,6 +450,13 @@ inline std::string report_table(const ReplayReportInputs& r) {
                     rep->passed ? "yes" : "NO", "\n");
     for (const ReproductionLine& l : rep->lines) {
       const bool share = l.measure.rfind("within", 0) == 0;
+      if (l.measure.rfind("ETA", 0) == 0) {  // a bias: its own size against the limit
+        absl::StrAppend(&out,
+                        absl::StrFormat("  %-4s %-34s median predicted - recorded drive "
+                                        "%+.0f s (limit +-%.0f s)\n",
+                                        l.ok ? "ok" : "FAIL", l.measure, l.modelled, l.limit));
+        continue;
+      }
       absl::StrAppend(
           &out, absl::StrFormat("  %-4s %-34s recorded %8s  modelled %8s  off by %s (limit %s)\n",
                                 l.ok ? "ok" : "FAIL", l.measure,
@@ -458,13 +465,9 @@ inline std::string report_table(const ReplayReportInputs& r) {
                                 share ? absl::StrFormat("%.1f%%", 100 * l.modelled)
                                       : absl::StrFormat("%.0f s", l.modelled),
                                 share ? absl::StrFormat("%.1f points", l.difference)
-                                : l.measure.rfind("ETA", 0) == 0
-                                    ? absl::StrFormat("%.0f s", l.difference)
-                                    : absl::StrFormat("%.1f%%", 100 * l.difference),
+                                      : absl::StrFormat("%.1f%%", 100 * l.difference),
                                 share ? absl::StrFormat("%.1f", l.limit)
-                                : l.measure.rfind("ETA", 0) == 0
-                                    ? absl::StrFormat("%.0f s", l.limit)
-                                    : absl::StrFormat("%.0f%%", 100 * l.limit)));
+                                      : absl::StrFormat("%.0f%%", 100 * l.limit)));
     }
   }
   return out;
