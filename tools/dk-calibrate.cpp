@@ -84,9 +84,7 @@ int main(int argc, char** argv) {
       return usage(("unknown argument " + std::string(a)).c_str());
     }
   }
-  if (paths.graph.empty() || paths.calls.empty() || paths.stations.empty() ||
-      paths.hospitals.empty())
-    return usage("--graph, --calls, --stations and --hospitals are required");
+  if (const char* missing = dk_tools::missing_city_flags(paths)) return usage(missing);
   if (!options.replay.days)
     return usage("--days=YYYY-MM-DD..YYYY-MM-DD is required (fit on some days, check on others)");
   if (out.empty()) return usage("--out=calib.json is required");

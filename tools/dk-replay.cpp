@@ -157,9 +157,7 @@ int main(int argc, char** argv) {
       return usage(("unknown argument " + std::string(a)).c_str());
     }
   }
-  if (paths.graph.empty() || paths.calls.empty() || paths.stations.empty() ||
-      paths.hospitals.empty())
-    return usage("--graph, --calls, --stations and --hospitals are required");
+  if (const char* missing = dk_tools::missing_city_flags(paths)) return usage(missing);
   if (strategies.empty()) return usage("give --strategy=NAME or --compare=A,B");
   if (out_dir.empty()) return usage("--out=DIR is required");
   // The output directory is created before the replays, so that an --out that is a file

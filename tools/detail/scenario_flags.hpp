@@ -31,6 +31,13 @@ namespace dk_tools {
   return false;
 }
 
+// The usage message when one of the required city flags was not given, else nullptr.
+[[nodiscard]] inline const char* missing_city_flags(const dispatchkit::ReplayPaths& p) noexcept {
+  if (p.graph.empty() || p.calls.empty() || p.stations.empty() || p.hospitals.empty())
+    return "--graph, --calls, --stations and --hospitals are required";
+  return nullptr;
+}
+
 // --days=YYYY-MM-DD..YYYY-MM-DD (or one day): nullopt when `arg` is another flag, false
 // when the value is not a range of calendar dates, true when `days` was set.
 [[nodiscard]] inline std::optional<bool> days_flag(

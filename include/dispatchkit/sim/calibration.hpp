@@ -312,8 +312,7 @@ inline absl::StatusOr<Calibration> fit_calibration(const ReplayInputs& in,
                               c.last_stretch_s);
         const int hour = local_hour(r.en_route, in.zone);
         if (origin == EtaOrigin::kPreviousScene) {
-          const Weight w =
-              weight_in_mode(dijkstra.distance(from, c.position).count(), c.mode, in.options.modes);
+          const Weight w = detail::free_flow_drive(in, dijkstra, from, UINT32_MAX, c);
           if (w != kInfWeight)
             drives.push_back({static_cast<double>(w) / 10.0, crow_km(g, from, c.position), hour, y,
                               c.mode == TravelMode::kLightsAndSirens ? 0u : 1u});
@@ -321,8 +320,8 @@ inline absl::StatusOr<Calibration> fit_calibration(const ReplayInputs& in,
         }
         idle.push_back({u, i, road.size(), hour, y});
         for (std::size_t s = 0; s < stations; ++s) {
-          const Weight w = weight_in_mode(detail::table_time_to(in.from_station[s], g, c.position),
-                                          c.mode, in.options.modes);
+          const Weight w =
+              detail::free_flow_drive(in, dijkstra, from, static_cast<std::uint32_t>(s), c);
           road.push_back(w == kInfWeight ? -1.0 : static_cast<double>(w) / 10.0);
           km.push_back(crow_km(g, in.station_positions[s], c.position));
         }

@@ -268,57 +268,54 @@ inline void finish_validation(EtaValidation& v, TimeZoneRule) {
 
 }  // namespace detail
 
-inline EtaValidation validate_etas(const ReplayInputs& in, const RecordedCalls& record,
-                                   const EtaValidationOptions& options) {
+namespace detail {
+
+// The graph's free-flow road time of a drive to call `c` in its travel mode: from the
+// station tables when it starts at station `station`, else by a search from `from`.
+// kInfWeight when unreachable.
+inline Weight free_flow_drive(const ReplayInputs& in, Dijkstra& dijkstra, const RoadPosition& from,
+                              std::uint32_t station, const ReplayCall& c) {
+  const Weight road = station != UINT32_MAX
+                          ? table_time_to(in.from_station[station], *in.graph, c.position)
+                          : dijkstra.distance(from, c.position).count();
+  return weight_in_mode(road, c.mode, in.options.modes);
+}
+
+// Free-flow road times of the validated drives; with `model`, its median drive for them
+// (and idle units start from their posts).
+inline EtaValidation validate_free_flow(const ReplayInputs& in, const RecordedCalls& record,
+                                        std::string metric, const DriveTimeModel* model,
+                                        const EtaValidationOptions& options) {
   EtaValidation v;
-  v.metric = "free_flow";
-  const RoadGraph& g = *in.graph;
-  Dijkstra dijkstra(g);  // for origins other than stations (tables cover those)
-  detail::for_each_validated_drive(
+  v.metric = std::move(metric);
+  Dijkstra dijkstra(*in.graph);  // for origins other than stations (tables cover those)
+  for_each_validated_drive(
       in, record, options, v,
       [&](std::uint32_t i, std::uint32_t u, const RecordedResponse& r, EtaOrigin origin,
           const RoadPosition& from, std::uint32_t station) {
-        const ReplayCall& c = in.calls[i];
-        const Weight road = station != UINT32_MAX
-                                ? detail::table_time_to(in.from_station[station], g, c.position)
-                                : dijkstra.distance(from, c.position).count();
-        const Weight w = weight_in_mode(road, c.mode, in.options.modes);
+        const Weight w = free_flow_drive(in, dijkstra, from, station, in.calls[i]);
         if (w == kInfWeight) {
           ++v.skipped_unreachable;
           return;
         }
-        detail::add_sample(v, in, i, u, r, origin, from, static_cast<double>(w) / 10.0);
-      });
-  detail::finish_validation(v, in.zone);
+        add_sample(v, in, i, u, r, origin, from, static_cast<double>(w) / 10.0, model);
+      },
+      /*use_posts=*/model != nullptr);
+  finish_validation(v, in.zone);
   return v;
+}
+
+}  // namespace detail
+
+inline EtaValidation validate_etas(const ReplayInputs& in, const RecordedCalls& record,
+                                   const EtaValidationOptions& options) {
+  return detail::validate_free_flow(in, record, "free_flow", nullptr, options);
 }
 
 inline EtaValidation validate_etas(const ReplayInputs& in, const RecordedCalls& record,
                                    const Calibration& calibration,
                                    const EtaValidationOptions& options) {
-  EtaValidation v;
-  v.metric = "calibrated";
-  const RoadGraph& g = *in.graph;
-  Dijkstra dijkstra(g);
-  detail::for_each_validated_drive(
-      in, record, options, v,
-      [&](std::uint32_t i, std::uint32_t u, const RecordedResponse& r, EtaOrigin origin,
-          const RoadPosition& from, std::uint32_t station) {
-        const ReplayCall& c = in.calls[i];
-        const Weight road = station != UINT32_MAX
-                                ? detail::table_time_to(in.from_station[station], g, c.position)
-                                : dijkstra.distance(from, c.position).count();
-        const Weight w = weight_in_mode(road, c.mode, in.options.modes);
-        if (w == kInfWeight) {
-          ++v.skipped_unreachable;
-          return;
-        }
-        detail::add_sample(v, in, i, u, r, origin, from, static_cast<double>(w) / 10.0,
-                           &calibration.drive);
-      },
-      /*use_posts=*/true);
-  detail::finish_validation(v, in.zone);
-  return v;
+  return detail::validate_free_flow(in, record, "calibrated", &calibration.drive, options);
 }
 
 inline EtaValidation validate_etas(const ReplayInputs& in, const RecordedCalls& record,

@@ -23,6 +23,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -121,6 +122,38 @@ class JsonFields {
     }
     return v;
   }
+  // A fixed-length array of numbers (a null is a NaN the writer met), counts or flags.
+  template <class T>
+  void fixed_array(std::string_view key, std::span<T> out) {
+    const Json* a = array(key);
+    if (a == nullptr) return;
+    if (a->size() != out.size()) {
+      fail(key, absl::StrCat("expected ", out.size(), " entries"));
+      return;
+    }
+    for (std::size_t i = 0; i < out.size() && status_->ok(); ++i) {
+      const Json& v = (*a)[i];
+      const std::string at = absl::StrCat(detail::as_absl(key), "[", i, "]");
+      if constexpr (std::is_same_v<T, double>) {
+        if (v.is_null())
+          out[i] = std::nan("");
+        else if (v.is_number())
+          out[i] = v.get<double>();
+        else
+          fail(at, "expected a number");
+      } else if constexpr (std::is_same_v<T, bool>) {
+        if (v.is_boolean())
+          out[i] = v.get<bool>();
+        else
+          fail(at, "expected true or false");
+      } else {
+        if (v.is_number_unsigned())
+          out[i] = v.get<T>();
+        else
+          fail(at, "expected a count");
+      }
+    }
+  }
   QuantileTable quantiles(std::string_view key) {
     QuantileTable t;
     const Json* a = array(key);
@@ -129,17 +162,7 @@ class JsonFields {
       fail(key, absl::StrCat("expected ", QuantileTable::kSteps, " quantiles (0, 5, ..., 100 %)"));
       return t;
     }
-    for (std::size_t i = 0; i < t.q.size(); ++i) {
-      const Json& v = (*a)[i];
-      if (v.is_null()) {
-        t.q[i] = std::nan("");
-      } else if (!v.is_number()) {
-        fail(absl::StrCat(detail::as_absl(key), "[", i, "]"), "expected a number");
-        return t;
-      } else {
-        t.q[i] = v.get<double>();
-      }
-    }
+    fixed_array<double>(key, t.q);
     return t;
   }
   std::string path(std::string_view key) const {
@@ -289,52 +312,12 @@ inline absl::StatusOr<Calibration> parse_calibration_json(std::string_view text,
       }
       if (st.ok() && c.drive.bands.empty()) d.fail("bands", "expected at least one band");
     }
-    // Fixed-length arrays: factors (a null is a NaN the writer met), counts, flags.
-    auto numbers = [&](const char* key, std::span<double> out) {
-      const Json* a = d.array(key);
-      if (a == nullptr) return;
-      if (a->size() != out.size())
-        return d.fail(key, absl::StrCat("expected ", out.size(), " entries"));
-      for (std::size_t i = 0; i < out.size() && st.ok(); ++i) {
-        const Json& v = (*a)[i];
-        if (v.is_null())
-          out[i] = std::nan("");
-        else if (v.is_number())
-          out[i] = v.get<double>();
-        else
-          d.fail(absl::StrCat(key, "[", i, "]"), "expected a number");
-      }
-    };
-    auto counts = [&](const char* key, std::span<std::uint64_t> out) {
-      const Json* a = d.array(key);
-      if (a == nullptr) return;
-      if (a->size() != out.size())
-        return d.fail(key, absl::StrCat("expected ", out.size(), " entries"));
-      for (std::size_t i = 0; i < out.size() && st.ok(); ++i) {
-        if ((*a)[i].is_number_unsigned())
-          out[i] = (*a)[i].get<std::uint64_t>();
-        else
-          d.fail(absl::StrCat(key, "[", i, "]"), "expected a count");
-      }
-    };
-    auto flags = [&](const char* key, std::span<bool> out) {
-      const Json* a = d.array(key);
-      if (a == nullptr) return;
-      if (a->size() != out.size())
-        return d.fail(key, absl::StrCat("expected ", out.size(), " entries"));
-      for (std::size_t i = 0; i < out.size() && st.ok(); ++i) {
-        if ((*a)[i].is_boolean())
-          out[i] = (*a)[i].get<bool>();
-        else
-          d.fail(absl::StrCat(key, "[", i, "]"), "expected true or false");
-      }
-    };
-    numbers("hour_factor", c.drive.hour_factor);
-    counts("hour_samples", c.drive.hour_samples);
-    flags("hour_fitted", c.drive.hour_fitted);
-    numbers("mode_factor", c.drive.mode_factor);
-    counts("mode_samples", c.drive.mode_samples);
-    flags("mode_fitted", c.drive.mode_fitted);
+    d.fixed_array<double>("hour_factor", c.drive.hour_factor);
+    d.fixed_array<std::uint64_t>("hour_samples", c.drive.hour_samples);
+    d.fixed_array<bool>("hour_fitted", c.drive.hour_fitted);
+    d.fixed_array<double>("mode_factor", c.drive.mode_factor);
+    d.fixed_array<std::uint64_t>("mode_samples", c.drive.mode_samples);
+    d.fixed_array<bool>("mode_fitted", c.drive.mode_fitted);
   }
   if (const Json* turnout = top.get("turnout")) {
     JsonFields t(*turnout, "turnout", &st);
