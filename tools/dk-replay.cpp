@@ -18,6 +18,10 @@
 //   --mapping=FILE        recorded priority/call type -> response plan code (CallMapping CSV)
 //   --plans=FILE          response plan table (triage CSV)
 //   --seed=N              sampling seed (default 1)
+//   --replications=N      replay every strategy N times with seeds seed..seed+N-1 and
+//                         report mean, 95 % half-width and range of the headline KPIs
+//                         (default 1); with as_recorded the reproduction check uses the
+//                         means
 //   --oracle=ch|dijkstra  travel-time oracle (same results; ch is faster)
 //   --shifts=MODEL        when the record's units are on duty: blocks (default: every
 //                         12-hour block with a dispatch), activity (first dispatch to last
@@ -48,6 +52,7 @@
 #include "dispatchkit/sim/compare.hpp"
 #include "dispatchkit/sim/eta_validation.hpp"
 #include "dispatchkit/sim/io/calibration_json.hpp"
+#include "dispatchkit/sim/replications.hpp"
 #include "dispatchkit/sim/report.hpp"
 #include "dispatchkit/sim/scenario.hpp"
 #include "dispatchkit/sim/validation_plots.hpp"
@@ -64,17 +69,17 @@ namespace {
 using namespace dispatchkit;
 
 int usage(const char* why) {
-  std::fprintf(
-      stderr,
-      "dk-replay: %s\n"
-      "usage: dk-replay --graph=FILE --calls=FILE --stations=FILE --hospitals=FILE\n"
-      "                 (--strategy=NAME | --compare=A,B,...) --out=DIR\n"
-      "                 [--fleet=FILE] [--traffic=FILE] [--mapping=FILE] [--plans=FILE]\n"
-      "                 [--seed=N] [--oracle=ch|dijkstra] [--shifts=blocks|activity|always]\n"
-      "                 [--last-stretch-kmh=X] [--progress|--no-progress] [--no-shifts]\n"
-      "                 [--days=YYYY-MM-DD..YYYY-MM-DD] [--calibration=calib.json]\n"
-      "strategies: ",
-      why);
+  std::fprintf(stderr,
+               "dk-replay: %s\n"
+               "usage: dk-replay --graph=FILE --calls=FILE --stations=FILE --hospitals=FILE\n"
+               "                 (--strategy=NAME | --compare=A,B,...) --out=DIR\n"
+               "                 [--fleet=FILE] [--traffic=FILE] [--mapping=FILE] [--plans=FILE]\n"
+               "                 [--seed=N] [--replications=N] [--oracle=ch|dijkstra]\n"
+               "                 [--shifts=blocks|activity|always]\n"
+               "                 [--last-stretch-kmh=X] [--progress|--no-progress] [--no-shifts]\n"
+               "                 [--days=YYYY-MM-DD..YYYY-MM-DD] [--calibration=calib.json]\n"
+               "strategies: ",
+               why);
   const auto names = replay_strategy_names();
   for (std::size_t i = 0; i < names.size(); ++i)
     std::fprintf(stderr, "%s%s", i ? ", " : "", names[i].c_str());
@@ -106,6 +111,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> strategies;
   std::string out_dir, traffic_path, calibration_path;
   bool progress = dk_tools::progress_default();
+  std::uint32_t replications = 1;
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     auto value = [&](std::string_view flag, std::string& out) {
@@ -129,6 +135,10 @@ int main(int argc, char** argv) {
           return usage(("no strategy named '" + n + "'").c_str());
         strategies.push_back(std::move(n));
       }
+    } else if (value("--replications", v)) {
+      if (!dk_tools::parse_flag_number("--replications", v, replications, "an integer") ||
+          replications < 1 || replications > 10000)
+        return usage("--replications needs an integer from 1 to 10000");
     } else if (value("--seed", v)) {
       if (!dk_tools::parse_flag_number("--seed", v, options.replay.seed, "an integer"))
         return usage("--seed needs an integer");
@@ -197,6 +207,21 @@ int main(int argc, char** argv) {
     runs.push_back(*std::move(r));
   }
 
+  // Replications beyond the first replay the same strategies with fresh draws.
+  std::vector<Replications> replicated;
+  if (replications > 1)
+    for (const std::string& name : strategies) {
+      dk_tools::ProgressBar bar(progress, name + " x" + std::to_string(replications),
+                                "replications");
+      ReplicationOptions ro;
+      ro.replications = replications;
+      absl::StatusOr<Replications> r =
+          replicate_replay(s.inputs, s.record, name, s.ch.get(), ro,
+                           [&](std::size_t done, std::size_t total) { bar(done, total); });
+      if (!r.ok()) return fail(r.status());
+      replicated.push_back(*std::move(r));
+    }
+
   std::vector<EtaValidation> eta;
   eta.push_back(validate_etas(s.inputs, s.record));
   if (!traffic_path.empty()) {
@@ -232,6 +257,7 @@ int main(int argc, char** argv) {
   report.seed = options.replay.seed;
   report.calibration = calibration.get();
   report.calibration_file = calibration_path;
+  report.replications = replicated;
 
   const std::string table = report_table(report);
   for (const auto& [file, text] :

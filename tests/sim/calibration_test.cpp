@@ -2,12 +2,15 @@
 // checked on days 6-7 (2017-01-06..07); the calib.json format; broken models and bad files.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
+#include <set>
 
 #include "dispatchkit/sim/calibration.hpp"
 #include "dispatchkit/sim/compare.hpp"
 #include "dispatchkit/sim/io/calibration_json.hpp"
+#include "dispatchkit/sim/replications.hpp"
 #include "dispatchkit/sim/scenario.hpp"
 #include "sf_week.hpp"
 #include "test_data.hpp"
@@ -118,6 +121,116 @@ TEST_CASE("calibration: on held-out days it beats free flow and reproduces grade
   CHECK(before.lines[2].difference > c.check.lines[2].difference);
   CHECK(before.lines[3].difference > c.check.lines[3].difference);
   CHECK(!before.passed);
+}
+
+TEST_CASE("replications: each draws anew, the record's decisions stay, replication 0 is the replay",
+          "[sim][calibration][replications][data]") {
+  auto s = check_days(std::make_shared<const Calibration>(fitted()));
+  const ReplayInputs& in = s->inputs;
+  // Reseeding with the inputs' own seed gives back exactly the draws prepare_replay made.
+  ReplayInputs same = in;
+  REQUIRE(reseed_replay(same, s->record, in.options.seed).ok());
+  REQUIRE(same.calls.size() == in.calls.size());
+  std::size_t redrawn = 0, sampled = 0;
+  ReplayInputs other = in;
+  REQUIRE(reseed_replay(other, s->record, in.options.seed + 41).ok());
+  for (std::size_t i = 0; i < in.calls.size(); ++i) {
+    const ReplayCall &a = in.calls[i], &b = same.calls[i], &c = other.calls[i];
+    CHECK(b.turnout_draw == a.turnout_draw);
+    CHECK(b.drive_draw == a.drive_draw);
+    CHECK(c.recorded_dispatch == a.recorded_dispatch);  // the record's decision, not a draw
+    CHECK(c.recorded_unit == a.recorded_unit);
+    for (std::size_t k = 0; k < kMaxUnitsPerCall; ++k) {
+      CHECK(b.service[k].on_scene_s == a.service[k].on_scene_s);
+      CHECK(b.service[k].handover_s == a.service[k].handover_s);
+      if (a.service[k].from_record) {
+        CHECK(c.service[k].on_scene_s == a.service[k].on_scene_s);  // recorded stays recorded
+      } else {
+        ++sampled;
+        redrawn += c.service[k].on_scene_s != a.service[k].on_scene_s ? 1 : 0;
+      }
+    }
+    redrawn += c.turnout_draw != a.turnout_draw ? 1 : 0;
+  }
+  CHECK(sampled > 100);
+  CHECK(redrawn > in.calls.size() / 2);
+
+  ReplicationOptions o;
+  o.replications = 6;
+  std::size_t reported = 0;
+  absl::StatusOr<Replications> r = replicate_replay(in, s->record, "as_recorded", s->ch.get(), o,
+                                                    [&](std::size_t done, std::size_t total) {
+                                                      CHECK(total == 6);
+                                                      CHECK(done == ++reported);
+                                                    });
+  REQUIRE(r.ok());
+  CHECK(reported == 6);
+  REQUIRE(r->count() == 6);
+  CHECK(r->first_seed == in.options.seed);
+  absl::StatusOr<ReplayResult> one = replay_strategy(in, "as_recorded", s->ch.get());
+  REQUIRE(one.ok());
+  CHECK(r->runs[0].overall.response.median_s == one->kpis.overall.response.median_s);
+  CHECK(r->runs[0].by_grade[0].within_8min == one->kpis.by_grade[0].within_8min);
+  // The summary is the plain mean, min and max of the runs.
+  double sum = 0, lo = 1e18, hi = -1e18;
+  std::set<double> distinct;
+  for (const KpiReport& k : r->runs) {
+    sum += k.overall.response.median_s;
+    lo = std::min(lo, k.overall.response.median_s);
+    hi = std::max(hi, k.overall.response.median_s);
+    distinct.insert(k.overall.response.mean_s);
+  }
+  CHECK(r->overall.median_s.mean == Approx(sum / 6));
+  CHECK(r->overall.median_s.low == lo);
+  CHECK(r->overall.median_s.high == hi);
+  CHECK(distinct.size() > 1);  // the replications differ
+  CHECK(r->overall.median_s.half_width_95 > 0);
+  CHECK(r->overall.median_s.half_width_95 < hi - lo);
+  // The same options give the same replications.
+  absl::StatusOr<Replications> again =
+      replicate_replay(in, s->record, "as_recorded", s->ch.get(), o);
+  REQUIRE(again.ok());
+  CHECK(again->overall.median_s.mean == r->overall.median_s.mean);
+  CHECK(again->by_grade[0].within_8min.mean == r->by_grade[0].within_8min.mean);
+
+  // Misuse is an error, not a silent result.
+  o.replications = 0;
+  CHECK(absl::IsInvalidArgument(
+      replicate_replay(in, s->record, "as_recorded", s->ch.get(), o).status()));
+  auto whole = check_days(std::make_shared<const Calibration>(fitted()), "2017-01-01..2017-01-07");
+  RecordedCalls fewer = whole->record;
+  fewer.calls.pop_back();
+  ReplayInputs wrong = whole->inputs;
+  const absl::Status refused = reseed_replay(wrong, fewer, 2);
+  CHECK(absl::IsInvalidArgument(refused));
+  CHECK(refused.message().find("not the same record") != std::string::npos);
+  o.replications = 2;
+  CHECK(absl::IsNotFound(replicate_replay(in, s->record, "no_such", s->ch.get(), o).status()));
+}
+
+TEST_CASE("replications: on held-out days the replicated model reproduces the record's shares",
+          "[sim][calibration][replications][data]") {
+  auto cal = std::make_shared<const Calibration>(fitted());
+  auto s = check_days(cal);
+  ReplicationOptions o;
+  o.replications = 10;
+  absl::StatusOr<Replications> r =
+      replicate_replay(s->inputs, s->record, "as_recorded", s->ch.get(), o);
+  REQUIRE(r.ok());
+  const EtaValidation eta = validate_etas(s->inputs, s->record, *cal);
+  const ReproductionCheck c = check_reproduction(s->inputs.recorded_kpis, *r, &eta);
+  CHECK(c.replications == 10);
+  REQUIRE(c.lines.size() == 5);
+  for (std::size_t i = 0; i < 4; ++i) CHECK(c.lines[i].modelled_half_width_95 > 0);
+  CHECK(c.lines[0].modelled == Approx(r->overall.median_s.mean));
+  // Within 8 min (all, grade I) and the grade I median: the record, within the limits.
+  CHECK(c.lines[1].ok);
+  CHECK(c.lines[2].ok);
+  CHECK(c.lines[3].ok);
+  // The all-calls median and the ETA bias are not reproduced on these days (docs/replay.md:
+  // the held-out Friday and Saturday drive slower than the fitted holiday-heavy days); the
+  // bias line reports the drives' own figure, which no replication changes.
+  CHECK(c.lines[4].modelled == Approx(eta.overall.bias_s));
 }
 
 TEST_CASE("calibration: a model broken on purpose (drives x 1.5) is flagged",

@@ -38,6 +38,19 @@ for f in eta_scatter.svg kpi_chart.svg; do
 done
 expect_in replay.txt "Does the model reproduce the record? as_recorded against recorded" "table"
 
+"$dk_replay" "${inputs[@]}" --calibration=calib.json --days=2017-01-06..2017-01-07 \
+  --compare=as_recorded,closest_idle --replications=5 --out=reps --no-progress > reps.txt 2> err
+expect_status 0 $? "five replications of each strategy"
+for key in '"replications": [' '{"strategy": "as_recorded", "count": 5, "first_seed": 1,' \
+           '{"strategy": "closest_idle", "count": 5' '"response_median_s": {"mean"' \
+           '"half_width_95"' '"reproduction": {"passed"' '"as_recorded_half_width_95"'; do
+  expect_in reps/report.json "$key" "report.json with replications"
+done
+expect_in reps.txt "as_recorded over 5 replications (seeds 1..5)" "replication block"
+expect_in reps.txt "(modelled: mean of 5 replications" "reproduction over the replications"
+run_expect 2 "zero replications" "--replications needs an integer from 1 to 10000" -- \
+  "$dk_replay" "${inputs[@]}" --strategy=as_recorded --replications=0 --out=x
+
 run_expect 2 "no --days" "--days=YYYY-MM-DD..YYYY-MM-DD is required" -- \
   "$dk_calibrate" "${inputs[@]}" --out=x.json
 run_expect 2 "malformed --days" "--days needs YYYY-MM-DD..YYYY-MM-DD" -- \

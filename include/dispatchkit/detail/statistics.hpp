@@ -47,5 +47,22 @@ namespace detail {
   return sum / static_cast<double>(values.size());
 }
 
+// Half-width of the 95 % confidence interval of the mean of `values` (independent draws):
+// t(0.975, n - 1) * s / sqrt(n), s the sample standard deviation. 0 for fewer than two.
+[[nodiscard]] inline double mean_half_width_95(std::span<const double> values) noexcept {
+  const std::size_t n = values.size();
+  if (n < 2) return 0.0;
+  // Student t quantiles at 0.975 for 1..30 degrees of freedom; the normal 1.96 beyond.
+  constexpr double kT[30] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                             2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+                             2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+  const double m = mean(values);
+  double ss = 0.0;
+  for (const double v : values) ss += (v - m) * (v - m);
+  const double sd = std::sqrt(ss / static_cast<double>(n - 1));
+  const double t = n - 1 <= 30 ? kT[n - 2] : 1.96;
+  return t * sd / std::sqrt(static_cast<double>(n));
+}
+
 }  // namespace detail
 DISPATCHKIT_NAMESPACE_END

@@ -100,21 +100,40 @@ struct ReproductionLimits {
   double eta_bias_s = 15.0;       // |median predicted - recorded drive|
 };
 struct ReproductionLine {
-  std::string measure;  // "median response, all calls", ...
-  double recorded = 0.0, modelled = 0.0;
-  double difference = 0.0;  // in the limit's unit (share, points, seconds)
+  std::string measure;                    // "median response, all calls", ...
+  double recorded = 0.0, modelled = 0.0;  // modelled: the mean over replications if several
+  double modelled_half_width_95 = 0.0;    // of that mean; 0 for a single replay
+  double difference = 0.0;                // in the limit's unit (share, points, seconds)
   double limit = 0.0;
   bool ok = false;
 };
 struct ReproductionCheck {
+  std::uint32_t replications = 1;  // as_recorded replays the modelled figures average
   std::vector<ReproductionLine> lines;
   bool passed = false;  // every line ok
 };
-// `eta` (may be null) adds the ETA bias line.
+// `eta` (may be null) adds the ETA bias line. Over several replications of as_recorded
+// (sim/replications.hpp) the check compares the record with their mean instead.
 [[nodiscard]] ReproductionCheck check_reproduction(const KpiReport& recorded,
                                                    const KpiReport& as_recorded,
                                                    const EtaValidation* eta,
                                                    const ReproductionLimits& limits = {});
+
+namespace detail {
+// The modelled side of a reproduction line: a figure and its 95 % half-width.
+struct ModelledFigure {
+  double value = 0.0, half_width_95 = 0.0;
+};
+// Median response and share within 8 min, all calls then grade I.
+struct ModelledFigures {
+  std::uint32_t replications = 1;
+  ModelledFigure median_all, within_all, median_grade1, within_grade1;
+};
+[[nodiscard]] ReproductionCheck check_reproduction_of(const KpiReport& recorded,
+                                                      const ModelledFigures& modelled,
+                                                      const EtaValidation* eta,
+                                                      const ReproductionLimits& limits);
+}  // namespace detail
 
 // ---------------------------------------------------------------------------------------
 // Implementation.
@@ -527,30 +546,32 @@ inline absl::Status validate_calibration(const Calibration& c) {
   return absl::OkStatus();
 }
 
-inline ReproductionCheck check_reproduction(const KpiReport& recorded, const KpiReport& as_recorded,
-                                            const EtaValidation* eta,
-                                            const ReproductionLimits& limits) {
+inline ReproductionCheck detail::check_reproduction_of(const KpiReport& recorded,
+                                                       const ModelledFigures& modelled,
+                                                       const EtaValidation* eta,
+                                                       const ReproductionLimits& limits) {
   ReproductionCheck r;
-  auto median_line = [&](std::string measure, const KpiSet& a, const KpiSet& b) {
-    ReproductionLine l{std::move(measure), a.response.median_s, b.response.median_s};
+  r.replications = modelled.replications;
+  auto median_line = [&](std::string measure, const KpiSet& a, const ModelledFigure& b) {
+    ReproductionLine l{std::move(measure), a.response.median_s, b.value, b.half_width_95};
     l.difference = a.response.median_s > 0
-                       ? std::fabs(b.response.median_s - a.response.median_s) / a.response.median_s
+                       ? std::fabs(b.value - a.response.median_s) / a.response.median_s
                        : 0.0;
     l.limit = limits.median_relative;
     l.ok = a.calls > 0 && l.difference <= l.limit;
     r.lines.push_back(std::move(l));
   };
-  auto within_line = [&](std::string measure, const KpiSet& a, const KpiSet& b) {
-    ReproductionLine l{std::move(measure), a.within_8min, b.within_8min};
-    l.difference = 100.0 * std::fabs(b.within_8min - a.within_8min);
+  auto within_line = [&](std::string measure, const KpiSet& a, const ModelledFigure& b) {
+    ReproductionLine l{std::move(measure), a.within_8min, b.value, b.half_width_95};
+    l.difference = 100.0 * std::fabs(b.value - a.within_8min);
     l.limit = limits.within_8min_pp;
     l.ok = a.calls > 0 && l.difference <= l.limit;
     r.lines.push_back(std::move(l));
   };
-  median_line("median response, all calls", recorded.overall, as_recorded.overall);
-  within_line("within 8 min, all calls", recorded.overall, as_recorded.overall);
-  median_line("median response, grade I", recorded.by_grade[0], as_recorded.by_grade[0]);
-  within_line("within 8 min, grade I", recorded.by_grade[0], as_recorded.by_grade[0]);
+  median_line("median response, all calls", recorded.overall, modelled.median_all);
+  within_line("within 8 min, all calls", recorded.overall, modelled.within_all);
+  median_line("median response, grade I", recorded.by_grade[0], modelled.median_grade1);
+  within_line("within 8 min, grade I", recorded.by_grade[0], modelled.within_grade1);
   if (eta != nullptr) {
     ReproductionLine l{absl::StrCat("ETA bias (", eta->metric, ")"), 0.0, eta->overall.bias_s};
     l.difference = std::fabs(eta->overall.bias_s);
@@ -560,6 +581,17 @@ inline ReproductionCheck check_reproduction(const KpiReport& recorded, const Kpi
   }
   r.passed = std::all_of(r.lines.begin(), r.lines.end(), [](const auto& l) { return l.ok; });
   return r;
+}
+
+inline ReproductionCheck check_reproduction(const KpiReport& recorded, const KpiReport& as_recorded,
+                                            const EtaValidation* eta,
+                                            const ReproductionLimits& limits) {
+  detail::ModelledFigures m;
+  m.median_all.value = as_recorded.overall.response.median_s;
+  m.within_all.value = as_recorded.overall.within_8min;
+  m.median_grade1.value = as_recorded.by_grade[0].response.median_s;
+  m.within_grade1.value = as_recorded.by_grade[0].within_8min;
+  return detail::check_reproduction_of(recorded, m, eta, limits);
 }
 
 DISPATCHKIT_NAMESPACE_END

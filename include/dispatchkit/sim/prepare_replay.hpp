@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -61,6 +62,15 @@ DISPATCHKIT_NAMESPACE_BEGIN
 // ReplayOptions::calibration is set.
 [[nodiscard]] absl::Status apply_posts(ReplayInputs& in, const Calibration& cal);
 
+// Draws every call's random part again with `seed` (ReplayOptions::seed): the sampled
+// service times of slots the record lacks and a calibrated model's turnout and drive
+// draws; what the record holds and everything snapped stays. Equal to preparing `in`
+// anew with that seed, without the snapping and the station tables: what
+// replicate_replay (sim/replications.hpp) runs once per replication. InvalidArgument when
+// `record` is not the one `in` was prepared from.
+[[nodiscard]] absl::Status reseed_replay(ReplayInputs& in, const RecordedCalls& record,
+                                         std::uint64_t seed);
+
 // `copies` back-to-back copies of `in`, copy k shifted by k * period (calls, shifts,
 // recorded column): a synthetic longer period with the same demand pattern, e.g. 52
 // copies of a week for a year. The copies share the record's call indices.
@@ -69,6 +79,90 @@ DISPATCHKIT_NAMESPACE_BEGIN
 
 // ---------------------------------------------------------------------------------------
 // Implementation.
+
+namespace detail {
+
+// The ambulance responses of `c` that reached the scene, in order of arrival (slot k =
+// the k-th to arrive).
+inline std::vector<const RecordedResponse*> arrived_ambulances(const RecordedCall& c) {
+  std::vector<const RecordedResponse*> arrived;
+  for (const RecordedResponse& r : c.responses)
+    if (r.kind == RecordedUnitKind::kAmbulance && is_set(r.on_scene)) arrived.push_back(&r);
+  std::stable_sort(arrived.begin(), arrived.end(),
+                   [](auto* a, auto* b) { return a->on_scene < b->on_scene; });
+  return arrived;
+}
+
+// Recorded unit (index into record.unit_names) -> replayed unit, for the record's own
+// decisions (ReplayCall::recorded_unit).
+inline std::vector<std::uint32_t> replay_unit_index(const RecordedCalls& record,
+                                                    std::span<const ReplayUnit> units) {
+  std::vector<std::uint32_t> of(record.unit_names.size(), kNotInFleet);
+  std::map<std::string_view, std::uint32_t> by_sign;
+  for (std::uint32_t u = 0; u < units.size(); ++u) by_sign.emplace(units[u].call_sign, u);
+  for (std::uint32_t k = 0; k < record.unit_names.size(); ++k)
+    if (auto it = by_sign.find(record.unit_names[k]); it != by_sign.end()) of[k] = it->second;
+  return of;
+}
+
+// Every unit slot of call `rc` (recorded call `c`, its `arrived` ambulances): the record's
+// unit, dispatch and service times where it has them, else samples; the calibrated
+// model's draws. Each call's streams fork from `root` by its record index, so a call's
+// draws do not depend on which other calls are replayed.
+inline void draw_call(ReplayCall& rc, const RecordedCall& c,
+                      std::span<const RecordedResponse* const> arrived, const ReplayInputs& in,
+                      const Calibration* cal, std::span<const std::uint32_t> replay_unit_of,
+                      const SimRandom& root) {
+  SimRandom rng = root.fork(rc.recorded);
+  // A separate stream for the calibrated model's draws, so that the pool samples
+  // below are the same whether or not a calibration is given.
+  SimRandom model_rng = root.fork(rc.recorded).fork(0xca11b);
+  const ServiceTimeCell* service =
+      cal != nullptr ? &cal->service.for_call_type(c.call_type) : nullptr;
+  for (std::size_t k = 0; k < kMaxUnitsPerCall; ++k) {
+    ServiceTimes& s = rc.service[k];
+    const RecordedResponse* r = k < arrived.size() ? arrived[k] : nullptr;
+    // Draw every sample even when the record has the value, so the stream per slot is
+    // the same whatever the record holds (adding a stamp never shifts other samples).
+    const bool t = rng.uniform01() < in.transport_share;
+    const std::int32_t ons_t = rng.pick<std::int32_t>(in.on_scene_transport_pool);
+    const std::int32_t ons_r = rng.pick<std::int32_t>(in.on_scene_release_pool);
+    const std::int32_t hand = rng.pick<std::int32_t>(in.handover_pool);
+    s.transports = t;
+    s.on_scene_s = t ? ons_t : ons_r;
+    s.handover_s = hand;
+    rc.turnout_draw[k] = model_rng.uniform01();
+    rc.drive_draw[k] = model_rng.uniform01();
+    if (service != nullptr) {  // the call type's own distribution
+      s.transports = model_rng.uniform01() < service->transport_share;
+      const double u1 = model_rng.uniform01(), u2 = model_rng.uniform01();
+      s.on_scene_s = static_cast<std::int32_t>(std::lround(
+          (s.transports ? service->on_scene_transport : service->on_scene_release).at(u1)));
+      s.handover_s = static_cast<std::int32_t>(std::lround(service->handover.at(u2)));
+    }
+    if (r != nullptr) {
+      rc.recorded_unit[k] = replay_unit_of[r->unit];
+      rc.recorded_dispatch[k] = r->dispatched;
+      s.transports = is_set(r->transporting);
+      if (s.transports) {
+        s.on_scene_s =
+            static_cast<std::int32_t>(detail::secs(r->transporting) - detail::secs(r->on_scene));
+        if (is_set(r->at_hospital) && is_set(r->available))
+          s.handover_s =
+              static_cast<std::int32_t>(detail::secs(r->available) - detail::secs(r->at_hospital));
+        s.from_record = true;
+      } else if (is_set(r->available)) {
+        s.on_scene_s =
+            static_cast<std::int32_t>(detail::secs(r->available) - detail::secs(r->on_scene));
+        s.from_record = true;
+      } else {
+        s.on_scene_s = ons_r;
+      }
+    }
+  }
+}
+
+}  // namespace detail
 
 inline absl::StatusOr<ReplayInputs> prepare_replay(
     const RoadGraph& graph, const Snapper& snapper, const RecordedCalls& record,
@@ -122,14 +216,7 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
   }
   // Recorded unit (index into record.unit_names) -> replayed unit, for the record's own
   // decisions (ReplayCall::recorded_unit).
-  std::vector<std::uint32_t> replay_unit_of(record.unit_names.size(), kNotInFleet);
-  {
-    std::map<std::string_view, std::uint32_t> by_sign;
-    for (std::uint32_t u = 0; u < in.units.size(); ++u) by_sign.emplace(in.units[u].call_sign, u);
-    for (std::uint32_t k = 0; k < record.unit_names.size(); ++k)
-      if (auto it = by_sign.find(record.unit_names[k]); it != by_sign.end())
-        replay_unit_of[k] = it->second;
-  }
+  const std::vector<std::uint32_t> replay_unit_of = detail::replay_unit_index(record, in.units);
 
   // Service-time pools from every recorded ambulance response.
   for (const RecordedCall& c : record.calls)
@@ -174,16 +261,11 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
       skip(SkipReason::kNoAmbulance);
       continue;
     }
-    // Ambulance responses that reached the scene, in order of arrival.
-    std::vector<const RecordedResponse*> arrived;
-    for (const RecordedResponse& r : c.responses)
-      if (r.kind == RecordedUnitKind::kAmbulance && is_set(r.on_scene)) arrived.push_back(&r);
+    const std::vector<const RecordedResponse*> arrived = detail::arrived_ambulances(c);
     if (arrived.empty()) {
       skip(SkipReason::kAmbulanceNeverOnScene);
       continue;
     }
-    std::stable_sort(arrived.begin(), arrived.end(),
-                     [](auto* a, auto* b) { return a->on_scene < b->on_scene; });
     const ResponsePlan* plan = plans.lookup(mapping.code_for(c));
     if (plan == nullptr || !plan->sends_units()) {
       skip(SkipReason::kNoUnitsInPlan);
@@ -217,53 +299,7 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
         static_cast<std::int32_t>(options.targets.response(options.area, rc.grade).count());
     rc.ambulances =
         static_cast<std::uint8_t>(std::min<std::size_t>(arrived.size(), kMaxUnitsPerCall));
-    SimRandom rng = root.fork(i);
-    // A separate stream for the calibrated model's draws, so that the pool samples
-    // below are the same whether or not a calibration is given.
-    SimRandom model_rng = root.fork(i).fork(0xca11b);
-    const ServiceTimeCell* service =
-        cal != nullptr ? &cal->service.for_call_type(c.call_type) : nullptr;
-    for (std::size_t k = 0; k < kMaxUnitsPerCall; ++k) {
-      ServiceTimes& s = rc.service[k];
-      const RecordedResponse* r = k < arrived.size() ? arrived[k] : nullptr;
-      // Draw every sample even when the record has the value, so the stream per slot is
-      // the same whatever the record holds (adding a stamp never shifts other samples).
-      const bool t = rng.uniform01() < in.transport_share;
-      const std::int32_t ons_t = rng.pick<std::int32_t>(in.on_scene_transport_pool);
-      const std::int32_t ons_r = rng.pick<std::int32_t>(in.on_scene_release_pool);
-      const std::int32_t hand = rng.pick<std::int32_t>(in.handover_pool);
-      s.transports = t;
-      s.on_scene_s = t ? ons_t : ons_r;
-      s.handover_s = hand;
-      rc.turnout_draw[k] = model_rng.uniform01();
-      rc.drive_draw[k] = model_rng.uniform01();
-      if (service != nullptr) {  // the call type's own distribution
-        s.transports = model_rng.uniform01() < service->transport_share;
-        const double u1 = model_rng.uniform01(), u2 = model_rng.uniform01();
-        s.on_scene_s = static_cast<std::int32_t>(std::lround(
-            (s.transports ? service->on_scene_transport : service->on_scene_release).at(u1)));
-        s.handover_s = static_cast<std::int32_t>(std::lround(service->handover.at(u2)));
-      }
-      if (r != nullptr) {
-        rc.recorded_unit[k] = replay_unit_of[r->unit];
-        rc.recorded_dispatch[k] = r->dispatched;
-        s.transports = is_set(r->transporting);
-        if (s.transports) {
-          s.on_scene_s =
-              static_cast<std::int32_t>(detail::secs(r->transporting) - detail::secs(r->on_scene));
-          if (is_set(r->at_hospital) && is_set(r->available))
-            s.handover_s = static_cast<std::int32_t>(detail::secs(r->available) -
-                                                     detail::secs(r->at_hospital));
-          s.from_record = true;
-        } else if (is_set(r->available)) {
-          s.on_scene_s =
-              static_cast<std::int32_t>(detail::secs(r->available) - detail::secs(r->on_scene));
-          s.from_record = true;
-        } else {
-          s.on_scene_s = ons_r;
-        }
-      }
-    }
+    detail::draw_call(rc, c, arrived, in, cal, replay_unit_of, root);
     rc.recorded_first_dispatch = c.first_ambulance_dispatch();
     rc.recorded_first_on_scene = arrived.front()->on_scene;
     if (!any || rc.received < in.begin) in.begin = rc.received;
@@ -325,6 +361,28 @@ inline absl::Status apply_posts(ReplayInputs& in, const Calibration& cal) {
                                                      "' of unit ", u.call_sign,
                                                      " is not in the stations file"));
     u.post = static_cast<std::uint32_t>(it - in.stations.begin());
+  }
+  return absl::OkStatus();
+}
+
+inline absl::Status reseed_replay(ReplayInputs& in, const RecordedCalls& record,
+                                  std::uint64_t seed) {
+  if (record.calls.size() != in.calls_in_record)
+    return absl::InvalidArgumentError(
+        absl::StrCat(record.report.path, ": ", record.calls.size(),
+                     " calls, but the replay was prepared from a record of ", in.calls_in_record,
+                     ": not the same record"));
+  in.options.seed = seed;
+  const SimRandom root(seed);
+  const Calibration* cal = in.options.calibration.get();
+  const std::vector<std::uint32_t> replay_unit_of = detail::replay_unit_index(record, in.units);
+  for (ReplayCall& rc : in.calls) {
+    const RecordedCall& c = record.calls[rc.recorded];
+    // A copy of repeat_replay runs `shift` after the record; its decisions move with it.
+    const SimDuration shift = rc.received - c.received;
+    detail::draw_call(rc, c, detail::arrived_ambulances(c), in, cal, replay_unit_of, root);
+    for (SimTime& t : rc.recorded_dispatch)
+      if (is_set(t)) t += shift;
   }
   return absl::OkStatus();
 }

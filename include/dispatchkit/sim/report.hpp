@@ -35,6 +35,7 @@
 #include "dispatchkit/sim/local_time.hpp"
 #include "dispatchkit/sim/recorded_calls.hpp"
 #include "dispatchkit/sim/replay.hpp"
+#include "dispatchkit/sim/replications.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
@@ -49,6 +50,9 @@ struct ReplayReportInputs {
   std::uint64_t seed = 1;
   const Calibration* calibration = nullptr;  // the model the inputs were prepared with
   std::string calibration_file;
+  // Replicated runs (sim/replications.hpp), at most one per strategy; empty = single
+  // replays only. An as_recorded one is what the reproduction check compares with.
+  std::span<const Replications> replications;
 };
 
 // The JSON report (schema in docs/replay.md). Deterministic.
@@ -206,13 +210,28 @@ inline std::string calibration_summary_json(const Calibration& c, std::string_vi
       "}\n  }");
 }
 
+inline std::string replicated_json(const ReplicatedValue& v, int decimals) {
+  return absl::StrCat(
+      "{\"mean\": ", num(v.mean, decimals), ", \"half_width_95\": ", num(v.half_width_95, decimals),
+      ", \"low\": ", num(v.low, decimals), ", \"high\": ", num(v.high, decimals), "}");
+}
+inline std::string replicated_kpis_json(const ReplicatedKpis& k) {
+  return absl::StrCat("{\"response_median_s\": ", replicated_json(k.median_s, 1),
+                      ", \"response_mean_s\": ", replicated_json(k.mean_s, 1),
+                      ", \"response_p90_s\": ", replicated_json(k.p90_s, 1),
+                      ", \"within_8min\": ", replicated_json(k.within_8min, 4),
+                      ", \"late_fraction\": ", replicated_json(k.late_fraction, 4), "}");
+}
+
 inline std::string reproduction_json(const ReproductionCheck& r) {
-  std::string out = absl::StrCat("{\"passed\": ", r.passed ? "true" : "false", ", \"checks\": [");
+  std::string out = absl::StrCat("{\"passed\": ", r.passed ? "true" : "false",
+                                 ", \"replications\": ", r.replications, ", \"checks\": [");
   for (std::size_t i = 0; i < r.lines.size(); ++i) {
     const ReproductionLine& l = r.lines[i];
     absl::StrAppend(&out, i ? "," : "", "\n    {\"measure\": ", json_string(l.measure),
                     ", \"recorded\": ", num(l.recorded, 4),
                     ", \"as_recorded\": ", num(l.modelled, 4),
+                    ", \"as_recorded_half_width_95\": ", num(l.modelled_half_width_95, 4),
                     ", \"difference\": ", num(l.difference, 4), ", \"limit\": ", num(l.limit, 4),
                     ", \"ok\": ", l.ok ? "true" : "false", "}");
   }
@@ -236,6 +255,9 @@ inline std::string reproduction_json(const ReproductionCheck& r) {
 // check_reproduction (sim/calibration.hpp) of the as_recorded run; nullopt without one.
 [[nodiscard]] inline std::optional<ReproductionCheck> report_reproduction(
     const ReplayReportInputs& r) {
+  for (const Replications& rep : r.replications)
+    if (rep.strategy == kAsRecordedPolicy)
+      return check_reproduction(r.inputs->recorded_kpis, rep, reproduction_eta(r));
   const ReplayResult* run = as_recorded_run(r);
   if (run == nullptr) return std::nullopt;
   return check_reproduction(r.inputs->recorded_kpis, run->kpis, reproduction_eta(r));
@@ -313,6 +335,19 @@ inline std::string report_json(const ReplayReportInputs& r) {
     absl::StrAppend(&out, "  \"reproduction\": ",
                     rep ? detail::reproduction_json(*rep) : std::string("null"), ",\n");
   }
+  absl::StrAppend(&out, "  \"replications\": [");
+  for (std::size_t i = 0; i < r.replications.size(); ++i) {
+    const Replications& rep = r.replications[i];
+    absl::StrAppend(&out, i ? "," : "", "\n    {\"strategy\": ", detail::json_string(rep.strategy),
+                    ", \"count\": ", rep.count(), ", \"first_seed\": ", rep.first_seed,
+                    ",\n     \"overall\": ", detail::replicated_kpis_json(rep.overall),
+                    ",\n     \"by_grade\": [");
+    for (std::size_t g = 0; g < 4; ++g)
+      absl::StrAppend(&out, g ? ",\n       " : "\n       ",
+                      detail::replicated_kpis_json(rep.by_grade[g]));
+    absl::StrAppend(&out, "]}");
+  }
+  absl::StrAppend(&out, r.replications.empty() ? "],\n" : "\n  ],\n");
   absl::StrAppend(&out, "  \"recorded\": ", detail::kpi_json(in.recorded_kpis, "  "), ",\n");
   absl::StrAppend(&out, "  \"recorded_by_hour\": ",
                   detail::kpi_by_hour_json(in.recorded_outcomes, in.zone, "  "), ",\n");
@@ -445,9 +480,36 @@ inline std::string report_table(const ReplayReportInputs& r) {
                         c.turnout.cells.size(), c.turnout.empty() ? " (none: fleet default)" : "",
                         c.service.cells.size() - 1, posts, c.posts.size()));
   }
+  for (const Replications& rep : r.replications) {
+    absl::StrAppend(&out, absl::StrFormat("\n%s over %u replications (seeds %u..%u): mean +- 95%% "
+                                          "half-width [lowest .. highest]\n",
+                                          rep.strategy, rep.count(), rep.first_seed,
+                                          rep.first_seed + rep.count() - 1));
+    auto row = [&](std::string_view label, const ReplicatedKpis& k) {
+      auto secs = [](const ReplicatedValue& v) {
+        return absl::StrFormat("%4.0f +-%3.0f s [%4.0f .. %4.0f]", v.mean, v.half_width_95, v.low,
+                               v.high);
+      };
+      auto share = [](const ReplicatedValue& v) {
+        return absl::StrFormat("%5.1f +-%4.1f%% [%5.1f .. %5.1f]", 100 * v.mean,
+                               100 * v.half_width_95, 100 * v.low, 100 * v.high);
+      };
+      absl::StrAppend(
+          &out, absl::StrFormat("  %-8s median %s  within 8 min %s  late %s\n", label,
+                                secs(k.median_s), share(k.within_8min), share(k.late_fraction)));
+    };
+    row("all", rep.overall);
+    constexpr std::string_view kGrades[4] = {"grade I", "grade II", "grade III", "grade IV"};
+    for (std::size_t g = 0; g < 4; ++g) row(kGrades[g], rep.by_grade[g]);
+  }
   if (const std::optional<ReproductionCheck> rep = report_reproduction(r)) {
     absl::StrAppend(&out, "\nDoes the model reproduce the record? as_recorded against recorded: ",
-                    rep->passed ? "yes" : "NO", "\n");
+                    rep->passed ? "yes" : "NO",
+                    rep->replications > 1
+                        ? absl::StrFormat(" (modelled: mean of %u replications +- 95%% half-width)",
+                                          rep->replications)
+                        : std::string(" (one replay; --replications=N averages the model's draws)"),
+                    "\n");
     for (const ReproductionLine& l : rep->lines) {
       const bool share = l.measure.rfind("within", 0) == 0;
       if (l.measure.rfind("ETA", 0) == 0) {  // a bias: its own size against the limit
@@ -458,12 +520,15 @@ inline std::string report_table(const ReplayReportInputs& r) {
         continue;
       }
       absl::StrAppend(
-          &out, absl::StrFormat("  %-4s %-34s recorded %8s  modelled %8s  off by %s (limit %s)\n",
+          &out, absl::StrFormat("  %-4s %-34s recorded %8s  modelled %8s%s  off by %s (limit %s)\n",
                                 l.ok ? "ok" : "FAIL", l.measure,
                                 share ? absl::StrFormat("%.1f%%", 100 * l.recorded)
                                       : absl::StrFormat("%.0f s", l.recorded),
                                 share ? absl::StrFormat("%.1f%%", 100 * l.modelled)
                                       : absl::StrFormat("%.0f s", l.modelled),
+                                l.modelled_half_width_95 <= 0 ? std::string()
+                                : share ? absl::StrFormat(" +-%.1f", 100 * l.modelled_half_width_95)
+                                        : absl::StrFormat(" +-%.0f", l.modelled_half_width_95),
                                 share ? absl::StrFormat("%.1f points", l.difference)
                                       : absl::StrFormat("%.1f%%", 100 * l.difference),
                                 share ? absl::StrFormat("%.1f", l.limit)
