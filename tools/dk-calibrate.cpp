@@ -9,7 +9,9 @@
 //                 --compare=as_recorded,closest_idle --out=check
 //
 // --days are local calendar days of the record (YYYY-MM-DD..YYYY-MM-DD, inclusive; one
-// day: YYYY-MM-DD); check the model on other days. The model and its fallbacks are
+// day: YYYY-MM-DD); check the model on other days. --holidays says which days drive as
+// holidays (default us_federal: the US federal holidays and their observed days; "none";
+// either followed by more dates). The model and its fallbacks are
 // described in include/dispatchkit/sim/calibration.hpp and docs/replay.md. Prints what was
 // fitted and what fell back, and the ETA error on the fitting days before and after.
 // Other options as dk-replay: --fleet, --mapping, --plans, --profile, --all-components,
@@ -38,6 +40,7 @@ int usage(const char* why) {
                "usage: dk-calibrate --graph=FILE --calls=FILE --stations=FILE --hospitals=FILE\n"
                "                    --days=YYYY-MM-DD..YYYY-MM-DD --out=calib.json\n"
                "                    [--fleet=FILE] [--mapping=FILE] [--plans=FILE]\n"
+               "                    [--holidays=us_federal|none[,YYYY-MM-DD...]]\n"
                "                    [--progress|--no-progress]\n%s",
                why, dk_tools::kOsmGraphFlagsUsage);
   return dk_tools::kExitUsage;
@@ -58,6 +61,7 @@ int main(int argc, char** argv) {
   ReplayScenarioOptions options;
   options.build_ch = false;  // the fit reads station tables and runs Dijkstra only
   std::string out;
+  CalibrationOptions fit;
   bool progress = dk_tools::progress_default();
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
@@ -71,6 +75,12 @@ int main(int argc, char** argv) {
       continue;
     }
     if (dk_tools::recorded_city_flag(a, paths) || value("--out", out)) continue;
+    if (const std::optional<std::string_view> h = dk_tools::flag_value(a, "--holidays")) {
+      absl::StatusOr<HolidayCalendar> cal = parse_holiday_calendar(*h);
+      if (!cal.ok()) return usage(std::string(cal.status().message()).c_str());
+      fit.holidays = *std::move(cal);
+      continue;
+    }
     if (const std::optional<bool> d = dk_tools::days_flag(a, options.replay.days)) {
       if (!*d) return usage(dk_tools::kDaysFlagError);
     } else if (a == "--progress") {
@@ -97,7 +107,7 @@ int main(int argc, char** argv) {
   if (!loaded.ok()) return fail(loaded.status());
   ReplayScenario& s = **loaded;
   stage("fitting posts, drive times, turnout and service times");
-  absl::StatusOr<Calibration> cal = fit_calibration(s.inputs, s.record);
+  absl::StatusOr<Calibration> cal = fit_calibration(s.inputs, s.record, fit);
   if (!cal.ok()) return fail(cal.status());
   cal->calls_file = paths.calls;
   if (const absl::Status w = write_calibration_file(*cal, out); !w.ok()) return fail(w);
@@ -114,7 +124,8 @@ int main(int argc, char** argv) {
       paths.calls.c_str(), cal->fitted_days.c_str(), static_cast<unsigned long long>(cal->calls),
       static_cast<unsigned long long>(cal->drives), static_cast<unsigned long long>(cal->turnouts));
   std::printf(
-      "\ndrive = hour_factor * mode_factor * (intercept + factor * road time) * residual\n");
+      "\ndrive = hour_factor * day_factor * mode_factor * (intercept + factor * road time) * "
+      "residual\n");
   std::printf("  band (km)   drives  intercept (s)  factor  p10    p50    p90    part\n");
   double lo = 0.0;
   for (const DriveTimeBand& b : cal->drive.bands) {
@@ -130,6 +141,11 @@ int main(int argc, char** argv) {
   std::printf("  hour factors: %d of 24 hours fitted (others 1.0):", hours);
   for (std::size_t h = 0; h < 24; ++h)
     if (cal->drive.hour_fitted[h]) std::printf(" %zu:%.2f", h, cal->drive.hour_factor[h]);
+  std::printf("\n  day factors (working days 1.0):");
+  for (std::size_t k = 0; k < kDayKinds; ++k)
+    std::printf(" %s %.2f (%s, %llu drives)", day_kind_name(static_cast<DayKind>(k)).data(),
+                cal->drive.day_factor[k], fitted(cal->drive.day_fitted[k]),
+                static_cast<unsigned long long>(cal->drive.day_samples[k]));
   std::printf(
       "\n  normal driving (non-urgent calls): mode factor %.2f on top of the road model's "
       "normal-driving time (%s, %llu drives)\n",

@@ -8,6 +8,8 @@
 //   recommend/recommend.hpp                                fleet, strategies, hospital choice
 //   sim/replay.hpp, sim/compare.hpp                        replay of recorded calls, KPIs
 //   sim/calibration.hpp, sim/io/calibration_json.hpp       a model fitted from a record
+//   sim/replications.hpp                                   KPIs over seeded replications
+//   sim/holidays.hpp                                       working day, weekend or holiday
 #pragma once
 
 #include "dispatchkit/config.hpp"
@@ -33,10 +35,12 @@
 #include "dispatchkit/sim/compare.hpp"
 #include "dispatchkit/sim/eta_validation.hpp"
 #include "dispatchkit/sim/event_queue.hpp"
+#include "dispatchkit/sim/holidays.hpp"
 #include "dispatchkit/sim/io/calibration_json.hpp"
 #include "dispatchkit/sim/kpi.hpp"
 #include "dispatchkit/sim/recorded_calls.hpp"
 #include "dispatchkit/sim/replay.hpp"
+#include "dispatchkit/sim/replications.hpp"
 #include "dispatchkit/sim/report.hpp"
 #include "dispatchkit/sim/scenario.hpp"
 #include "dispatchkit/sim/validation_plots.hpp"

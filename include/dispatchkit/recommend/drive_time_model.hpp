@@ -1,25 +1,30 @@
 // dispatchkit/recommend/drive_time_model.hpp: what the road model's drive time is on real streets.
 //
 //   const DriveTimeModel& model = calibration.drive;      // fitted from a record
-//   (sim/calibration.hpp) double s   = model.median_s(road_s, crow_km, hour,
-//   TravelMode::kLightsAndSirens); double p90 = model.quantile_s(road_s, crow_km, hour,
-//   TravelMode::kNormal, 0.9);
+//   double s = model.median_s(road_s, crow_km, hour, DayKind::kWorking,   // sim/calibration.hpp
+//                             TravelMode::kLightsAndSirens);
+//   double p90 = model.quantile_s(road_s, crow_km, hour, DayKind::kHoliday, TravelMode::kNormal,
+//   0.9);
 //
 //   CalibratedOracle<ChOracle> oracle(ch_oracle, graph, model);   // any TravelTimeOracle
 //   oracle.set_local_hour(14);                    // the CAD's local hour of day
+//   oracle.set_day_kind(DayKind::kWeekend);       // and kind of day (sim/holidays.hpp tells)
 //   strategy.recommend(incident, fleet, oracle, rec);   // ETAs on the calibrated scale
 //   attach_eta_bands(rec, oracle);                // Candidate::eta_low / eta_high (p10..p90)
 //
 // A road graph's times are free-flow estimates; real drives differ by a start-up cost
 // (crew leaving the bay, accelerating, slowing into the scene), by a speed factor that
 // depends on how long the trip is (short trips spend most of it on local streets), by
-// hour of day (traffic) and by a spread no model removes. The model is
+// hour of day and kind of day (traffic) and by a spread no model removes. The model is
 //
-//   drive = f_hour * f_mode * (a_b + k_b * T) * r,    b = crow-fly distance band of the trip,
+//   drive = f_hour * f_day * f_mode * (a_b + k_b * T) * r,   b = crow-fly distance band of the
+//   trip,
 //
 // with T the road model's time (in the trip's travel mode), a_b and k_b a median (least
-// absolute deviations) fit per band, f_hour and f_mode the median ratios of real to
-// fitted drives in that hour and travel mode (crews on a non-urgent call drive slower
+// absolute deviations) fit per band, f_hour, f_day and f_mode the median ratios of real to
+// fitted drives in that hour, kind of day (working day, weekend, public holiday: a
+// holiday's streets are a Sunday's or emptier, which an hour factor fitted across days
+// cannot know) and travel mode (crews on a non-urgent call drive slower
 // than a fixed lights-and-sirens ratio says, and the record tells by how much), and r the
 // multiplicative residual whose quantiles are kept per band. The shape follows the EMS
 // travel-time literature: Kolesar, Walker and Hausner (1975, "Determining the relation
@@ -30,7 +35,9 @@
 // Calgary emergency medical services", Management Science 56(4)) model the median as a
 // function of distance with multiplicative errors whose spread depends on distance, which
 // is what the per-band residual quantiles are. A band or hour with too few drives falls
-// back (to the pooled fit, to factor 1) and says so (`fitted`).
+// back (to the pooled fit, to factor 1) and says so (`fitted`); working days and lights
+// and sirens are the reference (factor 1), so a kind of day with too few drives drives
+// like a working day.
 //
 // CalibratedOracle wraps any TravelTimeOracle and answers with the model's median, so every
 // strategy ranks and shows calibrated ETAs; it keeps each unit's p10..p90 band of the last
@@ -45,6 +52,7 @@
 #include <limits>
 #include <new>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -104,12 +112,23 @@ struct DriveTimeBand {
   bool fitted = false;  // false: too few drives, the pooled fit of all bands is used
 };
 
+// The kind of local calendar day a drive is on (sim/holidays.hpp decides it from a date).
+enum class DayKind : std::uint8_t { kWorking = 0, kWeekend = 1, kHoliday = 2 };
+inline constexpr std::size_t kDayKinds = 3;
+[[nodiscard]] constexpr std::string_view day_kind_name(DayKind d) noexcept {
+  return d == DayKind::kWorking ? "working" : d == DayKind::kWeekend ? "weekend" : "holiday";
+}
+
 // The fitted drive-time model (see the banner). Empty = the road model unchanged.
 struct DriveTimeModel {
   std::vector<DriveTimeBand> bands;  // ascending up_to_km; the last one is unbounded
   std::array<double, 24> hour_factor = filled(1.0);
   std::array<std::uint64_t, 24> hour_samples{};
   std::array<bool, 24> hour_fitted{};  // false: factor 1 (too few drives in that hour)
+  // [DayKind]: working day (the reference, 1), weekend, holiday.
+  std::array<double, kDayKinds> day_factor{1.0, 1.0, 1.0};
+  std::array<std::uint64_t, kDayKinds> day_samples{};
+  std::array<bool, kDayKinds> day_fitted{};  // false: factor 1 (drives like a working day)
   // [TravelMode]: lights and sirens, normal driving.
   std::array<double, 2> mode_factor{1.0, 1.0};
   std::array<std::uint64_t, 2> mode_samples{};
@@ -122,30 +141,32 @@ struct DriveTimeModel {
       if (crow_km < b.up_to_km) return b;
     return bands.back();
   }
-  // The fitted drive before the residual: f_hour * f_mode * (a_b + k_b * road_s), >= 0.
-  [[nodiscard]] double fitted_s(double road_s, double crow_km, int hour,
+  // The fitted drive before the residual: f_hour * f_day * f_mode * (a_b + k_b * road_s), >= 0.
+  [[nodiscard]] double fitted_s(double road_s, double crow_km, int hour, DayKind day,
                                 TravelMode mode) const noexcept {
     if (empty()) return road_s;
     const DriveTimeBand& b = band_of(crow_km);
     const double h = hour_factor[static_cast<std::size_t>(std::clamp(hour, 0, 23))];
+    const double d =
+        day_factor[std::min<std::size_t>(static_cast<std::size_t>(day), kDayKinds - 1)];
     const double m = mode_factor[mode == TravelMode::kLightsAndSirens ? 0 : 1];
-    return std::max(0.0, h * m * (b.intercept_s + b.factor * road_s));
+    return std::max(0.0, h * d * m * (b.intercept_s + b.factor * road_s));
   }
   // The p-quantile of the real drive for a road-model time of `road_s` seconds.
-  [[nodiscard]] double quantile_s(double road_s, double crow_km, int hour, TravelMode mode,
-                                  double p) const noexcept {
+  [[nodiscard]] double quantile_s(double road_s, double crow_km, int hour, DayKind day,
+                                  TravelMode mode, double p) const noexcept {
     if (empty() || !std::isfinite(road_s)) return road_s;
-    return fitted_s(road_s, crow_km, hour, mode) * band_of(crow_km).residual.at(p);
+    return fitted_s(road_s, crow_km, hour, day, mode) * band_of(crow_km).residual.at(p);
   }
-  [[nodiscard]] double median_s(double road_s, double crow_km, int hour,
+  [[nodiscard]] double median_s(double road_s, double crow_km, int hour, DayKind day,
                                 TravelMode mode) const noexcept {
-    return quantile_s(road_s, crow_km, hour, mode, 0.5);
+    return quantile_s(road_s, crow_km, hour, day, mode, 0.5);
   }
   // Deciseconds in, deciseconds out (kInfWeight stays infinite), rounded to nearest.
-  [[nodiscard]] Weight quantile_ds(Weight road, double crow_km, int hour, TravelMode mode,
-                                   double p) const noexcept {
+  [[nodiscard]] Weight quantile_ds(Weight road, double crow_km, int hour, DayKind day,
+                                   TravelMode mode, double p) const noexcept {
     if (road == kInfWeight) return kInfWeight;
-    const double s = quantile_s(static_cast<double>(road) / 10.0, crow_km, hour, mode, p);
+    const double s = quantile_s(static_cast<double>(road) / 10.0, crow_km, hour, day, mode, p);
     const double ds = std::round(s * 10.0);
     return ds >= static_cast<double>(kInfWeight) ? kInfWeight - 1 : static_cast<Weight>(ds);
   }
@@ -183,6 +204,9 @@ class CalibratedOracle {
   // The local hour of day (0-23) the next queries are for (traffic differs by hour).
   void set_local_hour(int hour) noexcept { hour_ = std::clamp(hour, 0, 23); }
   [[nodiscard]] int local_hour() const noexcept { return hour_; }
+  // The kind of day the next queries are for (DayKind::kWorking until set).
+  void set_day_kind(DayKind day) noexcept { day_ = day; }
+  [[nodiscard]] DayKind day_kind() const noexcept { return day_; }
 
   [[nodiscard]] absl::Status sync(const Fleet& fleet) noexcept {
     try {
@@ -203,9 +227,9 @@ class CalibratedOracle {
     for (std::size_t u = 0; u < n; ++u) {
       const Weight road = out[u];
       const double km = crow_km(*graph_, positions_[u], target);
-      low_[u] = model_->quantile_ds(road, km, hour_, mode, band_low_);
-      high_[u] = model_->quantile_ds(road, km, hour_, mode, band_high_);
-      out[u] = model_->quantile_ds(road, km, hour_, mode, 0.5);
+      low_[u] = model_->quantile_ds(road, km, hour_, day_, mode, band_low_);
+      high_[u] = model_->quantile_ds(road, km, hour_, day_, mode, band_high_);
+      out[u] = model_->quantile_ds(road, km, hour_, day_, mode, 0.5);
     }
     for (std::size_t u = n; u < out.size(); ++u) out[u] = kInfWeight;
   }
@@ -225,6 +249,7 @@ class CalibratedOracle {
   const DriveTimeModel* model_;
   double band_low_, band_high_;
   int hour_ = 12;
+  DayKind day_ = DayKind::kWorking;
   std::vector<RoadPosition> positions_;
   std::vector<Weight> low_, high_;
 };

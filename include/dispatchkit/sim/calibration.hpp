@@ -25,9 +25,11 @@
 //  2. Drive. On the drives from the posts and previous scenes: per crow-fly distance band
 //     a least-absolute-deviations line recorded = a_b + k_b * road (a median regression,
 //     robust to the few drives that stopped on the way; fitted by iteratively reweighted
-//     least squares), alternating with an hour-of-day factor (median ratio per hour);
-//     then the residual quantiles per band. recommend/drive_time_model.hpp has the model
-//     and its sources (Kolesar et al. 1975; Budge, Ingolfsson and Zerom 2010).
+//     least squares), alternating with an hour-of-day factor (median ratio per hour), a
+//     kind-of-day factor (working day, weekend, holiday by `holidays`; working days are
+//     the reference) and a travel-mode factor; then the residual quantiles per band.
+//     recommend/drive_time_model.hpp has the model and its sources (Kolesar et al. 1975; Budge,
+//     Ingolfsson and Zerom 2010).
 //  3. Turnout. Dispatch -> "Response" (rolling) of the idle drives, by grade, unit type
 //     and hour, with the fallback chain of TurnoutModel.
 //  4. Service. On scene, transport share and handover of every ambulance that reached a
@@ -75,6 +77,8 @@ struct CalibrationOptions {
   std::uint32_t min_drives = 30;       // fewer with a known origin: FailedPrecondition
   std::uint32_t min_band_drives = 30;  // per distance band, else the pooled fit
   std::uint32_t min_hour_drives = 30;  // per hour, else factor 1
+  std::uint32_t min_day_drives = 30;   // per kind of day, else factor 1 (a working day's)
+  HolidayCalendar holidays;            // which local days are holidays (US federal default)
   std::uint32_t min_turnout_samples = 20;
   std::uint32_t min_post_drives = 5;
   std::uint32_t min_service_samples = 20;
@@ -193,6 +197,7 @@ struct DriveSample {
   int hour = 0;
   double y_s = 0.0;      // recorded drive - last stretch
   std::size_t mode = 0;  // 0 lights and sirens, 1 normal
+  std::size_t day = 0;   // DayKind
 };
 
 inline DriveTimeModel fit_drive_model(const std::vector<DriveSample>& d,
@@ -211,9 +216,24 @@ inline DriveTimeModel fit_drive_model(const std::vector<DriveSample>& d,
     const DriveTimeBand& b = m.bands[band_of[i]];
     return b.intercept_s + b.factor * d[i].road_s;
   };
-  auto hour_of = [&](std::size_t i) { return m.hour_factor[static_cast<std::size_t>(d[i].hour)]; };
+  // The hour and day factors act together: "when" the drive is.
+  auto hour_of = [&](std::size_t i) {
+    return m.hour_factor[static_cast<std::size_t>(d[i].hour)] * m.day_factor[d[i].day];
+  };
   auto mode_of = [&](std::size_t i) { return m.mode_factor[d[i].mode]; };
-  // Alternate: bands on hour- and mode-adjusted drives, then modes, then hours.
+  // The median ratio of the drives `in` to the rest of the model `rest`, or 1 when fewer
+  // than `min` (then not fitted).
+  auto factor_of = [&](auto&& in, auto&& rest, std::uint32_t min, double& factor,
+                       std::uint64_t& samples, bool& fitted) {
+    std::vector<double> ratio;
+    for (std::size_t i = 0; i < d.size(); ++i)
+      if (in(i) && rest(i) > 1.0) ratio.push_back(d[i].y_s / rest(i));
+    samples = ratio.size();
+    fitted = ratio.size() >= min;
+    factor = fitted ? median(ratio) : 1.0;
+    if (!(factor > 0.0)) factor = 1.0, fitted = false;
+  };
+  // Alternate: bands on time- and mode-adjusted drives, then modes, days and hours.
   for (int round = 0; round < 4; ++round) {
     std::vector<double> x, y;
     for (std::size_t i = 0; i < d.size(); ++i) {
@@ -242,16 +262,10 @@ inline DriveTimeModel fit_drive_model(const std::vector<DriveSample>& d,
         }
       }
     }
-    for (std::size_t md = 0; md < 2; ++md) {
-      std::vector<double> ratio;
-      for (std::size_t i = 0; i < d.size(); ++i)
-        if (d[i].mode == md && line_at(i) * hour_of(i) > 1.0)
-          ratio.push_back(d[i].y_s / (line_at(i) * hour_of(i)));
-      m.mode_samples[md] = ratio.size();
-      m.mode_fitted[md] = ratio.size() >= o.min_band_drives;
-      m.mode_factor[md] = m.mode_fitted[md] ? median(ratio) : 1.0;
-      if (!(m.mode_factor[md] > 0.0)) m.mode_factor[md] = 1.0, m.mode_fitted[md] = false;
-    }
+    for (std::size_t md = 0; md < 2; ++md)
+      factor_of([&](std::size_t i) { return d[i].mode == md; },
+                [&](std::size_t i) { return line_at(i) * hour_of(i); }, o.min_band_drives,
+                m.mode_factor[md], m.mode_samples[md], m.mode_fitted[md]);
     // Lights and sirens is the reference: its factor goes into the bands' lines.
     if (m.mode_fitted[0]) {
       const double f = m.mode_factor[0];
@@ -259,16 +273,26 @@ inline DriveTimeModel fit_drive_model(const std::vector<DriveSample>& d,
       m.mode_factor[1] /= f;
       m.mode_factor[0] = 1.0;
     }
-    for (std::size_t h = 0; h < 24; ++h) {
-      std::vector<double> ratio;
-      for (std::size_t i = 0; i < d.size(); ++i)
-        if (static_cast<std::size_t>(d[i].hour) == h && line_at(i) * mode_of(i) > 1.0)
-          ratio.push_back(d[i].y_s / (line_at(i) * mode_of(i)));
-      m.hour_samples[h] = ratio.size();
-      m.hour_fitted[h] = ratio.size() >= o.min_hour_drives;
-      m.hour_factor[h] = m.hour_fitted[h] ? median(ratio) : 1.0;
-      if (!(m.hour_factor[h] > 0.0)) m.hour_factor[h] = 1.0, m.hour_fitted[h] = false;
+    for (std::size_t k = 0; k < kDayKinds; ++k)
+      factor_of([&](std::size_t i) { return d[i].day == k; },
+                [&](std::size_t i) {
+                  return line_at(i) * mode_of(i) *
+                         m.hour_factor[static_cast<std::size_t>(d[i].hour)];
+                },
+                o.min_day_drives, m.day_factor[k], m.day_samples[k], m.day_fitted[k]);
+    // So are working days: a kind of day without enough drives then drives like one.
+    if (m.day_fitted[0]) {
+      const double f = m.day_factor[0];
+      for (DriveTimeBand& b : m.bands) b.intercept_s *= f, b.factor *= f;
+      for (double& k : m.day_factor) k /= f;
+      m.day_factor[0] = 1.0;
     }
+    for (std::size_t k = 0; k < kDayKinds; ++k)
+      if (!m.day_fitted[k]) m.day_factor[k] = 1.0;
+    for (std::size_t h = 0; h < 24; ++h)
+      factor_of([&](std::size_t i) { return static_cast<std::size_t>(d[i].hour) == h; },
+                [&](std::size_t i) { return line_at(i) * mode_of(i) * m.day_factor[d[i].day]; },
+                o.min_hour_drives, m.hour_factor[h], m.hour_samples[h], m.hour_fitted[h]);
   }
   // Residuals per band (the pooled ones for a band with too few).
   std::vector<double> pooled;
@@ -306,6 +330,7 @@ inline absl::StatusOr<Calibration> fit_calibration(const ReplayInputs& in,
   cal.calls_file = record.report.path;
   cal.calls = in.calls.size();
   if (in.options.days) cal.fitted_days = to_string(*in.options.days);
+  cal.holidays = options.holidays;
 
   // Every drive with a known start; idle ones with the road time from every station.
   struct Idle {
@@ -313,6 +338,7 @@ inline absl::StatusOr<Calibration> fit_calibration(const ReplayInputs& in,
     std::size_t first;  // into road / km: stations entries
     int hour;
     double y_s;
+    std::size_t day;  // DayKind
   };
   std::vector<Idle> idle;
   std::vector<double> road, km;                          // [idle sample * stations + station]
@@ -330,14 +356,15 @@ inline absl::StatusOr<Calibration> fit_calibration(const ReplayInputs& in,
             std::max(0.0, static_cast<double>(detail::secs(r.on_scene) - detail::secs(r.en_route)) -
                               c.last_stretch_s);
         const int hour = local_hour(r.en_route, in.zone);
+        const auto day = static_cast<std::size_t>(cal.day_kind_at(r.en_route, in.zone));
         if (origin == EtaOrigin::kPreviousScene) {
           const Weight w = detail::free_flow_drive(in, dijkstra, from, UINT32_MAX, c);
           if (w != kInfWeight)
             drives.push_back({static_cast<double>(w) / 10.0, crow_km(g, from, c.position), hour, y,
-                              c.mode == TravelMode::kLightsAndSirens ? 0u : 1u});
+                              c.mode == TravelMode::kLightsAndSirens ? 0u : 1u, day});
           return;
         }
-        idle.push_back({u, i, road.size(), hour, y});
+        idle.push_back({u, i, road.size(), hour, y, day});
         for (std::size_t s = 0; s < stations; ++s) {
           const Weight w =
               detail::free_flow_drive(in, dijkstra, from, static_cast<std::uint32_t>(s), c);
@@ -409,7 +436,7 @@ inline absl::StatusOr<Calibration> fit_calibration(const ReplayInputs& in,
     const std::size_t at = s.first + post[s.unit];
     if (road[at] >= 0)
       drives.push_back({road[at], km[at], s.hour, s.y_s,
-                        in.calls[s.call].mode == TravelMode::kLightsAndSirens ? 0u : 1u});
+                        in.calls[s.call].mode == TravelMode::kLightsAndSirens ? 0u : 1u, s.day});
   }
   cal.drives = drives.size();
   cal.drive = detail::fit_drive_model(drives, options);
@@ -526,6 +553,17 @@ inline absl::Status validate_calibration(const Calibration& c) {
   for (std::size_t m = 0; m < 2; ++m)
     if (!ok(c.drive.mode_factor[m]) || c.drive.mode_factor[m] == 0.0)
       return bad(absl::StrCat("drive mode_factor[", m, "]"), c.drive.mode_factor[m]);
+  for (std::size_t k = 0; k < kDayKinds; ++k)
+    if (!ok(c.drive.day_factor[k]) || c.drive.day_factor[k] == 0.0)
+      return bad(absl::StrCat("drive day_factor[", k, "] (",
+                              detail::as_absl(day_kind_name(static_cast<DayKind>(k))), ")"),
+                 c.drive.day_factor[k]);
+  // is_holiday looks the extra days up by binary search.
+  if (!std::is_sorted(c.holidays.extra_days.begin(), c.holidays.extra_days.end()) ||
+      std::adjacent_find(c.holidays.extra_days.begin(), c.holidays.extra_days.end()) !=
+          c.holidays.extra_days.end())
+    return absl::InvalidArgumentError(
+        "calibration: holidays.extra are not in increasing date order without repeats");
   for (const TurnoutCell& t : c.turnout.cells)
     DK_RETURN_IF_ERROR(table(
         absl::StrCat("turnout (grade ", t.grade, ", type ", t.unit_type, ", hour ", t.hour, ")"),

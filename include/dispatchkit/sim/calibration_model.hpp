@@ -1,15 +1,17 @@
 // dispatchkit/sim/calibration_model.hpp: a replay model fitted from a city's record, as data.
 //
 //   absl::StatusOr<Calibration> cal = fit_calibration(fit_inputs, record);  // sim/calibration.hpp
-//   absl::StatusOr<Calibration> cal = load_calibration("calib.json");       //
-//   sim/io/calibration_json.hpp cal->drive.median_s(road_s, crow_km, hour);         //
+//   absl::StatusOr<Calibration> cal = load_calibration("calib.json");  //
+//   sim/io/calibration_json.hpp DayKind day = cal->day_kind_at(t, zone);      // working day,
+//   weekend or holiday cal->drive.median_s(road_s, crow_km, hour, day, mode);   //
 //   recommend/drive_time_model.hpp cal->turnout.quantile_s(PriorityGrade::kI, /*als=*/true, hour,
 //   0.5); cal->service.for_call_type("Medical Incident").on_scene_transport.at(0.5);
 //   options.calibration = std::make_shared<const Calibration>(*std::move(cal));  // ReplayOptions
 //
 // Four parts, each fitted where the record holds enough and falling back (documented per
 // part, and flagged in the part itself) where it does not:
-//   drive    DriveTimeModel: road-model time -> real drive, per distance band and hour.
+//   drive    DriveTimeModel: road-model time -> real drive, per distance band, hour and
+//            kind of day (the calendar of holidays it was fitted with is kept beside it).
 //   turnout  dispatch -> wheels rolling of a unit waiting at its post, by grade, unit type
 //            (ALS / BLS) and local hour; a cell with too few samples falls back to grade
 //            and type over all hours, then to type, then to every turnout, and without any
@@ -33,6 +35,8 @@
 #include "dispatchkit/config.hpp"
 #include "dispatchkit/ems/vocabulary.hpp"
 #include "dispatchkit/recommend/drive_time_model.hpp"
+#include "dispatchkit/sim/holidays.hpp"
+#include "dispatchkit/sim/local_time.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
@@ -104,7 +108,8 @@ struct UnitPost {
 };
 
 struct Calibration {
-  static constexpr int kFormatVersion = 1;
+  // 2: the drive model has day-kind factors and the calibration its holiday calendar.
+  static constexpr int kFormatVersion = 2;
   std::uint64_t graph_fingerprint = 0;  // RoadGraph::fingerprint() of the fitting graph
   std::string fitted_days;              // "2017-01-01..2017-01-05" (local days of the record)
   std::string calls_file;               // the record it was fitted on
@@ -112,10 +117,15 @@ struct Calibration {
   std::uint64_t drives = 0;             // drives with a known origin it was fitted on
   std::uint64_t turnouts = 0;           // turnouts at the post it was fitted on
   DriveTimeModel drive;
+  HolidayCalendar holidays;  // which days DriveTimeModel::day_factor calls holidays
   TurnoutModel turnout;
   ServiceTimeModel service;
   std::vector<UnitPost> posts;
 
+  // The kind of day of instant `t` for the drive model, by this calibration's calendar.
+  [[nodiscard]] DayKind day_kind_at(SimTime t, TimeZoneRule zone) const noexcept {
+    return day_kind(t, zone, holidays);
+  }
   [[nodiscard]] const UnitPost* post_of(std::string_view call_sign) const noexcept {
     for (const UnitPost& p : posts)
       if (p.call_sign == call_sign) return &p;

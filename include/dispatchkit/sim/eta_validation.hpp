@@ -233,11 +233,10 @@ void for_each_validated_drive(const ReplayInputs& in, const RecordedCalls& recor
 
 // One validated drive: recorded en route -> on scene against the model's road time plus
 // the call's last stretch from the street.
-// `model` (may be null) turns the road time into the calibrated median drive.
+// `cal` (may be null) turns the road time into the calibrated median drive.
 inline void add_sample(EtaValidation& v, const ReplayInputs& in, std::uint32_t call,
                        std::uint32_t unit, const RecordedResponse& r, EtaOrigin origin,
-                       const RoadPosition& from, double road_s,
-                       const DriveTimeModel* model = nullptr) {
+                       const RoadPosition& from, double road_s, const Calibration* cal = nullptr) {
   EtaSample s;
   s.call = call;
   s.unit = unit;
@@ -246,8 +245,10 @@ inline void add_sample(EtaValidation& v, const ReplayInputs& in, std::uint32_t c
   s.crow_km = crow_km(*in.graph, from, in.calls[call].position);
   s.road_s = road_s;
   s.recorded_s = static_cast<double>(secs(r.on_scene) - secs(r.en_route));
-  const double drive =
-      model != nullptr ? model->median_s(road_s, s.crow_km, s.hour, in.calls[call].mode) : road_s;
+  const double drive = cal != nullptr ? cal->drive.median_s(road_s, s.crow_km, s.hour,
+                                                            cal->day_kind_at(r.en_route, in.zone),
+                                                            in.calls[call].mode)
+                                      : road_s;
   s.predicted_s = drive + in.calls[call].last_stretch_s;
   v.samples.push_back(s);
 }
@@ -281,10 +282,10 @@ inline Weight free_flow_drive(const ReplayInputs& in, Dijkstra& dijkstra, const 
   return weight_in_mode(road, c.mode, in.options.modes);
 }
 
-// Free-flow road times of the validated drives; with `model`, its median drive for them
+// Free-flow road times of the validated drives; with `cal`, its median drive for them
 // (and idle units start from their posts).
 inline EtaValidation validate_free_flow(const ReplayInputs& in, const RecordedCalls& record,
-                                        std::string metric, const DriveTimeModel* model,
+                                        std::string metric, const Calibration* cal,
                                         const EtaValidationOptions& options) {
   EtaValidation v;
   v.metric = std::move(metric);
@@ -298,9 +299,9 @@ inline EtaValidation validate_free_flow(const ReplayInputs& in, const RecordedCa
           ++v.skipped_unreachable;
           return;
         }
-        add_sample(v, in, i, u, r, origin, from, static_cast<double>(w) / 10.0, model);
+        add_sample(v, in, i, u, r, origin, from, static_cast<double>(w) / 10.0, cal);
       },
-      /*use_posts=*/model != nullptr);
+      /*use_posts=*/cal != nullptr);
   finish_validation(v, in.zone);
   return v;
 }
@@ -315,7 +316,7 @@ inline EtaValidation validate_etas(const ReplayInputs& in, const RecordedCalls& 
 inline EtaValidation validate_etas(const ReplayInputs& in, const RecordedCalls& record,
                                    const Calibration& calibration,
                                    const EtaValidationOptions& options) {
-  return detail::validate_free_flow(in, record, "calibrated", &calibration.drive, options);
+  return detail::validate_free_flow(in, record, "calibrated", &calibration, options);
 }
 
 inline EtaValidation validate_etas(const ReplayInputs& in, const RecordedCalls& record,

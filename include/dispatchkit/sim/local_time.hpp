@@ -53,17 +53,22 @@ namespace detail {
   return static_cast<unsigned>(days >= -4 ? (days + 4) % 7 : (days + 5) % 7 + 6);
 }
 
-// Day (days since epoch) of the n-th (1-based; n = 5 means last) Sunday of a month.
-constexpr std::int64_t nth_sunday(std::int64_t year, unsigned month, unsigned n) noexcept {
+// Day (days since epoch) of the n-th (1-based; n = 5 means the last) `weekday` (0 =
+// Sunday) of a month: daylight-saving rules and floating holidays (sim/holidays.hpp).
+constexpr std::int64_t nth_weekday(std::int64_t year, unsigned month, unsigned weekday,
+                                   unsigned n) noexcept {
   if (n == 5) {
     const std::int64_t next_first =
         month == 12 ? civil_to_days(year + 1, 1, 1) : civil_to_days(year, month + 1, 1);
     const std::int64_t last = next_first - 1;
-    return last - weekday_of_days(last);
+    return last - static_cast<std::int64_t>((weekday_of_days(last) + 7 - weekday) % 7);
   }
   const std::int64_t first = civil_to_days(year, month, 1);
-  const unsigned wd = weekday_of_days(first);
-  return first + (7 - wd) % 7 + 7 * (n - 1);
+  return first + static_cast<std::int64_t>((weekday + 7 - weekday_of_days(first)) % 7) +
+         7 * static_cast<std::int64_t>(n - 1);
+}
+constexpr std::int64_t nth_sunday(std::int64_t year, unsigned month, unsigned n) noexcept {
+  return nth_weekday(year, month, 0, n);
 }
 // [start, end) of US daylight saving in *local standard* seconds since the epoch.
 constexpr std::pair<std::int64_t, std::int64_t> us_dst_window(std::int64_t year) noexcept {
@@ -148,16 +153,18 @@ struct LocalDayRange {
   return LocalDayRange{*first, *last};
 }
 
+// "YYYY-MM-DD" of a local day (days since 1970-01-01), what detail::parse_iso_date reads.
+[[nodiscard]] inline std::string iso_date(std::int64_t local_day) {
+  const detail::CivilDate c = detail::civil_from_days(local_day);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(c.year), c.month,
+                c.day);
+  return std::string(buf);
+}
+
 // "YYYY-MM-DD..YYYY-MM-DD", what parse_local_day_range reads back.
 [[nodiscard]] inline std::string to_string(const LocalDayRange& r) {
-  auto day = [](std::int64_t days) {
-    const detail::CivilDate c = detail::civil_from_days(days);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u", static_cast<long long>(c.year), c.month,
-                  c.day);
-    return std::string(buf);
-  };
-  return day(r.first_day) + ".." + day(r.last_day);
+  return iso_date(r.first_day) + ".." + iso_date(r.last_day);
 }
 
 // Parses "MM/DD/YYYY hh:mm:ss AM" / "... PM" (12-hour clock, as SF open data writes) or

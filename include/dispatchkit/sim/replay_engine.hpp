@@ -435,6 +435,7 @@ class ReplayEngine {
           turnout_s = *t;
       const double km = crow_km(g_, fleet_.unit(id).position(), call.position);
       const double s = turnout_s + cal->drive.quantile_s(static_cast<double>(road) / 10.0, km, hour,
+                                                         cal->day_kind_at(now_, in_.zone),
                                                          call.mode, call.drive_draw[slot]);
       on_way_s = static_cast<std::int64_t>(std::ceil(s));
     }

@@ -191,6 +191,13 @@ inline std::string calibration_summary_json(const Calibration& c, std::string_vi
                     ", \"residual_p90\": ", num(b.residual.at(0.9), 3), "}");
   }
   absl::StrAppend(&bands, "]");
+  std::string day_factors;  // "working": {"factor": 1, "samples": n, "fitted": true}, ...
+  for (std::size_t k = 0; k < kDayKinds; ++k)
+    absl::StrAppend(&day_factors, k ? ", " : "", "\"",
+                    detail::as_absl(day_kind_name(static_cast<DayKind>(k))),
+                    "\": {\"factor\": ", num(c.drive.day_factor[k], 3),
+                    ", \"samples\": ", c.drive.day_samples[k],
+                    ", \"fitted\": ", c.drive.day_fitted[k] ? "true" : "false", "}");
   return absl::StrCat(
       "{\n    \"file\": ", json_string(file),
       ",\n    \"fitted_days\": ", json_string(c.fitted_days),
@@ -201,7 +208,8 @@ inline std::string calibration_summary_json(const Calibration& c, std::string_vi
       ", \"bands_fallback\": ", c.drive.bands.size() - bands_fitted,
       ", \"mode_factor\": {\"lights_and_sirens\": ", num(c.drive.mode_factor[0], 3),
       ", \"normal\": ", num(c.drive.mode_factor[1], 3),
-      ", \"normal_fitted\": ", c.drive.mode_fitted[1] ? "true" : "false",
+      ", \"normal_fitted\": ", c.drive.mode_fitted[1] ? "true" : "false", "}",
+      ", \"day_factor\": {", day_factors,
       "}},\n    \"turnout\": {\"cells_fitted\": ", c.turnout.cells.size(),
       ", \"fallback\": ", c.turnout.empty() ? "\"fleet_default\"" : "\"coarser_cell\"",
       "},\n    \"service\": {\"call_types_fitted\": ", c.service.cells.size() - 1,
@@ -472,11 +480,14 @@ inline std::string report_table(const ReplayReportInputs& r) {
     absl::StrAppend(
         &out,
         absl::StrFormat("\nCalibration %s (fitted on %s, %u drives): drive bands %u of %u fitted, "
-                        "hours %u of 24 (others factor 1), normal-driving factor %.2f%s; turnout "
+                        "hours %u of 24 (others factor 1), weekend factor %.2f%s, holiday factor "
+                        "%.2f%s, normal-driving factor %.2f%s; turnout "
                         "cells %u%s; service call types %u (others: all calls); posts learned for "
                         "%u of %u units\n",
                         r.calibration_file, c.fitted_days, c.drives, bands, c.drive.bands.size(),
-                        hours, c.drive.mode_factor[1], c.drive.mode_fitted[1] ? "" : " (fallback)",
+                        hours, c.drive.day_factor[1], c.drive.day_fitted[1] ? "" : " (fallback)",
+                        c.drive.day_factor[2], c.drive.day_fitted[2] ? "" : " (fallback)",
+                        c.drive.mode_factor[1], c.drive.mode_fitted[1] ? "" : " (fallback)",
                         c.turnout.cells.size(), c.turnout.empty() ? " (none: fleet default)" : "",
                         c.service.cells.size() - 1, posts, c.posts.size()));
   }

@@ -7,8 +7,10 @@
 // The file is plain JSON (read with nlohmann::json, Debian's nlohmann-json3-dev): a
 // format name and version, the graph fingerprint (hex) it was fitted on, the fitting days
 // and record, then `drive` (bands with intercept_s, factor, samples, fitted, residual
-// quantiles; hour_factor / hour_samples / hour_fitted), `turnout` (cells: grade, unit_type,
-// hour, samples, quantiles_s), `service` (cells by call_type) and `posts` (one per unit).
+// quantiles; hour_factor / hour_samples / hour_fitted; day_factor, day_samples, day_fitted
+// for working day, weekend, holiday; mode_factor ...), `holidays` (us_federal, extra dates),
+// `turnout` (cells: grade, unit_type, hour, samples, quantiles_s), `service` (cells by
+// call_type) and `posts` (one per unit).
 // Quantile lists have 21 entries: 0, 5, ..., 100 %. docs/replay.md lists every field.
 //
 // Reading is strict: a missing or mistyped field is an InvalidArgument naming the file and
@@ -197,7 +199,8 @@ inline std::string calibration_json(const Calibration& c) {
   j["turnouts"] = c.turnouts;
   Json drive;
   drive["model"] =
-      "drive = hour_factor[h] * mode_factor[m] * (intercept_s + factor * road_s) * residual";
+      "drive = hour_factor[h] * day_factor[d] * mode_factor[m] * (intercept_s + factor * road_s) "
+      "* residual";
   Json bands = Json::array();
   for (const DriveTimeBand& b : c.drive.bands) {
     Json x;
@@ -213,10 +216,16 @@ inline std::string calibration_json(const Calibration& c) {
   drive["hour_factor"] = c.drive.hour_factor;
   drive["hour_samples"] = c.drive.hour_samples;
   drive["hour_fitted"] = c.drive.hour_fitted;
+  drive["day_factor"] = c.drive.day_factor;  // [working, weekend, holiday]
+  drive["day_samples"] = c.drive.day_samples;
+  drive["day_fitted"] = c.drive.day_fitted;
   drive["mode_factor"] = c.drive.mode_factor;  // [lights_and_sirens, normal]
   drive["mode_samples"] = c.drive.mode_samples;
   drive["mode_fitted"] = c.drive.mode_fitted;
   j["drive"] = std::move(drive);
+  j["holidays"]["us_federal"] = c.holidays.us_federal;
+  j["holidays"]["extra"] = Json::array();
+  for (const std::int64_t d : c.holidays.extra_days) j["holidays"]["extra"].push_back(iso_date(d));
   Json cells = Json::array();
   for (const TurnoutCell& t : c.turnout.cells) {
     Json x;
@@ -315,9 +324,27 @@ inline absl::StatusOr<Calibration> parse_calibration_json(std::string_view text,
     d.fixed_array<double>("hour_factor", c.drive.hour_factor);
     d.fixed_array<std::uint64_t>("hour_samples", c.drive.hour_samples);
     d.fixed_array<bool>("hour_fitted", c.drive.hour_fitted);
+    d.fixed_array<double>("day_factor", c.drive.day_factor);
+    d.fixed_array<std::uint64_t>("day_samples", c.drive.day_samples);
+    d.fixed_array<bool>("day_fitted", c.drive.day_fitted);
     d.fixed_array<double>("mode_factor", c.drive.mode_factor);
     d.fixed_array<std::uint64_t>("mode_samples", c.drive.mode_samples);
     d.fixed_array<bool>("mode_fitted", c.drive.mode_fitted);
+  }
+  if (const Json* holidays = top.get("holidays")) {
+    JsonFields h(*holidays, "holidays", &st);
+    c.holidays.us_federal = h.boolean("us_federal");
+    if (const Json* extra = h.array("extra"))
+      for (std::size_t i = 0; i < extra->size() && st.ok(); ++i) {
+        const Json& e = (*extra)[i];
+        const std::optional<std::int64_t> day =
+            e.is_string() ? detail::parse_iso_date(e.get_ref<const std::string&>()) : std::nullopt;
+        if (!day) {
+          h.fail(absl::StrCat("extra[", i, "]"), "expected a date \"YYYY-MM-DD\"");
+          break;
+        }
+        c.holidays.extra_days.push_back(*day);
+      }
   }
   if (const Json* turnout = top.get("turnout")) {
     JsonFields t(*turnout, "turnout", &st);
