@@ -21,15 +21,20 @@ namespace {
 
 using dk_sim_test::sf_paths;
 
+// A fit on `days` of the bundled week.
+absl::StatusOr<Calibration> fit_on(std::string_view days, const CalibrationOptions& options = {}) {
+  ReplayScenarioOptions o;
+  o.build_ch = false;
+  o.replay.days = parse_local_day_range(days);
+  auto s = load_replay_scenario(sf_paths(), o);
+  REQUIRE(s.ok());
+  return fit_calibration((*s)->inputs, (*s)->record, options);
+}
+
 // The fit on days 1-5, once for the file.
 const Calibration& fitted() {
   static const Calibration cal = [] {
-    ReplayScenarioOptions o;
-    o.build_ch = false;
-    o.replay.days = parse_local_day_range("2017-01-01..2017-01-05");
-    auto s = load_replay_scenario(sf_paths(), o);
-    REQUIRE(s.ok());
-    absl::StatusOr<Calibration> c = fit_calibration((*s)->inputs, (*s)->record);
+    absl::StatusOr<Calibration> c = fit_on("2017-01-01..2017-01-05");
     REQUIRE(c.ok());
     return *std::move(c);
   }();
@@ -144,14 +149,9 @@ TEST_CASE("calibration: the day-kind factor keeps two holidays from speeding up 
   // Friday Jan 6, a working day: with day factors, within the 15 s bias limit; the same
   // fit without them (every kind of day below min_day_drives) is a minute too fast.
   auto cal = std::make_shared<const Calibration>(fitted());
-  ReplayScenarioOptions o;
-  o.build_ch = false;
-  o.replay.days = parse_local_day_range("2017-01-01..2017-01-05");
-  auto s = load_replay_scenario(sf_paths(), o);
-  REQUIRE(s.ok());
   CalibrationOptions flat;
   flat.min_day_drives = 1u << 30;
-  absl::StatusOr<Calibration> without = fit_calibration((*s)->inputs, (*s)->record, flat);
+  absl::StatusOr<Calibration> without = fit_on("2017-01-01..2017-01-05", flat);
   REQUIRE(without.ok());
   CHECK(!without->drive.day_fitted[static_cast<std::size_t>(DayKind::kHoliday)]);
   auto flat_cal = std::make_shared<const Calibration>(*std::move(without));
@@ -375,19 +375,16 @@ TEST_CASE("calibration: calib.json round-trips and bad files are named errors",
 
 TEST_CASE("calibration: a record without enough usable drives is an error, not a silent fit",
           "[sim][calibration][data]") {
-  ReplayScenarioOptions o;
-  o.build_ch = false;
-  o.replay.days = parse_local_day_range("2017-01-03");
-  auto s = load_replay_scenario(sf_paths(), o);
-  REQUIRE(s.ok());
   CalibrationOptions strict;
   strict.min_drives = 100000;
-  absl::StatusOr<Calibration> c = fit_calibration((*s)->inputs, (*s)->record, strict);
+  absl::StatusOr<Calibration> c = fit_on("2017-01-03", strict);
   REQUIRE(!c.ok());
   CHECK(absl::IsFailedPrecondition(c.status()));
   CHECK(c.status().message().find("no usable drives") != std::string::npos);
   // Inputs prepared with a calibration are not fitted on again.
-  ReplayScenarioOptions with = o;
+  ReplayScenarioOptions with;
+  with.build_ch = false;
+  with.replay.days = parse_local_day_range("2017-01-03");
   with.replay.calibration = std::make_shared<const Calibration>(fitted());
   auto w = load_replay_scenario(sf_paths(), with);
   REQUIRE(w.ok());
