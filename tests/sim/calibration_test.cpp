@@ -74,13 +74,21 @@ TEST_CASE("calibration: what a week's first five days fit", "[sim][calibration][
   CHECK(c.drives > 500);
   CHECK(c.turnouts > 500);
   REQUIRE(c.drive.bands.size() == kEtaDistanceBands);
+  // Within a distance band, road time from a station the unit may not have been at says
+  // little (a band's own line comes out flat): most bands take the pooled line, the same
+  // for all of them, and say so.
   std::size_t bands = 0;
+  const DriveTimeBand* pooled = nullptr;
   for (const DriveTimeBand& b : c.drive.bands) {
     bands += b.fitted ? 1 : 0;
     CHECK(b.residual.at(0.1) < 1.0);
     CHECK(b.residual.at(0.9) > 1.0);
+    if (b.fitted) continue;
+    if (pooled == nullptr) pooled = &b;
+    CHECK(b.intercept_s == pooled->intercept_s);
+    CHECK(b.factor == pooled->factor);
   }
-  CHECK(bands >= 3);
+  CHECK(bands >= 1);
   // Non-urgent drives are slower than the fixed lights-and-sirens ratio says.
   CHECK(c.drive.mode_fitted[1]);
   CHECK(c.drive.mode_factor[1] > 1.0);
@@ -106,6 +114,36 @@ TEST_CASE("calibration: what a week's first five days fit", "[sim][calibration][
   CHECK(validate_calibration(c).ok());
 }
 
+TEST_CASE("calibration: a post is learned only on evidence it was not chosen on",
+          "[sim][calibration][data]") {
+  // The sign test: P(at least k of n fair coins) by hand.
+  CHECK(detail::sign_test_p(5, 5) == Approx(1.0 / 32));
+  CHECK(detail::sign_test_p(8, 10) == Approx(56.0 / 1024));
+  CHECK(detail::sign_test_p(0, 7) == Approx(1.0));
+  CHECK(detail::sign_test_p(0, 0) == Approx(1.0));
+  // San Francisco's ambulances roam (they post at street corners, not only at stations):
+  // on five days, few units' drives tell a station better than their own on drives the
+  // choice did not see. Without the test (any best station wins), most units move, and
+  // the moved posts predict the held-out days' drives worse.
+  const Calibration& c = fitted();
+  std::size_t learned = 0;
+  for (const UnitPost& p : c.posts) learned += p.learned ? 1 : 0;
+  CHECK(learned <= 4);
+  CalibrationOptions loose;
+  loose.post_significance = 1.0;
+  absl::StatusOr<Calibration> overfit = fit_on("2017-01-01..2017-01-05", loose);
+  REQUIRE(overfit.ok());
+  std::size_t moved = 0;
+  for (const UnitPost& p : overfit->posts) moved += p.learned ? 1 : 0;
+  CHECK(moved > 20);
+  auto tested = std::make_shared<const Calibration>(c);
+  auto untested = std::make_shared<const Calibration>(*std::move(overfit));
+  auto a = check_days(tested), b = check_days(untested);
+  const EtaValidation with_test = validate_etas(a->inputs, a->record, *tested);
+  const EtaValidation without = validate_etas(b->inputs, b->record, *untested);
+  CHECK(with_test.overall.median_abs_error_s < without.overall.median_abs_error_s);
+}
+
 TEST_CASE("calibration: on its own days as_recorded reproduces the record on every line",
           "[sim][calibration][data]") {
   const Checked c =
@@ -125,6 +163,11 @@ TEST_CASE("calibration: on held-out days it beats free flow and the uncalibrated
   const Checked c = reproduce(cal);
   // The same drives, before and after.
   CHECK(c.eta.overall.count == free_flow.overall.count);
+  // The bias comes with its interval, and free flow's lies wholly below the calibrated one.
+  CHECK(c.eta.overall.bias_low_s <= c.eta.overall.bias_s);
+  CHECK(c.eta.overall.bias_s <= c.eta.overall.bias_high_s);
+  CHECK(free_flow.overall.bias_high_s < c.eta.overall.bias_s);
+  CHECK(c.check.lines[4].modelled_low_95 == c.eta.overall.bias_low_s);
   CHECK(c.eta.overall.median_abs_error_s < free_flow.overall.median_abs_error_s - 30);
   CHECK(std::fabs(c.eta.overall.bias_s) < std::fabs(free_flow.overall.bias_s) - 30);
   REQUIRE(c.check.lines.size() == 5);
@@ -147,7 +190,7 @@ TEST_CASE("calibration: the day-kind factor keeps two holidays from speeding up 
           "[sim][calibration][data]") {
   // Fitted on Jan 1-5 (New Year's Day and its observed Monday among them) and checked on
   // Friday Jan 6, a working day: with day factors, within the 15 s bias limit; the same
-  // fit without them (every kind of day below min_day_drives) is a minute too fast.
+  // fit without them (every kind of day below min_day_drives) is more than 30 s too fast.
   auto cal = std::make_shared<const Calibration>(fitted());
   CalibrationOptions flat;
   flat.min_day_drives = 1u << 30;
@@ -162,7 +205,7 @@ TEST_CASE("calibration: the day-kind factor keeps two holidays from speeding up 
   CHECK(with_days.overall.count == no_days.overall.count);
   CHECK(with_days.overall.count > 100);
   CHECK(std::fabs(with_days.overall.bias_s) <= 15.0);
-  CHECK(no_days.overall.bias_s < -40.0);
+  CHECK(no_days.overall.bias_s < -30.0);
 }
 
 TEST_CASE("replications: each draws anew, the record's decisions stay, replication 0 is the replay",
@@ -263,6 +306,35 @@ TEST_CASE("replications: the 95 % half-width is Student t's", "[sim][replication
   CHECK(detail::mean_half_width_95(many) == Approx(1.96 * std::sqrt(ss / 99) / 10));
 }
 
+TEST_CASE("the median's 95 % interval: binomial ranks, and it covers 95 % of the time",
+          "[sim][statistics]") {
+  std::vector<double> v(100);
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<double>(i + 1);
+  // n = 100: l = floor((100 - 19.6) / 2) = 40, so the 40th and 61st values.
+  CHECK(detail::median_interval_95(v).low == 40.0);
+  CHECK(detail::median_interval_95(v).high == 61.0);
+  const std::vector<double> five = {1, 2, 3, 4, 5};  // too few: the range
+  CHECK(detail::median_interval_95(five).low == 1.0);
+  CHECK(detail::median_interval_95(five).high == 5.0);
+  CHECK(detail::median_interval_95(std::vector<double>{}).high == 0.0);
+  // Coverage on a skewed distribution (exponential, median ln 2), 4,000 samples of 101.
+  std::uint64_t state = 12345;
+  auto uniform = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (static_cast<double>(state >> 11) + 0.5) / 9007199254740992.0;
+  };
+  int covered = 0;
+  std::vector<double> x(101);
+  for (int trial = 0; trial < 4000; ++trial) {
+    for (double& e : x) e = -std::log(uniform());
+    std::sort(x.begin(), x.end());
+    const detail::Interval i = detail::median_interval_95(x);
+    covered += i.low <= std::log(2.0) && std::log(2.0) <= i.high ? 1 : 0;
+  }
+  CHECK(covered / 4000.0 > 0.935);
+  CHECK(covered / 4000.0 < 0.975);
+}
+
 TEST_CASE("replications: on held-out days the replicated model reproduces the record's shares",
           "[sim][calibration][replications][data]") {
   auto cal = std::make_shared<const Calibration>(fitted());
@@ -278,9 +350,12 @@ TEST_CASE("replications: on held-out days the replicated model reproduces the re
   REQUIRE(c.lines.size() == 5);
   for (std::size_t i = 0; i < 4; ++i) CHECK(c.lines[i].modelled_half_width_95 > 0);
   CHECK(c.lines[0].modelled == Approx(r->overall.median_s.mean));
-  // The all-calls median is the record's, within the limit, and every line is nearer the
-  // record than the uncalibrated replay's (which draws nothing: one run is its mean).
+  // The medians (all calls, grade I) and the ETA bias are the record's, within the limits,
+  // and every line is nearer the record than the uncalibrated replay's (which draws
+  // nothing: one run is its mean).
   CHECK(c.lines[0].ok);
+  CHECK(c.lines[2].ok);
+  CHECK(c.lines[4].ok);
   auto uncal = check_days(nullptr);
   absl::StatusOr<ReplayResult> raw = replay_strategy(uncal->inputs, "as_recorded", uncal->ch.get());
   REQUIRE(raw.ok());
@@ -291,8 +366,8 @@ TEST_CASE("replications: on held-out days the replicated model reproduces the re
     INFO(c.lines[i].measure);
     CHECK(c.lines[i].difference < before.lines[i].difference);
   }
-  // The within-8 shares and the ETA bias are not reproduced on these days (docs/replay.md);
-  // the bias line reports the drives' own figure, which no replication changes.
+  // The within-8 shares are not reproduced on these days (docs/replay.md); the bias line
+  // reports the drives' own figure, which no replication changes.
   CHECK(c.lines[4].modelled == Approx(eta.overall.bias_s));
 }
 
@@ -365,8 +440,8 @@ TEST_CASE("calibration: calib.json round-trips and bad files are named errors",
   CHECK(refused.status().message().find("fitted on graph") != std::string::npos);
   // A post that is not a station.
   Calibration bad_post = c;
-  for (UnitPost& p : bad_post.posts)
-    if (p.learned) p.post_station = "Station #999";
+  bad_post.posts[3].post_station = "Station #999";
+  bad_post.posts[3].learned = true;
   o.replay.calibration = std::make_shared<const Calibration>(bad_post);
   auto no_station = load_replay_scenario(sf_paths(), o);
   REQUIRE(!no_station.ok());

@@ -21,7 +21,10 @@
 //  1. Posts. A global real/model ratio c is the median of recorded drive / road time from
 //     the home station. For each unit with enough idle drives, every station is tried as
 //     its post: the one with the least median |c * road - recorded| wins when it beats
-//     the home station by `post_improvement`; else the home station stays.
+//     the home station by `post_improvement` on half of the unit's drives and explains
+//     significantly more of the other half better than the home station does (one-sided
+//     sign test at `post_significance`: chosen and tested on the same drives, the best of
+//     forty stations wins by chance); else the home station stays.
 //  2. Drive. On the drives from the posts and previous scenes: per crow-fly distance band
 //     a least-absolute-deviations line recorded = a_b + k_b * road (a median regression,
 //     robust to the few drives that stopped on the way; fitted by iteratively reweighted
@@ -82,7 +85,8 @@ struct CalibrationOptions {
   std::uint32_t min_turnout_samples = 20;
   std::uint32_t min_post_drives = 5;
   std::uint32_t min_service_samples = 20;
-  double post_improvement = 0.15;  // a post must cut the unit's median |error| by this share
+  double post_improvement = 0.15;   // a post must cut the unit's median |error| by this share
+  double post_significance = 0.05;  // ... and win a sign test at this level (fit_calibration)
   // Longer turnouts are a unit that was not at its post after all (the record says it
   // was idle, not where): left out of the turnout fit.
   std::int32_t max_turnout_s = 600;
@@ -107,7 +111,10 @@ struct ReproductionLine {
   std::string measure;                    // "median response, all calls", ...
   double recorded = 0.0, modelled = 0.0;  // modelled: the mean over replications if several
   double modelled_half_width_95 = 0.0;    // of that mean; 0 for a single replay
-  double difference = 0.0;                // in the limit's unit (share, points, seconds)
+  // A 95 % confidence interval of `modelled`: the mean +- its half-width, and for the ETA
+  // bias the median's distribution-free interval over the drives (EtaErrorStats).
+  double modelled_low_95 = 0.0, modelled_high_95 = 0.0;
+  double difference = 0.0;  // in the limit's unit (share, points, seconds)
   double limit = 0.0;
   bool ok = false;
 };
@@ -189,6 +196,17 @@ inline std::pair<double, double> lad_line(std::span<const double> x, std::span<c
     a = 0.0;
   }
   return {a, k};
+}
+
+// One-sided sign test: P(at least `wins` of `n` fair coin flips come up heads).
+inline double sign_test_p(std::uint32_t wins, std::uint32_t n) {
+  double term = std::ldexp(1.0, -static_cast<int>(n));  // C(n, 0) / 2^n
+  double tail = 0.0;
+  for (std::uint32_t k = 0; k <= n; ++k) {
+    if (k >= wins) tail += term;
+    term = term * static_cast<double>(n - k) / static_cast<double>(k + 1);
+  }
+  return std::min(1.0, tail);
 }
 
 struct DriveSample {
@@ -405,25 +423,41 @@ inline absl::StatusOr<Calibration> fit_calibration(const ReplayInputs& in,
     for (const Idle& s : idle)
       if (s.unit == u) mine.push_back(&s);
     p.drives = mine.size();
-    auto error_from = [&](std::size_t st) {
+    // |error| of drive s if the unit had waited at station st.
+    auto error_of = [&](const Idle* s, std::size_t st) {
+      const double r = road[s->first + st];
+      return r < 0 ? 1e9 : std::fabs(c0 * r - s->y_s);
+    };
+    // Median |error| over the drives of `part` (0: even-numbered, 1: odd, 2: all).
+    auto error_from = [&](std::size_t st, int part = 2) {
       std::vector<double> e;
-      for (const Idle* s : mine) {
-        const double r = road[s->first + st];
-        e.push_back(r < 0 ? 1e9 : std::fabs(c0 * r - s->y_s));
-      }
+      for (std::size_t k = 0; k < mine.size(); ++k)
+        if (part == 2 || static_cast<int>(k % 2) == part) e.push_back(error_of(mine[k], st));
       return e.empty() ? 0.0 : detail::median(e);
     };
     p.home_error_s = p.post_error_s = error_from(ru.station);
     if (mine.size() >= options.min_post_drives) {
+      // The best of forty stations on a handful of drives looks better than home by
+      // chance, so the choice and the test use different drives: the best station on the
+      // even-numbered drives must explain more of the odd-numbered ones better than the
+      // home station, by a one-sided sign test at `post_significance`.
       std::size_t best = ru.station;
-      double best_error = p.home_error_s;
+      double best_error = error_from(ru.station, 0);
+      const double home_even = best_error;
       for (std::size_t st = 0; st < stations; ++st) {
-        const double e = error_from(st);
+        const double e = error_from(st, 0);
         if (e < best_error) best_error = e, best = st;
       }
-      if (best != ru.station && best_error <= (1.0 - options.post_improvement) * p.home_error_s) {
+      std::uint32_t wins = 0, losses = 0;
+      for (std::size_t k = 1; k < mine.size(); k += 2) {
+        const double eb = error_of(mine[k], best), eh = error_of(mine[k], ru.station);
+        wins += eb < eh ? 1 : 0;
+        losses += eh < eb ? 1 : 0;
+      }
+      if (best != ru.station && best_error <= (1.0 - options.post_improvement) * home_even &&
+          detail::sign_test_p(wins, wins + losses) <= options.post_significance) {
         post[u] = static_cast<std::uint32_t>(best);
-        p.post_error_s = best_error;
+        p.post_error_s = error_from(best);
         p.learned = true;
       }
     }
@@ -591,7 +625,8 @@ inline ReproductionCheck detail::check_reproduction_of(const KpiReport& recorded
   ReproductionCheck r;
   r.replications = modelled.replications;
   auto median_line = [&](std::string measure, const KpiSet& a, const ModelledFigure& b) {
-    ReproductionLine l{std::move(measure), a.response.median_s, b.value, b.half_width_95};
+    ReproductionLine l{std::move(measure), a.response.median_s,       b.value,
+                       b.half_width_95,    b.value - b.half_width_95, b.value + b.half_width_95};
     l.difference = a.response.median_s > 0
                        ? std::fabs(b.value - a.response.median_s) / a.response.median_s
                        : 0.0;
@@ -600,7 +635,12 @@ inline ReproductionCheck detail::check_reproduction_of(const KpiReport& recorded
     r.lines.push_back(std::move(l));
   };
   auto within_line = [&](std::string measure, const KpiSet& a, const ModelledFigure& b) {
-    ReproductionLine l{std::move(measure), a.within_8min, b.value, b.half_width_95};
+    ReproductionLine l{std::move(measure),
+                       a.within_8min,
+                       b.value,
+                       b.half_width_95,
+                       b.value - b.half_width_95,
+                       b.value + b.half_width_95};
     l.difference = 100.0 * std::fabs(b.value - a.within_8min);
     l.limit = limits.within_8min_pp;
     l.ok = a.calls > 0 && l.difference <= l.limit;
@@ -612,6 +652,8 @@ inline ReproductionCheck detail::check_reproduction_of(const KpiReport& recorded
   within_line("within 8 min, grade I", recorded.by_grade[0], modelled.within_grade1);
   if (eta != nullptr) {
     ReproductionLine l{absl::StrCat("ETA bias (", eta->metric, ")"), 0.0, eta->overall.bias_s};
+    l.modelled_low_95 = eta->overall.bias_low_s;
+    l.modelled_high_95 = eta->overall.bias_high_s;
     l.difference = std::fabs(eta->overall.bias_s);
     l.limit = limits.eta_bias_s;
     l.ok = eta->overall.count > 0 && l.difference <= l.limit;

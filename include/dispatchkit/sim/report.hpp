@@ -149,11 +149,12 @@ inline std::string kpi_json(const KpiReport& k, std::string_view indent) {
   return out;
 }
 inline std::string eta_stats_json(const EtaErrorStats& e) {
-  return absl::StrCat("\"samples\": ", e.count,
-                      ", \"median_abs_error_s\": ", num(e.median_abs_error_s),
-                      ", \"bias_s\": ", num(e.bias_s), ", \"mean_error_s\": ", num(e.mean_error_s),
-                      ", \"median_recorded_s\": ", num(e.median_recorded_s),
-                      ", \"p90_abs_error_s\": ", num(e.p90_abs_error_s));
+  return absl::StrCat(
+      "\"samples\": ", e.count, ", \"median_abs_error_s\": ", num(e.median_abs_error_s),
+      ", \"bias_s\": ", num(e.bias_s), ", \"bias_low_95_s\": ", num(e.bias_low_s),
+      ", \"bias_high_95_s\": ", num(e.bias_high_s), ", \"mean_error_s\": ", num(e.mean_error_s),
+      ", \"median_recorded_s\": ", num(e.median_recorded_s),
+      ", \"p90_abs_error_s\": ", num(e.p90_abs_error_s));
 }
 
 // Per local hour of day: calls, median response, share within 8 min, late fraction.
@@ -240,6 +241,8 @@ inline std::string reproduction_json(const ReproductionCheck& r) {
                     ", \"recorded\": ", num(l.recorded, 4),
                     ", \"as_recorded\": ", num(l.modelled, 4),
                     ", \"as_recorded_half_width_95\": ", num(l.modelled_half_width_95, 4),
+                    ", \"as_recorded_low_95\": ", num(l.modelled_low_95, 4),
+                    ", \"as_recorded_high_95\": ", num(l.modelled_high_95, 4),
                     ", \"difference\": ", num(l.difference, 4), ", \"limit\": ", num(l.limit, 4),
                     ", \"ok\": ", l.ok ? "true" : "false", "}");
   }
@@ -524,10 +527,11 @@ inline std::string report_table(const ReplayReportInputs& r) {
     for (const ReproductionLine& l : rep->lines) {
       const bool share = l.measure.rfind("within", 0) == 0;
       if (l.measure.rfind("ETA", 0) == 0) {  // a bias: its own size against the limit
-        absl::StrAppend(&out,
-                        absl::StrFormat("  %-4s %-34s median predicted - recorded drive "
-                                        "%+.0f s (limit +-%.0f s)\n",
-                                        l.ok ? "ok" : "FAIL", l.measure, l.modelled, l.limit));
+        absl::StrAppend(
+            &out, absl::StrFormat("  %-4s %-34s median predicted - recorded drive "
+                                  "%+.0f s (95%% interval %+.0f .. %+.0f s; limit +-%.0f s)\n",
+                                  l.ok ? "ok" : "FAIL", l.measure, l.modelled, l.modelled_low_95,
+                                  l.modelled_high_95, l.limit));
         continue;
       }
       absl::StrAppend(
