@@ -1,10 +1,10 @@
 // dispatchkit/recommend/drive_time_model.hpp: what the road model's drive time is on real streets.
 //
 //   const DriveTimeModel& model = calibration.drive;      // fitted from a record
-//   double s = model.median_s(road_s, crow_km, hour, DayKind::kWorking,   // sim/calibration.hpp
-//                             TravelMode::kLightsAndSirens);
-//   double p90 = model.quantile_s(road_s, crow_km, hour, DayKind::kHoliday, TravelMode::kNormal,
-//   0.9);
+//   double s = model.median_s(road_s, crow_km, hour, DayKind::kWorking,
+//                             TravelMode::kLightsAndSirens);   // sim/calibration.hpp fits it
+//   double p90 = model.quantile_s(road_s, crow_km, hour, DayKind::kHoliday,
+//                                 TravelMode::kNormal, 0.9);
 //
 //   CalibratedOracle<ChOracle> oracle(ch_oracle, graph, model);   // any TravelTimeOracle
 //   oracle.set_local_hour(14);                    // the CAD's local hour of day
@@ -17,8 +17,7 @@
 // depends on how long the trip is (short trips spend most of it on local streets), by
 // hour of day and kind of day (traffic) and by a spread no model removes. The model is
 //
-//   drive = f_hour * f_day * f_mode * (a_b + k_b * T) * r,   b = crow-fly distance band of the
-//   trip,
+//   drive = f_hour * f_day * f_mode * (a_b + k_b * T) * r,   b = the trip's crow-fly band,
 //
 // with T the road model's time (in the trip's travel mode), a_b and k_b a median (least
 // absolute deviations) fit per band, f_hour, f_day and f_mode the median ratios of real to

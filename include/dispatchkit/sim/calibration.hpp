@@ -234,8 +234,8 @@ inline DriveTimeModel fit_drive_model(const std::vector<DriveSample>& d,
     const DriveTimeBand& b = m.bands[band_of[i]];
     return b.intercept_s + b.factor * d[i].road_s;
   };
-  // The hour and day factors act together: "when" the drive is.
-  auto hour_of = [&](std::size_t i) {
+  // The hour and day factors act together: when the drive is.
+  auto when_of = [&](std::size_t i) {
     return m.hour_factor[static_cast<std::size_t>(d[i].hour)] * m.day_factor[d[i].day];
   };
   auto mode_of = [&](std::size_t i) { return m.mode_factor[d[i].mode]; };
@@ -251,12 +251,20 @@ inline DriveTimeModel fit_drive_model(const std::vector<DriveSample>& d,
     factor = fitted ? median(ratio) : 1.0;
     if (!(factor > 0.0)) factor = 1.0, fitted = false;
   };
+  // Makes factors[0] the reference: its value goes into every band's line, the others
+  // become relative to it.
+  auto fold_reference = [&](auto& factors) {
+    const double f = factors[0];
+    for (DriveTimeBand& b : m.bands) b.intercept_s *= f, b.factor *= f;
+    for (double& k : factors) k /= f;
+    factors[0] = 1.0;
+  };
   // Alternate: bands on time- and mode-adjusted drives, then modes, days and hours.
   for (int round = 0; round < 4; ++round) {
     std::vector<double> x, y;
     for (std::size_t i = 0; i < d.size(); ++i) {
       x.push_back(d[i].road_s);
-      y.push_back(d[i].y_s / (hour_of(i) * mode_of(i)));
+      y.push_back(d[i].y_s / (when_of(i) * mode_of(i)));
     }
     const auto [pa, pk] = lad_line(x, y);
     for (std::size_t b = 0; b < m.bands.size(); ++b) {
@@ -282,15 +290,10 @@ inline DriveTimeModel fit_drive_model(const std::vector<DriveSample>& d,
     }
     for (std::size_t md = 0; md < 2; ++md)
       factor_of([&](std::size_t i) { return d[i].mode == md; },
-                [&](std::size_t i) { return line_at(i) * hour_of(i); }, o.min_band_drives,
+                [&](std::size_t i) { return line_at(i) * when_of(i); }, o.min_band_drives,
                 m.mode_factor[md], m.mode_samples[md], m.mode_fitted[md]);
     // Lights and sirens is the reference: its factor goes into the bands' lines.
-    if (m.mode_fitted[0]) {
-      const double f = m.mode_factor[0];
-      for (DriveTimeBand& b : m.bands) b.intercept_s *= f, b.factor *= f;
-      m.mode_factor[1] /= f;
-      m.mode_factor[0] = 1.0;
-    }
+    if (m.mode_fitted[0]) fold_reference(m.mode_factor);
     for (std::size_t k = 0; k < kDayKinds; ++k)
       factor_of([&](std::size_t i) { return d[i].day == k; },
                 [&](std::size_t i) {
@@ -299,12 +302,7 @@ inline DriveTimeModel fit_drive_model(const std::vector<DriveSample>& d,
                 },
                 o.min_day_drives, m.day_factor[k], m.day_samples[k], m.day_fitted[k]);
     // So are working days: a kind of day without enough drives then drives like one.
-    if (m.day_fitted[0]) {
-      const double f = m.day_factor[0];
-      for (DriveTimeBand& b : m.bands) b.intercept_s *= f, b.factor *= f;
-      for (double& k : m.day_factor) k /= f;
-      m.day_factor[0] = 1.0;
-    }
+    if (m.day_fitted[0]) fold_reference(m.day_factor);
     for (std::size_t k = 0; k < kDayKinds; ++k)
       if (!m.day_fitted[k]) m.day_factor[k] = 1.0;
     for (std::size_t h = 0; h < 24; ++h)
@@ -316,7 +314,7 @@ inline DriveTimeModel fit_drive_model(const std::vector<DriveSample>& d,
   std::vector<double> pooled;
   std::vector<std::vector<double>> per_band(m.bands.size());
   for (std::size_t i = 0; i < d.size(); ++i) {
-    const double f = hour_of(i) * mode_of(i) * line_at(i);
+    const double f = when_of(i) * mode_of(i) * line_at(i);
     if (f <= 1.0) continue;
     pooled.push_back(d[i].y_s / f);
     per_band[band_of[i]].push_back(d[i].y_s / f);
@@ -624,9 +622,14 @@ inline ReproductionCheck detail::check_reproduction_of(const KpiReport& recorded
                                                        const ReproductionLimits& limits) {
   ReproductionCheck r;
   r.replications = modelled.replications;
+  // The line of a modelled figure, its interval the mean +- its half-width.
+  auto line_of = [](std::string measure, double recorded, const ModelledFigure& b) {
+    return ReproductionLine{
+        std::move(measure),       recorded, b.value, b.half_width_95, b.value - b.half_width_95,
+        b.value + b.half_width_95};
+  };
   auto median_line = [&](std::string measure, const KpiSet& a, const ModelledFigure& b) {
-    ReproductionLine l{std::move(measure), a.response.median_s,       b.value,
-                       b.half_width_95,    b.value - b.half_width_95, b.value + b.half_width_95};
+    ReproductionLine l = line_of(std::move(measure), a.response.median_s, b);
     l.difference = a.response.median_s > 0
                        ? std::fabs(b.value - a.response.median_s) / a.response.median_s
                        : 0.0;
@@ -635,12 +638,7 @@ inline ReproductionCheck detail::check_reproduction_of(const KpiReport& recorded
     r.lines.push_back(std::move(l));
   };
   auto within_line = [&](std::string measure, const KpiSet& a, const ModelledFigure& b) {
-    ReproductionLine l{std::move(measure),
-                       a.within_8min,
-                       b.value,
-                       b.half_width_95,
-                       b.value - b.half_width_95,
-                       b.value + b.half_width_95};
+    ReproductionLine l = line_of(std::move(measure), a.within_8min, b);
     l.difference = 100.0 * std::fabs(b.value - a.within_8min);
     l.limit = limits.within_8min_pp;
     l.ok = a.calls > 0 && l.difference <= l.limit;

@@ -1,11 +1,11 @@
 // dispatchkit/sim/calibration_model.hpp: a replay model fitted from a city's record, as data.
 //
-//   absl::StatusOr<Calibration> cal = fit_calibration(fit_inputs, record);  // sim/calibration.hpp
-//   absl::StatusOr<Calibration> cal = load_calibration("calib.json");  //
-//   sim/io/calibration_json.hpp DayKind day = cal->day_kind_at(t, zone);      // working day,
-//   weekend or holiday cal->drive.median_s(road_s, crow_km, hour, day, mode);   //
-//   recommend/drive_time_model.hpp cal->turnout.quantile_s(PriorityGrade::kI, /*als=*/true, hour,
-//   0.5); cal->service.for_call_type("Medical Incident").on_scene_transport.at(0.5);
+//   absl::StatusOr<Calibration> cal = fit_calibration(fit_inputs, record);
+//   absl::StatusOr<Calibration> cal = load_calibration("calib.json");  // sim/io/
+//   DayKind day = cal->day_kind_at(t, zone);       // working day, weekend or holiday
+//   cal->drive.median_s(road_s, crow_km, hour, day, mode);  // recommend/drive_time_model.hpp
+//   cal->turnout.quantile_s(PriorityGrade::kI, /*als=*/true, hour, 0.5);
+//   cal->service.for_call_type("Medical Incident").on_scene_transport.at(0.5);
 //   options.calibration = std::make_shared<const Calibration>(*std::move(cal));  // ReplayOptions
 //
 // Four parts, each fitted where the record holds enough and falling back (documented per
