@@ -40,6 +40,7 @@ TEST_CASE("observed arcs follow the profile, the rest fall back", "[traffic][met
 
   TrafficMetricOptions free_prior;
   free_prior.city_factor_prior = false;
+  free_prior.modes.lights_sirens_floor = 0;  // pooling alone; the floor is tested below
   TrafficMetricStats stats;
   auto w = make_metric_weights(g, *p, mon8, free_prior, &stats);
   // 100 samples against a prior of 4: exp((100 ln 3) / 104) * 100 ds.
@@ -49,7 +50,7 @@ TEST_CASE("observed arcs follow the profile, the rest fall back", "[traffic][met
   CHECK(stats.arcs_with_observations == 1);
   CHECK(stats.arcs == 4);
   // With the city prior, unobserved arcs take the city-wide ratio of the slice (3 here).
-  auto wc = make_metric_weights(g, *p, mon8, {}, &stats);
+  auto wc = make_metric_weights(g, *p, mon8, {.modes = free_prior.modes}, &stats);
   CHECK(stats.city_ratio == Approx(3.0));
   CHECK(wc[a12.value()] == 300);
   CHECK(wc[a01.value()] == 300);
@@ -75,6 +76,7 @@ TEST_CASE("shrinkage and pooling over slices and days", "[traffic][metric]") {
   const ArcId a01 = *g.find_arc(NodeId(0), NodeId(1));
   TrafficMetricOptions o;
   o.city_factor_prior = false;
+  o.modes.lights_sirens_floor = 0;  // pooling alone
   auto ratio = [&](const TrafficProfile& p, TimeSlice s) {
     return make_metric_weights(g, p, s, o)[a01.value()] / 100.0;
   };
@@ -110,12 +112,22 @@ TEST_CASE("lights and sirens and closures", "[traffic][metric]") {
   CHECK(wl[a12.value()] == 80);
   CHECK(scaled_free_flow_weights(g, 1.0, ls)[a12.value()] == 80);
   CHECK(scaled_free_flow_weights(g, 2.0, normal)[a12.value()] == 200);
+  // One model of travel modes (route/travel_modes.hpp): normal driving is normal_factor
+  // times lights and sirens on every arc, the floor included (0.8 * 4/3 of free flow), so
+  // an oracle answering kNormal on the lights-and-sirens metric agrees up to rounding.
+  CHECK(wn[a12.value()] == 107);
+  CHECK(scaled_free_flow_weights(g, 4.0 / 3.0, ls) ==
+        std::vector<Weight>(g.weights().begin(), g.weights().end()));
+  for (std::uint32_t a = 0; a < g.arc_count(); ++a)
+    CHECK(std::abs(static_cast<double>(weight_in_mode(wl[a], TravelMode::kNormal, ls.modes)) -
+                   static_cast<double>(wn[a])) <= 1.0);
   // Closures: kInfWeight on the closed arc only; routes go around it.
   const ArcId closed[] = {a12, ArcId(999)};
   const auto wc = with_closures(wn, closed);
   CHECK(wc[a12.value()] == kInfWeight);
   CHECK(wc[a01.value()] == wn[a01.value()]);
   Dijkstra d(g, wc);
-  CHECK(d.distance(NodeId(0), NodeId(2)) == Deciseconds{600});
+  CHECK(d.distance(NodeId(0), NodeId(2)) ==
+        Deciseconds{wn[g.find_arc(NodeId(0), NodeId(2))->value()]});
   CHECK(d.distance(NodeId(1), NodeId(2)).is_infinite() == false);  // 1 -> 0 -> 2
 }

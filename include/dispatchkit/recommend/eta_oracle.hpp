@@ -13,11 +13,8 @@
 // seam; `ChOracle` (route/ch, the default in production) and `DijkstraOracle` (one
 // reverse Dijkstra per incident, the exact reference and test oracle) implement it.
 //
-// Travel modes. The bundled graphs carry one metric: lights-and-sirens driving time.
-// Normal driving is that time multiplied by `normal_factor` (default 4/3: the ratio of
-// JEMSS Manhattan's mode_2 to mode_1 arc times, 1.333), rounded to the decisecond per
-// unit. A deployment with a second measured metric builds a second oracle on it and
-// passes TravelMode::kLightsAndSirens to it (factor 1 for that oracle's own metric).
+// Travel modes: an oracle's metric holds lights-and-sirens times and TravelMode::kNormal
+// answers are weight_in_mode() of them, the one model of route/travel_modes.hpp.
 //
 // Turnout is NOT part of an oracle's answer: it depends on the unit's status and is
 // added by the recommenders (Fleet::turnout), so one oracle serves every strategy.
@@ -40,22 +37,9 @@
 #include "dispatchkit/graph/types.hpp"
 #include "dispatchkit/recommend/fleet.hpp"
 #include "dispatchkit/route/dijkstra.hpp"
+#include "dispatchkit/route/travel_modes.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
-
-// Normal driving vs lights and sirens when the graph has a single metric.
-struct TravelModeOptions {
-  // JEMSS Manhattan mode_2 / mode_1 travel-time ratio.
-  double normal_factor = 4.0 / 3.0;
-};
-
-// Travel weight `w` (lights-and-sirens metric) in mode `m`. Saturates at kInfWeight.
-[[nodiscard]] inline Weight weight_in_mode(Weight w, TravelMode m,
-                                           const TravelModeOptions& o) noexcept {
-  if (w == kInfWeight || m == TravelMode::kLightsAndSirens) return w;
-  const double scaled = std::round(static_cast<double>(w) * o.normal_factor);
-  return scaled >= static_cast<double>(kInfWeight) ? kInfWeight : static_cast<Weight>(scaled);
-}
 
 // What a recommender needs from a travel-time engine.
 //   sync(fleet): take in the fleet's changes since the last sync (moved units, units
@@ -76,6 +60,14 @@ concept TravelTimeOracle = requires(O& o, const Fleet& fleet, const RoadPosition
   noexcept->std::same_as<absl::Status>;
   { o.travel_times_to(target, mode, out) }
   noexcept;
+};
+
+// An oracle whose answers depend on the time of day (TimeOfDayOracle,
+// recommend/traffic/time_of_day_oracle.hpp): set_clock(unix seconds UTC, local offset in
+// seconds) says when the next decisions are taken. The replay calls it before each one.
+template <class O>
+concept ClockedOracle = requires(O& o, std::int64_t unix_utc, std::int32_t utc_offset_s) {
+  { o.set_clock(unix_utc, utc_offset_s) } -> std::same_as<absl::Status>;
 };
 
 // The exact reference: one reverse Dijkstra from the incident's target seeds over the

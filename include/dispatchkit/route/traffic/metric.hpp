@@ -22,14 +22,12 @@
 // where r0(s) = free_flow_factor * city ratio of slice s (the same pooled mean over every
 // arc of the profile; 1 when city_factor_prior is off or nothing was observed). Arcs with
 // no observation get r0(s): the city-wide congestion of that time of day, not free flow.
-// Normal time = ff(a) * clamp(r, min_ratio, max_ratio).
+// The observed ratio used is clamp(r, min_ratio, max_ratio).
 //
-// Lights and sirens: time = max(lights_sirens_factor * normal time,
-// lights_sirens_min_free_flow_ratio * ff(a)). The 0.75 default is the ratio of the two
-// travel modes in the JEMSS EMS models (Ong et al., uoa-ems-research/JEMSS.jl: mode 1
-// "lights and sirens" arc times are 0.75 of mode 2 "regular" on every arc of the
-// Manhattan model); the floor keeps an emergency vehicle on an empty street from being
-// modelled far above the speed limit (0.8: at most 25% above free-flow speed).
+// Travel modes follow the one model of route/travel_modes.hpp: the lights-and-sirens time
+// is ff(a) * lights_sirens_ratio(r) (r / normal_factor, floored at lights_sirens_floor),
+// and the normal-driving metric is mode_factor() times it, so it agrees (up to per-arc
+// rounding) with what an oracle on the lights-and-sirens metric answers for kNormal.
 //
 // Complexity: O(m + cells in the profile) per call (the city ratio pools every cell once).
 // Allocates the returned vector only. Thread-safe (reads only shared immutable data).
@@ -47,6 +45,7 @@
 #include "dispatchkit/graph/types.hpp"
 #include "dispatchkit/route/traffic/profile.hpp"
 #include "dispatchkit/route/traffic/time_slice.hpp"
+#include "dispatchkit/route/travel_modes.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
@@ -67,8 +66,8 @@ struct TrafficMetricOptions {
   // Congestion ratios are clamped to [min_ratio, max_ratio] times free flow.
   double min_ratio = 0.5;
   double max_ratio = 8.0;
-  double lights_sirens_factor = 0.75;
-  double lights_sirens_min_free_flow_ratio = 0.8;
+  // Lights and sirens against normal driving (route/travel_modes.hpp).
+  TravelModeOptions modes;
 };
 
 // What make_metric_weights() did, for reports and tests.
@@ -87,7 +86,8 @@ struct TrafficMetricStats {
                                                       TrafficMetricStats* stats = nullptr);
 
 // Free-flow weights scaled by `factor` (a global calibration), in `mode` (the same lights
-// and sirens rule as above). factor = 1 and kNormal give the graph's own weights.
+// and sirens rule as above). factor = normal_factor and kLightsAndSirens give the graph's
+// own weights (the free-flow metric of every oracle).
 [[nodiscard]] std::vector<Weight> scaled_free_flow_weights(
     const RoadGraph& graph, double factor, const TrafficMetricOptions& options = {});
 
@@ -133,9 +133,12 @@ namespace detail {
   return static_cast<Weight>(w);
 }
 
-[[nodiscard]] inline double apply_mode(double ratio, const TrafficMetricOptions& o) noexcept {
-  if (o.mode != TravelMode::kLightsAndSirens) return ratio;
-  return std::max(ratio * o.lights_sirens_factor, o.lights_sirens_min_free_flow_ratio);
+// The weight of an arc of free-flow time `free_flow` observed at congestion ratio `ratio`
+// (normal driving), in the metric's mode.
+[[nodiscard]] inline Weight mode_weight(Weight free_flow, double ratio,
+                                        const TrafficMetricOptions& o) noexcept {
+  return ratio_weight(free_flow,
+                      lights_sirens_ratio(ratio, o.modes) * mode_factor(o.mode, o.modes));
 }
 
 }  // namespace detail
@@ -190,8 +193,7 @@ inline std::vector<Weight> make_metric_weights(const RoadGraph& graph,
       with_obs += seen ? 1 : 0;
     }
     const double ratio = den > 0.0 ? std::exp(num / den) : std::exp(prior_log);
-    out[a] = detail::ratio_weight(
-        ff, detail::apply_mode(std::clamp(ratio, o.min_ratio, o.max_ratio), o));
+    out[a] = detail::mode_weight(ff, std::clamp(ratio, o.min_ratio, o.max_ratio), o);
   }
   if (stats != nullptr) *stats = {m, with_obs, std::exp(city_log)};
   return out;
@@ -202,7 +204,7 @@ inline std::vector<Weight> scaled_free_flow_weights(const RoadGraph& graph, doub
   const auto free_flow = graph.weights();
   std::vector<Weight> out(free_flow.size());
   for (std::size_t a = 0; a < out.size(); ++a)
-    out[a] = detail::ratio_weight(free_flow[a], detail::apply_mode(factor, o));
+    out[a] = detail::mode_weight(free_flow[a], factor, o);
   return out;
 }
 
