@@ -13,6 +13,11 @@
 //   BM_Recommend_PerUnitCH/<units>   baseline: closest idle with one ChQuery per unit
 //   BM_Recommend_ReverseDijkstra/<units>  baseline: closest idle with one reverse Dijkstra
 //   BM_Recommend_OracleOnly/<units>  the CH many-to-one query alone (attribution)
+//   BM_Recommend_CchOracleOnly/<units>  the same question to CchOracle (live-traffic seam,
+//                                    CCH many-to-one on a customized free-flow metric)
+//   BM_Recommend_ClosestIdleCch/<units>  closest idle over CchOracle
+//   BM_Recommend_CchOracleSwap/<units>  a metric swap published before every query: the
+//                                    query plus re-placing every unit on the new metric
 // Units sit at random nodes (fixed seed), all available; a third are BLS, the rest ALS,
 // so the ALS filter has work to do. Graph loading, CH construction and the coverage
 // precomputation happen before any timing.
@@ -30,6 +35,8 @@
 #include "bench_common.hpp"
 #include "dispatchkit/detail/hash.hpp"
 #include "dispatchkit/recommend/recommend.hpp"
+#include "dispatchkit/recommend/traffic/cch_oracle.hpp"
+#include "dispatchkit/route/cch.hpp"
 #include "dispatchkit/route/ch/contraction_hierarchy.hpp"
 #include "dispatchkit/route/ch/query.hpp"
 #include "dispatchkit/triage/response_plan.hpp"
@@ -40,6 +47,9 @@ namespace {
 
 const RoadGraph* g_graph = nullptr;
 const ContractionHierarchy* g_ch = nullptr;
+const CchTopology* g_cch = nullptr;
+// Two customized metrics: free flow and every arc 1.5x (what a swap alternates between).
+std::shared_ptr<const CchMetric> g_free_flow, g_congested;
 constexpr std::uint64_t kSeed = 20170101;
 constexpr std::size_t kIncidents = 1000;
 
@@ -112,16 +122,38 @@ void timed_loop(benchmark::State& state, const std::vector<Incident>& incidents,
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
 
-template <class Strategy>
-void bm_strategy(benchmark::State& state, Strategy strategy) {
+// One strategy over `oracle` (ChOracle unless a benchmark says otherwise).
+template <class Strategy, class Oracle>
+void bm_strategy_on(benchmark::State& state, Strategy strategy, Oracle& oracle) {
   const Fleet fleet = make_fleet(static_cast<std::uint32_t>(state.range(0)));
   const auto incidents = make_incidents();
-  ChOracle oracle(*g_ch, *g_graph);
   Recommendation rec;
   strategy.recommend(incidents[0], fleet, oracle, rec);  // warm-up: buckets, coverage, buffers
   timed_loop(state, incidents, [&](const Incident& i) {
     strategy.recommend(i, fleet, oracle, rec);
     benchmark::DoNotOptimize(rec.candidates.data());
+  });
+}
+template <class Strategy>
+void bm_strategy(benchmark::State& state, Strategy strategy) {
+  ChOracle oracle(*g_ch, *g_graph);
+  bm_strategy_on(state, std::move(strategy), oracle);
+}
+
+// The oracle's query alone; `before_each()` runs inside the timed region before it.
+template <class Oracle, class Before>
+void bm_oracle_only(benchmark::State& state, Oracle& oracle, Before&& before_each) {
+  const Fleet fleet = make_fleet(static_cast<std::uint32_t>(state.range(0)));
+  const auto incidents = make_incidents();
+  if (const absl::Status s = oracle.sync(fleet); !s.ok()) {
+    state.SkipWithError(s.ToString().c_str());
+    return;
+  }
+  std::vector<Weight> times(fleet.size());
+  timed_loop(state, incidents, [&](const Incident& i) {
+    before_each();
+    oracle.travel_times_to(i.position, i.mode, times);
+    benchmark::DoNotOptimize(times.data());
   });
 }
 
@@ -146,17 +178,32 @@ void BM_Recommend_CoverageAware(benchmark::State& state) {
 
 // Attribution: the CH many-to-one query alone (what every strategy above pays first).
 void BM_Recommend_OracleOnly(benchmark::State& state) {
-  const Fleet fleet = make_fleet(static_cast<std::uint32_t>(state.range(0)));
-  const auto incidents = make_incidents();
   ChOracle oracle(*g_ch, *g_graph);
-  if (const absl::Status s = oracle.sync(fleet); !s.ok()) {
-    state.SkipWithError(s.ToString().c_str());
-    return;
-  }
-  std::vector<Weight> times(fleet.size());
-  timed_loop(state, incidents, [&](const Incident& i) {
-    oracle.travel_times_to(i.position, i.mode, times);
-    benchmark::DoNotOptimize(times.data());
+  bm_oracle_only(state, oracle, [] {});
+}
+
+// The live-traffic seam: the same question to CchOracle on a store holding free flow.
+void BM_Recommend_CchOracleOnly(benchmark::State& state) {
+  MetricStore<CchMetric> store(g_free_flow);
+  CchOracle oracle(store, *g_graph);
+  bm_oracle_only(state, oracle, [] {});
+}
+
+void BM_Recommend_ClosestIdleCch(benchmark::State& state) {
+  MetricStore<CchMetric> store(g_free_flow);
+  CchOracle oracle(store, *g_graph);
+  bm_strategy_on(state, ClosestIdle(), oracle);
+}
+
+// Worst case for the seam: the traffic thread publishes before every query, so every
+// query first re-places all units on the new metric (CchManyToOne::set_metric).
+void BM_Recommend_CchOracleSwap(benchmark::State& state) {
+  MetricStore<CchMetric> store(g_free_flow);
+  CchOracle oracle(store, *g_graph);
+  bool congested = false;
+  bm_oracle_only(state, oracle, [&] {
+    congested = !congested;
+    store.publish(congested ? g_congested : g_free_flow);
   });
 }
 
@@ -210,8 +257,35 @@ int main(int argc, char** argv) {
   g_ch = &hierarchy;
   std::fprintf(stderr, "CH built in %.2f s\n",
                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  {
+    const auto t1 = std::chrono::steady_clock::now();
+    auto order = cch_order_metis(graph);
+    auto topo = order.ok() ? CchTopology::build(graph, *order)
+                           : absl::StatusOr<CchTopology>(order.status());
+    if (!topo.ok()) {
+      std::fprintf(stderr, "error: CCH build failed: %s\n", topo.status().ToString().c_str());
+      return 2;
+    }
+    static const CchTopology cch = *std::move(topo);
+    g_cch = &cch;
+    std::vector<Weight> slow(graph.weights().begin(), graph.weights().end());
+    for (Weight& w : slow) w = w == kInfWeight ? w : w + w / 2;
+    auto ff = CchMetric::customize(cch, graph.weights());
+    auto jam = CchMetric::customize(cch, slow);
+    if (!ff.ok() || !jam.ok()) {
+      std::fprintf(stderr, "error: CCH customization failed\n");
+      return 2;
+    }
+    g_free_flow = std::make_shared<const CchMetric>(*std::move(ff));
+    g_congested = std::make_shared<const CchMetric>(*std::move(jam));
+    std::fprintf(stderr, "CCH built and customized twice in %.2f s\n",
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count());
+  }
   for (auto* bm :
        {benchmark::RegisterBenchmark("BM_Recommend_ClosestIdle", BM_Recommend_ClosestIdle),
+        benchmark::RegisterBenchmark("BM_Recommend_ClosestIdleCch", BM_Recommend_ClosestIdleCch),
+        benchmark::RegisterBenchmark("BM_Recommend_CchOracleOnly", BM_Recommend_CchOracleOnly),
+        benchmark::RegisterBenchmark("BM_Recommend_CchOracleSwap", BM_Recommend_CchOracleSwap),
         benchmark::RegisterBenchmark("BM_Recommend_CoverageAware", BM_Recommend_CoverageAware),
         benchmark::RegisterBenchmark("BM_Recommend_ResponsePlan", BM_Recommend_ResponsePlan),
         benchmark::RegisterBenchmark("BM_Recommend_Preemption", BM_Recommend_Preemption),

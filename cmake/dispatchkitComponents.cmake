@@ -4,7 +4,9 @@
 # all its headers) and, installed, by dispatchkitConfig.cmake (to find only what the requested
 # components need). The split follows the #include lines: only route/cch/order.hpp includes
 # <metis.h>; route/traffic/closures.hpp customizes a CCH metric; recommend/ and sim/ reach
-# route/ch and route/dijkstra but never route/cch, so neither needs METIS.
+# route/ch and route/dijkstra but never route/cch, so neither needs METIS. The oracles that
+# decide on live and recorded traffic (recommend/traffic/) sit on the CCH, hence in traffic;
+# the replay reaches them only through AnyOracle and OracleFactory (recommend/).
 #
 # Adding a component (osm, plan, capi) is one block below plus its name in the list:
 #   set(DISPATCHKIT_COMPONENT_osm_HEADERS osm/)          # folders end in '/', else files
@@ -24,6 +26,7 @@ set(DISPATCHKIT_COMPONENTS core osm cch traffic sim)
 # files arrive gzip- or xz-compressed, hence zlib and liblzma; CH contraction uses threads.
 set(DISPATCHKIT_COMPONENT_core_HEADERS
     config.hpp detail/ io/ ems/ graph/ route/dijkstra.hpp route/ch.hpp route/ch/ route/polyline.hpp
+    route/travel_modes.hpp
     triage/ recommend/)
 set(DISPATCHKIT_COMPONENT_core_DEPENDS)
 set(DISPATCHKIT_COMPONENT_core_PACKAGES Boost absl ZLIB LibLZMA Threads)
@@ -47,9 +50,11 @@ set(DISPATCHKIT_COMPONENT_cch_DEPENDS core)
 set(DISPATCHKIT_COMPONENT_cch_PACKAGES METIS)
 set(DISPATCHKIT_COMPONENT_cch_LINK METIS::METIS)
 
-# traffic: time-sliced profiles, GPS map matching, closures and the metric store; closures
-# customize a CCH metric, hence cch.
-set(DISPATCHKIT_COMPONENT_traffic_HEADERS route/traffic.hpp route/traffic/ route/metric_store.hpp)
+# traffic: time-sliced profiles, GPS map matching, closures and the metric store, and the
+# oracles that put them into decisions (recommend/traffic/); closures customize a CCH
+# metric, hence cch.
+set(DISPATCHKIT_COMPONENT_traffic_HEADERS route/traffic.hpp route/traffic/ route/metric_store.hpp
+    recommend/traffic/)
 set(DISPATCHKIT_COMPONENT_traffic_DEPENDS cch)
 set(DISPATCHKIT_COMPONENT_traffic_PACKAGES)
 set(DISPATCHKIT_COMPONENT_traffic_LINK)

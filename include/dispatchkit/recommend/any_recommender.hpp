@@ -49,7 +49,9 @@
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
-// A non-owning, type-erased TravelTimeOracle. The wrapped oracle must outlive it.
+// A non-owning, type-erased TravelTimeOracle. The wrapped oracle must outlive it. It is a
+// ClockedOracle: set_clock() reaches an oracle that has one and is OK for one that does
+// not (its answers do not depend on the time).
 class AnyOracle {
  public:
   template <TravelTimeOracle O>
@@ -58,6 +60,12 @@ class AnyOracle {
         sync_([](void* s, const Fleet& f) noexcept { return static_cast<O*>(s)->sync(f); }),
         times_([](void* s, const RoadPosition& t, TravelMode m, std::span<Weight> out) noexcept {
           static_cast<O*>(s)->travel_times_to(t, m, out);
+        }),
+        clock_([](void* s, std::int64_t unix_utc, std::int32_t offset) {
+          if constexpr (ClockedOracle<O>)
+            return static_cast<O*>(s)->set_clock(unix_utc, offset);
+          else
+            return absl::OkStatus();
         }) {}
 
   [[nodiscard]] absl::Status sync(const Fleet& fleet) noexcept { return sync_(self_, fleet); }
@@ -65,13 +73,35 @@ class AnyOracle {
                        std::span<Weight> out) noexcept {
     times_(self_, target, mode, out);
   }
+  [[nodiscard]] absl::Status set_clock(std::int64_t unix_utc, std::int32_t utc_offset_s) {
+    return clock_(self_, unix_utc, utc_offset_s);
+  }
 
  private:
   void* self_;
   absl::Status (*sync_)(void*, const Fleet&) noexcept;
   void (*times_)(void*, const RoadPosition&, TravelMode, std::span<Weight>) noexcept;
+  absl::Status (*clock_)(void*, std::int64_t, std::int32_t);
 };
 static_assert(TravelTimeOracle<AnyOracle>);
+static_assert(ClockedOracle<AnyOracle>);
+
+// An oracle of any type, owned; what an OracleFactory makes. get() is its AnyOracle.
+class OwnedOracle {
+ public:
+  template <TravelTimeOracle O>
+  explicit OwnedOracle(std::unique_ptr<O> oracle) : view_(*oracle), hold_(std::move(oracle)) {}
+  [[nodiscard]] AnyOracle& get() noexcept { return view_; }
+
+ private:
+  AnyOracle view_;
+  std::shared_ptr<void> hold_;
+};
+
+// Makes a fresh oracle for one run (one thread): how the registry-driven tools and the
+// replay are told which travel times decide (free flow over a CH, a time-of-day oracle
+// over recorded traffic, a CchOracle on a live metric store).
+using OracleFactory = std::function<absl::StatusOr<OwnedOracle>()>;
 
 // Everything a registry factory may need to build a strategy.
 struct RecommenderContext {

@@ -23,7 +23,9 @@
 //                     (dk-eta-eval)
 //   closures.hpp      publish_closures / publish_reopenings on a live MetricStore (CCH
 //                     partial re-customization)
-// and route/metric_store.hpp: MetricStore, the atomic swap of live metrics.
+// and route/metric_store.hpp: MetricStore, the atomic swap of live metrics. The oracles that
+// put these metrics into dispatch decisions are recommend/traffic/ (CchOracle on a live
+// store, TimeOfDayOracle on a profile's slices with scheduled closures).
 // docs/traffic.md documents the CSV format, the model and the measured ETA quality.
 #pragma once
 

@@ -68,7 +68,10 @@ class CchManyToOne {
   [[nodiscard]] RoadPosition source(std::uint32_t slot) const noexcept {
     return has_source(slot) ? slots_[slot].position : RoadPosition();
   }
-  // Switches to another metric of the same topology and recomputes every unit's buckets.
+  // Switches to another metric of the same topology and recomputes every unit's buckets:
+  // one upward walk per unit (bench_recommend measures it). If memory runs out, the units
+  // not yet placed again stay occupied but unreachable and std::bad_alloc propagates;
+  // calling set_metric() again completes the switch.
   void set_metric(const CchMetric& metric);
 
   // out[slot] = travel time from the unit in `slot` to `target`, kInfWeight when unreachable
@@ -92,7 +95,9 @@ class CchManyToOne {
   // Walks the ancestors of `seeds` (ascending rank) into label_ / path_, forward (from the
   // seeds) or backward (towards them); then clears stalled labels if the metric is perfect.
   void walk(const SeedPair& seeds, bool forward) noexcept;
+  // Throws std::bad_alloc (bucket growth) having dropped the slot's partial entries.
   void fill_buckets(std::uint32_t slot);
+  void drop_entries(std::uint32_t slot) noexcept;
 
   const CchMetric* metric_;
   const CchTopology* topo_;
@@ -165,19 +170,45 @@ inline void CchManyToOne::walk(const SeedPair& seeds, bool forward) noexcept {
 
 inline void CchManyToOne::fill_buckets(std::uint32_t slot) {
   Slot& s = slots_[slot];
-  walk(source_seeds(*graph_, metric_->input_weights(), s.position), true);
-  const auto parent = topo_->parents();
-  for (std::uint32_t v : path_) {
-    if (v == kNone || label_[v] == kInfWeight) continue;
-    buckets_[v].push_back({slot, label_[v]});
-    s.nodes.push_back(v);
-    ++entries_;
-  }
-  // Clear the labels along both seeds' root paths (path_ lost stalled ranks).
   const SeedPair seeds = source_seeds(*graph_, metric_->input_weights(), s.position);
-  for (std::uint32_t i = 0; i < seeds.count; ++i)
-    for (std::uint32_t r = topo_->rank(seeds.seeds[i].node); r != kNone; r = parent[r])
-      label_[r] = kInfWeight;
+  walk(seeds, true);
+  // Clear the labels along both seeds' root paths (path_ lost stalled ranks).
+  const auto clear_labels = [&]() noexcept {
+    const auto parent = topo_->parents();
+    for (std::uint32_t i = 0; i < seeds.count; ++i)
+      for (std::uint32_t r = topo_->rank(seeds.seeds[i].node); r != kNone; r = parent[r])
+        label_[r] = kInfWeight;
+  };
+  try {
+    for (std::uint32_t v : path_) {
+      if (v == kNone || label_[v] == kInfWeight) continue;
+      buckets_[v].push_back({slot, label_[v]});
+      s.nodes.push_back(v);
+      ++entries_;
+    }
+  } catch (...) {
+    // Part of the unit's entries would answer longer-than-true times: drop them all. The
+    // slot stays occupied and unreachable until it is filled again.
+    clear_labels();
+    drop_entries(slot);
+    throw;
+  }
+  clear_labels();
+}
+
+inline void CchManyToOne::drop_entries(std::uint32_t slot) noexcept {
+  Slot& s = slots_[slot];
+  for (std::uint32_t v : s.nodes) {
+    auto& b = buckets_[v];
+    for (std::size_t i = 0; i < b.size(); ++i)
+      if (b[i].slot == slot) {
+        b[i] = b.back();
+        b.pop_back();
+        --entries_;
+        break;
+      }
+  }
+  s.nodes.clear();
 }
 
 inline void CchManyToOne::set_source(std::uint32_t slot, const RoadPosition& position) {
@@ -192,19 +223,8 @@ inline void CchManyToOne::set_source(std::uint32_t slot, const RoadPosition& pos
 
 inline void CchManyToOne::remove_source(std::uint32_t slot) noexcept {
   if (slot >= slots_.size() || !slots_[slot].active) return;
-  Slot& s = slots_[slot];
-  for (std::uint32_t v : s.nodes) {
-    auto& b = buckets_[v];
-    for (std::size_t i = 0; i < b.size(); ++i)
-      if (b[i].slot == slot) {
-        b[i] = b.back();
-        b.pop_back();
-        --entries_;
-        break;
-      }
-  }
-  s.nodes.clear();
-  s.active = false;
+  drop_entries(slot);
+  slots_[slot].active = false;
 }
 
 inline void CchManyToOne::set_metric(const CchMetric& metric) {

@@ -1,0 +1,142 @@
+// dispatchkit/recommend/traffic/cch_oracle.hpp: the travel-time oracle on live traffic, over
+// a customizable CH and the metric store the traffic thread publishes into.
+//
+//   MetricStore<CchMetric> live(std::make_shared<const CchMetric>(*CchMetric::customize(
+//       topology, graph.weights())));                // free flow, or the current slice
+//   CchOracle oracle(live, graph);                   // one per thread / dispatcher desk
+//   strategy.recommend(incident, fleet, oracle, rec);
+//   publish_closures(live, bridge_arcs);             // traffic thread, at 17:00
+//   strategy.recommend(next, fleet, oracle, rec2);   // 17:01: routes around the bridge
+//
+// Every metric in the store (route/metric_store.hpp) holds lights-and-sirens times;
+// normal driving is route/travel_modes.hpp's model, as for every oracle. Each sync() and
+// each travel_times_to() starts by taking the store's current metric (one snapshot: a short
+// lock and a reference count) and holds it until the next one, so a query never mixes two
+// metrics while the traffic thread swaps, and the metric cannot be freed under it. When the
+// version changed, the oracle re-places its units on the new metric: the units stay where
+// they are, their bucket entries are recomputed (CchManyToOne::set_metric: one upward walk
+// per tracked unit, no search; bench_recommend's BM_CchOracle_Swap measures it against a
+// query). Between swaps the oracle follows the fleet's change journal like ChOracle
+// (recommend/detail/fleet_buckets.hpp) and answers equal a Dijkstra on the held metric to
+// the decisecond (tests/traffic/cch_oracle_test.cpp).
+//
+// Errors. A store holding no metric, or a metric of another CCH topology than the one the
+// oracle was built on, cannot be adopted: the oracle keeps answering on the metric it holds
+// and sync() reports FailedPrecondition (a query cannot return a status). If memory runs
+// out while re-placing the units, those not yet placed answer kInfWeight and the next
+// sync() or query completes the switch; sync() then reports ResourceExhausted.
+//
+// Thread-compatible (one oracle per thread); the store, the topology and the graph are
+// shared. sync() allocates only while buckets grow; travel_times_to() allocates only when
+// it re-places units on a new metric whose buckets outgrow every earlier one (warm-up).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <optional>
+#include <span>
+#include <stdexcept>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "dispatchkit/config.hpp"
+#include "dispatchkit/detail/status_macros.hpp"
+#include "dispatchkit/graph/road_graph.hpp"
+#include "dispatchkit/graph/road_position.hpp"
+#include "dispatchkit/graph/types.hpp"
+#include "dispatchkit/recommend/detail/fleet_buckets.hpp"
+#include "dispatchkit/recommend/eta_oracle.hpp"
+#include "dispatchkit/recommend/fleet.hpp"
+#include "dispatchkit/route/cch/many_to_one.hpp"
+#include "dispatchkit/route/cch/metric.hpp"
+#include "dispatchkit/route/metric_store.hpp"
+#include "dispatchkit/route/travel_modes.hpp"
+
+DISPATCHKIT_NAMESPACE_BEGIN
+
+class CchOracle {
+ public:
+  // `store` must hold a metric now (std::invalid_argument otherwise); every metric it will
+  // hold must be customized on that metric's topology, built from `graph`. The store and
+  // the graph must outlive the oracle.
+  CchOracle(const MetricStore<CchMetric>& store, const RoadGraph& graph,
+            TravelModeOptions modes = {})
+      : CchOracle(store, store.snapshot(), graph, modes) {}
+
+  [[nodiscard]] absl::Status sync(const Fleet& fleet) noexcept {
+    adopt_current();
+    absl::Status s = buckets_.sync(fleet, "CchOracle::sync: growing the unit buckets");
+    if (!s.ok()) return s;
+    return adoption_;
+  }
+
+  void travel_times_to(const RoadPosition& target, TravelMode mode,
+                       std::span<Weight> out) noexcept {
+    adopt_current();
+    buckets_.travel_times_to(target, mode, modes_, out);
+  }
+
+  // Version (MetricStore numbering) of the metric the last answer used.
+  [[nodiscard]] std::uint64_t metric_version() const noexcept { return version_; }
+  // The metric the last answer used.
+  [[nodiscard]] const CchMetric& metric() const noexcept { return *held_; }
+  // How many times the units were re-placed on a newer metric.
+  [[nodiscard]] std::uint64_t metric_switches() const noexcept { return switches_; }
+  [[nodiscard]] std::size_t tracked_units() const noexcept { return buckets_.tracked_units(); }
+  [[nodiscard]] const CchManyToOne& many_to_one() const noexcept { return buckets_.engine(); }
+
+ private:
+  CchOracle(const MetricStore<CchMetric>& store, MetricSnapshot<CchMetric> first,
+            const RoadGraph& graph, TravelModeOptions modes)
+      : store_(&store),
+        held_(first.metric != nullptr
+                  ? first.metric
+                  : throw std::invalid_argument("CchOracle: the metric store holds no metric")),
+        version_(first.version),
+        buckets_(*held_, graph),
+        modes_(modes) {}
+
+  // Takes the store's current metric when it is newer than the one held. noexcept: what
+  // cannot be adopted is kept in adoption_ for the next sync() to report.
+  void adopt_current() noexcept {
+    MetricSnapshot<CchMetric> now = store_->snapshot();
+    if (now.version == version_ && !replace_pending_) return;
+    if (now.version != version_) {
+      if (now.metric == nullptr || &now.metric->topology() != &held_->topology()) {
+        if (now.version != refused_version_) {
+          refused_version_ = now.version;
+          adoption_ = absl::FailedPreconditionError(absl::StrCat(
+              "CchOracle: metric version ", now.version,
+              now.metric == nullptr ? " is empty" : " is customized on another CCH topology",
+              "; still answering on version ", version_));
+        }
+        return;
+      }
+      held_ = std::move(now.metric);
+      version_ = now.version;
+    }
+    try {
+      buckets_.engine().set_metric(*held_);
+      replace_pending_ = false;
+      adoption_ = absl::OkStatus();
+      ++switches_;
+    } catch (const std::bad_alloc&) {
+      replace_pending_ = true;
+      adoption_ = detail::out_of_memory("CchOracle: re-placing the units on a new metric");
+    }
+  }
+
+  const MetricStore<CchMetric>* store_;
+  std::shared_ptr<const CchMetric> held_;  // what the buckets were computed on
+  std::uint64_t version_;
+  detail::FleetBuckets<CchManyToOne> buckets_;
+  TravelModeOptions modes_;
+  bool replace_pending_ = false;       // a switch ran out of memory half-way
+  std::uint64_t refused_version_ = 0;  // the last version that could not be adopted
+  std::uint64_t switches_ = 0;
+  absl::Status adoption_;
+};
+static_assert(TravelTimeOracle<CchOracle>);
+
+DISPATCHKIT_NAMESPACE_END
