@@ -7,14 +7,24 @@
 //             --compare=closest_idle,coverage_aware --out=replay_out
 //
 // Writes DIR/report.json (fields: docs/replay.md), DIR/report.txt (the table printed on
-// stdout), DIR/response_times.svg, DIR/late_calls.svg, DIR/eta_scatter.svg (predicted
-// against recorded drives per ETA metric) and DIR/kpi_chart.svg. Options:
+// stdout), DIR/calls.csv (one row per call and strategy), DIR/response_times.svg,
+// DIR/late_calls.svg, DIR/eta_scatter.svg (predicted against recorded drives per ETA metric) and
+// DIR/kpi_chart.svg. Options:
 //   --strategy=NAME       one registered strategy (closest_idle, coverage_aware,
 //                         response_plan, preemption, or any DISPATCHKIT_REGISTER_RECOMMENDER),
 //                         or as_recorded: the record's own units at its dispatch times
 //   --compare=A,B,...     several strategies on the same calls
 //   --fleet=FILE          call_sign,station,capabilities (default: the record's ambulances)
-//   --traffic=FILE        a traffic profile (dk-traffic) for a time-of-day ETA validation
+//   --traffic=FILE        a traffic profile (dk-traffic): decisions and simulated drives
+//                         on the time-of-day metric of each decision's local time
+//                         (TimeOfDayOracle over a CCH), and a time-of-day ETA validation
+//   --decisions=MODEL     time_of_day (default with --traffic), free_flow (default
+//                         without: the traffic profile then only validates ETAs), or
+//                         both: every strategy also replayed on free flow, as NAME@free_flow,
+//                         with the calls whose first unit differs in report.json
+//   --closures=FILE       road closures (CSV start,end,from,to: local times, the graph's
+//                         node ids of a closed arc; docs/replay.md) applied to every
+//                         decision taken while they are in force
 //   --mapping=FILE        recorded priority/call type -> response plan code (CallMapping CSV)
 //   --plans=FILE          response plan table (triage CSV)
 //   --seed=N              sampling seed (default 1)
@@ -48,10 +58,13 @@
 
 #include "detail/scenario_flags.hpp"
 #include "detail/tool_flags.hpp"
+#include "dispatchkit/recommend/traffic/time_of_day_oracle.hpp"
+#include "dispatchkit/route/cch.hpp"
 #include "dispatchkit/route/traffic.hpp"
 #include "dispatchkit/sim/compare.hpp"
 #include "dispatchkit/sim/eta_validation.hpp"
 #include "dispatchkit/sim/io/calibration_json.hpp"
+#include "dispatchkit/sim/io/closures_csv.hpp"
 #include "dispatchkit/sim/replications.hpp"
 #include "dispatchkit/sim/report.hpp"
 #include "dispatchkit/sim/scenario.hpp"
@@ -69,17 +82,19 @@ namespace {
 using namespace dispatchkit;
 
 int usage(const char* why) {
-  std::fprintf(stderr,
-               "dk-replay: %s\n"
-               "usage: dk-replay --graph=FILE --calls=FILE --stations=FILE --hospitals=FILE\n"
-               "                 (--strategy=NAME | --compare=A,B,...) --out=DIR\n"
-               "                 [--fleet=FILE] [--traffic=FILE] [--mapping=FILE] [--plans=FILE]\n"
-               "                 [--seed=N] [--replications=N] [--oracle=ch|dijkstra]\n"
-               "                 [--shifts=blocks|activity|always]\n"
-               "                 [--last-stretch-kmh=X] [--progress|--no-progress] [--no-shifts]\n"
-               "                 [--days=YYYY-MM-DD..YYYY-MM-DD] [--calibration=calib.json]\n"
-               "strategies: ",
-               why);
+  std::fprintf(
+      stderr,
+      "dk-replay: %s\n"
+      "usage: dk-replay --graph=FILE --calls=FILE --stations=FILE --hospitals=FILE\n"
+      "                 (--strategy=NAME | --compare=A,B,...) --out=DIR\n"
+      "                 [--fleet=FILE] [--traffic=FILE] [--decisions=time_of_day|free_flow|both]\n"
+      "                 [--closures=FILE] [--mapping=FILE] [--plans=FILE]\n"
+      "                 [--seed=N] [--replications=N] [--oracle=ch|dijkstra]\n"
+      "                 [--shifts=blocks|activity|always]\n"
+      "                 [--last-stretch-kmh=X] [--progress|--no-progress] [--no-shifts]\n"
+      "                 [--days=YYYY-MM-DD..YYYY-MM-DD] [--calibration=calib.json]\n"
+      "strategies: ",
+      why);
   const auto names = replay_strategy_names();
   for (std::size_t i = 0; i < names.size(); ++i)
     std::fprintf(stderr, "%s%s", i ? ", " : "", names[i].c_str());
@@ -109,7 +124,7 @@ int main(int argc, char** argv) {
   ReplayPaths paths;
   ReplayScenarioOptions options;
   std::vector<std::string> strategies;
-  std::string out_dir, traffic_path, calibration_path;
+  std::string out_dir, traffic_path, calibration_path, decisions, closures_path;
   bool progress = dk_tools::progress_default();
   std::uint32_t replications = 1;
   for (int i = 1; i < argc; ++i) {
@@ -125,8 +140,14 @@ int main(int argc, char** argv) {
     }
     std::string v;
     if (dk_tools::recorded_city_flag(a, paths) || value("--out", out_dir) ||
-        value("--traffic", traffic_path) || value("--calibration", calibration_path))
+        value("--traffic", traffic_path) || value("--calibration", calibration_path) ||
+        value("--closures", closures_path))
       continue;
+    if (value("--decisions", decisions)) {
+      if (decisions != "time_of_day" && decisions != "free_flow" && decisions != "both")
+        return usage("--decisions is time_of_day, free_flow or both");
+      continue;
+    }
     if (value("--strategy", v) || value("--compare", v)) {
       // Names are checked now, not after loading the city and replaying the first ones.
       const std::vector<std::string> known = replay_strategy_names();
@@ -170,6 +191,16 @@ int main(int argc, char** argv) {
   if (const char* missing = dk_tools::missing_city_flags(paths)) return usage(missing);
   if (strategies.empty()) return usage("give --strategy=NAME or --compare=A,B");
   if (out_dir.empty()) return usage("--out=DIR is required");
+  if (decisions.empty()) decisions = traffic_path.empty() ? "free_flow" : "time_of_day";
+  const bool on_traffic = decisions != "free_flow";
+  if (on_traffic && traffic_path.empty())
+    return usage("--decisions=time_of_day and both need --traffic=PROFILE");
+  // A calibrated drive model maps free-flow road times onto real drives; applied to
+  // time-of-day times it would count the traffic twice.
+  if (on_traffic && !calibration_path.empty())
+    return usage(
+        "--calibration was fitted on free-flow road times: with --traffic add "
+        "--decisions=free_flow (the profile then validates ETAs only)");
   // The output directory is created before the replays, so that an --out that is a file
   // or not writable is reported in a second, not after the whole run.
   if (const absl::Status d = dk_tools::prepare_output_dir(out_dir); !d.ok()) return fail(d);
@@ -198,13 +229,81 @@ int main(int argc, char** argv) {
     profile = *std::move(p);
   }
 
+  // Closures are read against the loaded graph and the replayed period.
+  std::vector<ScheduledClosure> scheduled;
+  if (!closures_path.empty()) {
+    absl::StatusOr<std::vector<RoadClosure>> c =
+        load_closures(closures_path, *s.graph, s.inputs.zone, s.inputs.begin, s.inputs.end);
+    if (!c.ok()) return fail(c.status());
+    for (const RoadClosure& rc : *c)
+      scheduled.push_back({to_unix_seconds(rc.start), to_unix_seconds(rc.end), rc.arc});
+  }
+
+  // Which travel times decide: the CH on free flow, or per decision the metric of a CCH:
+  // the time-of-day slice customized from the profile (each slice once, on first use) or
+  // free flow, with the closures in force at the decision's time.
+  OracleFactory free_flow = free_flow_oracles(s.inputs, s.ch.get());
+  std::unique_ptr<CchTopology> cch;
+  std::shared_ptr<TrafficSlices> time_of_day_slices, free_flow_slices;
+  auto seam = [&s, &scheduled](std::shared_ptr<TrafficSlices>& slices) -> OracleFactory {
+    return [&s, &scheduled, &slices]() -> absl::StatusOr<OwnedOracle> {
+      try {
+        return OwnedOracle(std::make_unique<TimeOfDayOracle>(
+            *slices, *s.graph,
+            TimeOfDayOracleOptions{.modes = s.inputs.options.modes, .closures = scheduled}));
+      } catch (const std::bad_alloc&) {
+        return absl::ResourceExhaustedError("dk-replay: out of memory building the oracle");
+      }
+    };
+  };
+  if (on_traffic || !scheduled.empty()) {
+    const auto t0 = std::chrono::steady_clock::now();
+    absl::StatusOr<std::vector<NodeId>> order = cch_order_metis(*s.graph);
+    if (!order.ok()) return fail(order.status());
+    absl::StatusOr<CchTopology> topo = CchTopology::build(*s.graph, *order);
+    if (!topo.ok()) return fail(topo.status());
+    cch = std::make_unique<CchTopology>(*std::move(topo));
+    if (on_traffic) {
+      absl::StatusOr<std::shared_ptr<TrafficSlices>> made =
+          TrafficSlices::create(*s.graph, *cch, *profile, {.max_cached_slices = 672});
+      if (!made.ok())
+        return fail(absl::Status(made.status().code(),
+                                 traffic_path + ": " + std::string(made.status().message())));
+      time_of_day_slices = *std::move(made);
+    }
+    if (!scheduled.empty()) {
+      absl::StatusOr<std::shared_ptr<TrafficSlices>> made =
+          TrafficSlices::free_flow(*s.graph, *cch);
+      if (!made.ok()) return fail(made.status());
+      free_flow_slices = *std::move(made);
+      free_flow = seam(free_flow_slices);
+    }
+    if (progress)
+      std::fprintf(stderr, "dk-replay: CCH for the decisions built in %.2f s\n",
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  const OracleFactory primary = on_traffic ? seam(time_of_day_slices) : free_flow;
+
   std::vector<ReplayResult> runs;
-  for (const std::string& name : strategies) {
-    dk_tools::ProgressBar bar(progress, name, "calls");
+  auto replay = [&](const std::string& name, const OracleFactory& oracles, std::string_view label,
+                    std::string_view suffix) -> absl::Status {
+    dk_tools::ProgressBar bar(progress, name + std::string(suffix), "calls");
     absl::StatusOr<ReplayResult> r = replay_strategy(
-        s.inputs, name, s.ch.get(), [&](std::size_t done, std::size_t total) { bar(done, total); });
-    if (!r.ok()) return fail(r.status());
+        s.inputs, name, oracles, [&](std::size_t done, std::size_t total) { bar(done, total); });
+    if (!r.ok()) return r.status();
+    r->decisions = std::string(label);
+    r->strategy += std::string(suffix);
     runs.push_back(*std::move(r));
+    return absl::OkStatus();
+  };
+  for (const std::string& name : strategies) {
+    if (const absl::Status st = replay(name, primary, on_traffic ? "time_of_day" : "free_flow", "");
+        !st.ok())
+      return fail(st);
+    if (decisions == "both")
+      if (const absl::Status st = replay(name, free_flow, "free_flow", kFreeFlowTwinSuffix);
+          !st.ok())
+        return fail(st);
   }
 
   // Replications beyond the first replay the same strategies with fresh draws.
@@ -216,7 +315,7 @@ int main(int argc, char** argv) {
       ReplicationOptions ro;
       ro.replications = replications;
       absl::StatusOr<Replications> r =
-          replicate_replay(s.inputs, s.record, name, s.ch.get(), ro,
+          replicate_replay(s.inputs, s.record, name, primary, ro,
                            [&](std::size_t done, std::size_t total) { bar(done, total); });
       if (!r.ok()) return fail(r.status());
       replicated.push_back(*std::move(r));
@@ -258,11 +357,15 @@ int main(int argc, char** argv) {
   report.calibration = calibration.get();
   report.calibration_file = calibration_path;
   report.replications = replicated;
+  report.decisions = on_traffic ? "time_of_day" : "free_flow";
+  report.traffic_file = traffic_path;
+  report.closures_applied = scheduled.size();
 
   const std::string table = report_table(report);
   for (const auto& [file, text] :
        {std::pair<std::string, std::string>{"report.json", report_json(report)},
         {"report.txt", table},
+        {"calls.csv", calls_csv(report)},
         {"response_times.svg", response_time_svg(report)},
         {"late_calls.svg", late_calls_svg(report)},
         {"eta_scatter.svg", eta_scatter_svg(report)},
@@ -272,7 +375,7 @@ int main(int argc, char** argv) {
   }
   std::fputs(table.c_str(), stdout);
   std::printf(
-      "\nwrote %s/report.json, report.txt, response_times.svg, late_calls.svg, "
+      "\nwrote %s/report.json, report.txt, calls.csv, response_times.svg, late_calls.svg, "
       "eta_scatter.svg, kpi_chart.svg\n",
       out_dir.c_str());
   return 0;

@@ -8,6 +8,7 @@
 
 #include "dispatchkit/sim/io/call_mapping_csv.hpp"
 #include "dispatchkit/sim/io/calls_for_service.hpp"
+#include "dispatchkit/sim/io/closures_csv.hpp"
 #include "dispatchkit/sim/io/fleet_csv.hpp"
 #include "dispatchkit/sim/io/sites_csv.hpp"
 
@@ -199,4 +200,52 @@ TEST_CASE("calls export: the older and the newer column spellings read alike",
   auto z = parse_recorded_calls("calls.csv", zoned);
   REQUIRE(z.ok());
   CHECK(z->report.rows_rejected_total() == 1);
+}
+
+TEST_CASE("closures: arcs by the graph's node ids, local times inside the period",
+          "[sim][io][closures]") {
+  // 10 -> 20 -> 30 and back 20 -> 10; node ids as the graph file names them.
+  RoadGraphBuilder b("street");
+  const NodeId n10 = b.add_node(10), n20 = b.add_node(20), n30 = b.add_node(30);
+  b.add_arc(n10, n20, Deciseconds{100}, Meters{100});
+  b.add_arc(n20, n10, Deciseconds{100}, Meters{100});
+  b.add_arc(n20, n30, Deciseconds{100}, Meters{100});
+  const RoadGraph g = *std::move(b).build();
+  const TimeZoneRule la = TimeZoneRule::america_los_angeles();
+  const SimTime begin = *parse_local_timestamp("2017-01-01T00:00:00", la);
+  const SimTime end = *parse_local_timestamp("2017-01-08T00:00:00", la);
+  // A street closed both ways for two hours (ISO and US forms), a CRLF file with a BOM.
+  const std::string text =
+      "\xEF\xBB\xBF"
+      "start,end,from,to\r\n"
+      "2017-01-03T16:00:00,2017-01-03 18:00:00,10,20\r\n"
+      "01/03/2017 04:00:00 PM,01/03/2017 06:00:00 PM,20,10\r\n";
+  auto c = parse_closures("closures.csv", text, g, la, begin, end);
+  REQUIRE(c.ok());
+  REQUIRE(c->size() == 2);
+  CHECK((*c)[0].arc == *g.find_arc(n10, n20));
+  CHECK((*c)[1].arc == *g.find_arc(n20, n10));
+  CHECK((*c)[0].start == (*c)[1].start);
+  CHECK(to_unix_seconds((*c)[0].start) == 1483488000);  // 16:00 PST = 00:00 UTC next day
+  CHECK((*c)[0].end - (*c)[0].start == std::chrono::hours(2));
+  CHECK((*c)[1].line == 3);
+  // Each bad row is named by file and line, and nothing is returned.
+  auto bad = [&](std::string_view row) {
+    return parse_closures("c.csv", std::string("start,end,from,to\n") + std::string(row) + "\n", g,
+                          la, begin, end)
+        .status();
+  };
+  CHECK(mentions(bad("2017-01-03T16:00:00,2017-01-03T18:00:00,10,99"),
+                 "c.csv:2: the graph has no node 99"));
+  CHECK(mentions(bad("2017-01-03T16:00:00,2017-01-03T18:00:00,30,20"),
+                 "c.csv:2: the graph has no arc from node 30 to 20"));
+  CHECK(mentions(bad("2017-01-03T18:00:00,2017-01-03T16:00:00,10,20"),
+                 "c.csv:2: end must be after start"));
+  CHECK(mentions(bad("2016-12-03T16:00:00,2016-12-03T18:00:00,10,20"),
+                 "c.csv:2: the closure lies outside the replayed period"));
+  CHECK(mentions(bad("tomorrow,2017-01-03T18:00:00,10,20"), "c.csv:2: start and end must be"));
+  CHECK(mentions(bad("2017-01-03T16:00:00,2017-01-03T18:00:00,ten,20"),
+                 "c.csv:2: expected a node id of the graph, got 'ten'"));
+  CHECK(mentions(parse_closures("c.csv", "begin,end,from,to\n", g, la, begin, end).status(),
+                 "start"));
 }

@@ -19,7 +19,7 @@ expect_status 0 $? "the bundled week, two strategies"
 for f in report.json report.txt response_times.svg late_calls.svg; do
   [ -s "week/$f" ] || fail "week/$f not written"
 done
-expect_in stdout.txt "wrote week/report.json, report.txt, response_times.svg, late_calls.svg" \
+expect_in stdout.txt "wrote week/report.json, report.txt, calls.csv, response_times.svg, late_calls.svg" \
   "final line"
 # stdout is report.txt, then the final line.
 cmp -s week/report.txt <(head -n "$(wc -l < week/report.txt)" stdout.txt) ||
@@ -49,6 +49,47 @@ run_expect 1 "missing traffic profile" "no_such_profile.csv" -- \
   > bad_stations.csv
 run_expect 1 "malformed stations file" "bad_stations.csv:4" -- \
   "$dk_replay" "${inputs[@]}" --stations=bad_stations.csv --strategy=closest_idle --out=x
+# calls.csv: a header and one row per replayed call and strategy.
+expect_in week/calls.csv "strategy,call,received,grade,area_class,first_unit,predicted_eta_s,simulated_response_s,recorded_response_s" \
+  "calls.csv header"
+[ "$(($(wc -l < week/calls.csv) - 1))" -eq $((2 * calls)) ] || fail "calls.csv rows: not 2 x $calls"
+
+# Decisions on traffic: a profile that slows 300 streets to 10 km/h on Monday to Thursday
+# (and through the city-wide prior every street then), against free flow in the same run.
+xzcat "$sf/sf_osm_edges.csv.xz" | awk -F, 'NR == 1 { print "from_id,to_id,slice,speed_kmh,samples" }
+  NR > 1 && $2 != $3 && !seen[$2 "," $3]++ && ++n <= 300 {
+    for (s = 0; s < 384; ++s) print $2 "," $3 "," s ",10,50" }' > slow.csv
+"$dk_replay" "${inputs[@]}" --strategy=closest_idle --traffic=slow.csv --decisions=both \
+  --out=traffic --no-progress > /dev/null 2> err
+expect_status 0 $? "time-of-day and free-flow decisions"
+expect_in traffic/report.json '"travel_model": {"decisions": "time_of_day", "closures_applied": 0' \
+  "travel_model"
+expect_in traffic/report.json '"name": "closest_idle@free_flow"' "the free-flow twin"
+differ=$(sed -n 's/.*"first_unit_differs": \[{"strategy": "closest_idle", "calls": \([0-9]*\)[,}].*/\1/p' \
+  traffic/report.json)
+[ -n "$differ" ] && [ "$differ" -gt 0 ] || fail "first_unit_differs: '$differ'"
+median() { awk -F, -v s="$1" '$1 == s && $8 != "" { print $8 }' traffic/calls.csv | sort -n |
+  awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+[ "$(median closest_idle)" -gt "$(median closest_idle@free_flow)" ] ||
+  fail "slowed streets did not slow the responses: $(median closest_idle) vs $(median closest_idle@free_flow)"
+# Closures: two arcs closed for two hours of the week; a node the graph lacks is refused.
+xzcat "$sf/sf_osm_edges.csv.xz" | awk -F, 'NR == 1 { print "start,end,from,to" }
+  NR > 1 && $2 != $3 && ++n <= 2 { print "2017-01-03T16:00:00,2017-01-03T18:00:00," $2 "," $3 }' \
+  > closures.csv
+"$dk_replay" "${inputs[@]}" --strategy=closest_idle --closures=closures.csv --out=closed \
+  --no-progress > /dev/null 2> err
+expect_status 0 $? "closures"
+expect_in closed/report.json '"decisions": "free_flow", "closures_applied": 2' "closures_applied"
+echo "2017-01-03T16:00:00,2017-01-03T18:00:00,1,2" >> closures.csv
+run_expect 1 "a closure naming a missing node" "closures.csv:4: the graph has no node 1" -- \
+  "$dk_replay" "${inputs[@]}" --strategy=closest_idle --closures=closures.csv --out=x
+run_expect 2 "time-of-day decisions without a profile" "need --traffic=PROFILE" -- \
+  "$dk_replay" "${inputs[@]}" --strategy=closest_idle --decisions=time_of_day --out=x
+run_expect 2 "a free-flow calibration on traffic" "--decisions=free_flow" -- \
+  "$dk_replay" "${inputs[@]}" --strategy=closest_idle --traffic=slow.csv --calibration=c.json --out=x
+run_expect 2 "unknown decisions model" "--decisions is time_of_day, free_flow or both" -- \
+  "$dk_replay" "${inputs[@]}" --strategy=closest_idle --decisions=rush --out=x
+
 touch not_a_dir
 run_expect 1 "--out is a file" "not_a_dir: cannot create the output directory" -- \
   "$dk_replay" "${inputs[@]}" --strategy=closest_idle --out=not_a_dir

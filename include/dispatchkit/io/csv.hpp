@@ -27,6 +27,9 @@
 // Errors are InvalidArgument "PATH:LINE: what was expected" (LINE is where the record
 // starts), or the code the caller gives; an unterminated quote is reported at its line.
 //
+// Writing: csv_field(text) quotes a field the way the reader unquotes it, so a file
+// dispatchkit writes (calls.csv, sites.csv) reads back through this reader unchanged.
+//
 // Allocation: open() allocates the header; next() reuses its field vector, so after the
 // widest record it allocates nothing. Thread-compatible (one reader per thread).
 #pragma once
@@ -339,6 +342,18 @@ inline bool CsvReader::read_record() noexcept {
     status_ = detail::out_of_memory(absl::StrCat(path_, ":", record_line_));
     return false;
   }
+}
+
+// `s` as one CSV field: unchanged, or in double quotes (with " doubled) when it holds a
+// comma, a quote or a line break (RFC 4180).
+[[nodiscard]] inline std::string csv_field(std::string_view s) {
+  if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+  std::string q = "\"";
+  for (char ch : s) {
+    if (ch == '"') q += '"';
+    q += ch;
+  }
+  return q + "\"";
 }
 
 DISPATCHKIT_NAMESPACE_END

@@ -23,10 +23,13 @@
 //
 // The oracle is a ChOracle over `ch` when given (production speed), else the reference
 // DijkstraOracle; both give the same times to the decisecond, so results do not depend
-// on the choice. Each run gets a fresh strategy and oracle: nothing carries over.
+// on the choice. An OracleFactory (recommend/any_recommender.hpp) chooses another: a
+// TimeOfDayOracle over recorded traffic and scheduled closures (dk-replay --traffic,
+// --closures). Each run gets a fresh strategy and oracle: nothing carries over.
 #pragma once
 
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,6 +65,16 @@ DISPATCHKIT_NAMESPACE_BEGIN
                                                            std::string_view name,
                                                            const ContractionHierarchy* ch = nullptr,
                                                            const ReplayProgress& progress = {});
+// The same with the oracle `make_oracle` makes for this run (decisions and simulated drives
+// on its travel times, e.g. a TimeOfDayOracle over recorded traffic); its errors too.
+[[nodiscard]] absl::StatusOr<ReplayResult> replay_strategy(const ReplayInputs& in,
+                                                           std::string_view name,
+                                                           const OracleFactory& make_oracle,
+                                                           const ReplayProgress& progress = {});
+// The free-flow factory replay_strategy uses without one: ChOracle over `ch` when given,
+// else the reference DijkstraOracle; both in in.options.modes.
+[[nodiscard]] OracleFactory free_flow_oracles(const ReplayInputs& in,
+                                              const ContractionHierarchy* ch);
 
 // ---------------------------------------------------------------------------------------
 // Implementation.
@@ -97,8 +110,21 @@ inline std::vector<std::string> replay_strategy_names() {
   return names;
 }
 
+inline OracleFactory free_flow_oracles(const ReplayInputs& in, const ContractionHierarchy* ch) {
+  return [graph = in.graph, modes = in.options.modes, ch]() -> absl::StatusOr<OwnedOracle> {
+    if (ch != nullptr) return OwnedOracle(std::make_unique<ChOracle>(*ch, *graph, modes));
+    return OwnedOracle(std::make_unique<DijkstraOracle>(*graph, modes));
+  };
+}
+
 inline absl::StatusOr<ReplayResult> replay_strategy(const ReplayInputs& in, std::string_view name,
                                                     const ContractionHierarchy* ch,
+                                                    const ReplayProgress& progress) {
+  return replay_strategy(in, name, free_flow_oracles(in, ch), progress);
+}
+
+inline absl::StatusOr<ReplayResult> replay_strategy(const ReplayInputs& in, std::string_view name,
+                                                    const OracleFactory& make_oracle,
                                                     const ReplayProgress& progress) {
   const bool as_recorded = name == kAsRecordedPolicy;
   // as_recorded's substitutes come from closest_idle: "nearest free unit" is what a
@@ -109,16 +135,8 @@ inline absl::StatusOr<ReplayResult> replay_strategy(const ReplayInputs& in, std:
                                            replay_context(in)));
   const DispatchPolicy policy =
       as_recorded ? DispatchPolicy::kAsRecorded : DispatchPolicy::kStrategy;
-  ReplayResult result;
-  if (ch != nullptr) {
-    ChOracle oracle(*ch, *in.graph, in.options.modes);
-    AnyOracle any(oracle);
-    result = run_replay(in, strategy, any, policy, progress);
-  } else {
-    DijkstraOracle oracle(*in.graph, in.options.modes);
-    AnyOracle any(oracle);
-    result = run_replay(in, strategy, any, policy, progress);
-  }
+  DK_ASSIGN_OR_RETURN(OwnedOracle oracle, make_oracle());
+  ReplayResult result = run_replay(in, strategy, oracle.get(), policy, progress);
   result.strategy = as_recorded ? std::string(kAsRecordedPolicy) : std::string(strategy.name());
   return result;
 }

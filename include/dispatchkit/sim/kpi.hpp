@@ -53,6 +53,12 @@ struct CallOutcome {
   SimTime first_dispatch = kNoTime;  // first ambulance assigned (kNoTime: never)
   SimTime first_on_scene = kNoTime;  // first ambulance on scene (kNoTime: never)
   std::int32_t target_s = 480;       // response-time target of the call's grade
+  // The first ambulance sent (index into ReplayInputs::units; kNoUnit: none or unknown)
+  // and the ETA the decision was taken on: turnout plus the oracle's drive, before any
+  // calibrated model (-1: none).
+  static constexpr std::uint32_t kNoUnit = UINT32_MAX;
+  std::uint32_t first_unit = kNoUnit;
+  std::int32_t predicted_eta_s = -1;
 
   [[nodiscard]] bool reached() const noexcept { return is_set(first_on_scene); }
   [[nodiscard]] std::int64_t response_s() const noexcept {

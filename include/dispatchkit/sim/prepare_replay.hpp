@@ -330,6 +330,14 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
     o.first_dispatch = rc.recorded_first_dispatch;
     o.first_on_scene = rc.recorded_first_on_scene;
     o.target_s = rc.target_s;
+    // The record's first unit: the earliest dispatched of those that arrived.
+    std::size_t first = kMaxUnitsPerCall;
+    for (std::size_t k = 0; k < rc.ambulances; ++k)
+      if (is_set(rc.recorded_dispatch[k]) &&
+          (first == kMaxUnitsPerCall || rc.recorded_dispatch[k] < rc.recorded_dispatch[first]))
+        first = k;
+    if (first != kMaxUnitsPerCall && rc.recorded_unit[first] != kNotInFleet)
+      o.first_unit = rc.recorded_unit[first];
     in.recorded_outcomes.push_back(o);
   }
   {

@@ -69,7 +69,9 @@ enum class DispatchPolicy : std::uint8_t {
 };
 
 // Replays `in` with `strategy`. `oracle` gives unit -> incident road times (any
-// TravelTimeOracle built on in.graph; DijkstraOracle or ChOracle). Deterministic.
+// TravelTimeOracle built on in.graph; DijkstraOracle or ChOracle); a ClockedOracle (a
+// TimeOfDayOracle, or an AnyOracle wrapping one) is told the time of every decision first.
+// Deterministic.
 template <class Recommender, TravelTimeOracle Oracle>
 [[nodiscard]] ReplayResult run_replay(const ReplayInputs& in, Recommender& strategy, Oracle& oracle,
                                       const ReplayProgress& progress = {});
@@ -375,6 +377,14 @@ class ReplayEngine {
     }
   }
 
+  // A time-of-day oracle answers for the local time of the decision (ClockedOracle); it
+  // fails only when memory runs out, which the replay reports as its own allocations do.
+  void set_oracle_clock() {
+    if constexpr (ClockedOracle<Oracle>)
+      if (!oracle_.set_clock(to_unix_seconds(now_), utc_offset_at(now_, in_.zone)).ok())
+        throw std::bad_alloc();
+  }
+
   // Sends units to call `c` until it has all it needs or no suitable unit is left.
   // Returns true when the call needs nothing more.
   bool dispatch_units(std::uint32_t c, ReplayResult& res) {
@@ -388,6 +398,7 @@ class ReplayEngine {
       }
       Incident incident = Incident::from_plan(incident_of(c), call.position, now_, *call.plan,
                                               Deciseconds::from_seconds(call.target_s));
+      set_oracle_clock();
       strategy_.recommend(incident, fleet_, oracle_, rec_);
       // A recommendation fails only when memory runs out; the replay, which allocates
       // freely, reports that the way its own allocations do.
@@ -451,7 +462,12 @@ class ReplayEngine {
     --cs.remaining;
     ++res.dispatches;
     CallOutcome& o = outcomes_[c];
-    if (!is_set(o.first_dispatch)) o.first_dispatch = now_;
+    if (!is_set(o.first_dispatch)) {
+      o.first_dispatch = now_;
+      o.first_unit = u;
+      o.predicted_eta_s =
+          static_cast<std::int32_t>(ceil_seconds(add_weights(turnout.count(), road)));
+    }
     const std::int64_t drive = on_way_s + call.last_stretch_s;
     events_.schedule(now_ + SimDuration(drive), {kArriveScene, u, us.epoch});
     return true;
@@ -503,6 +519,7 @@ class ReplayEngine {
       if (is_available(status) || status == UnitStatus::kEnRoute ||
           status == UnitStatus::kDispatched) {
         if (status == UnitStatus::kReturning) locate_returning_units();
+        set_oracle_clock();
         if (!oracle_.sync(fleet_).ok()) throw std::bad_alloc();
         travel_.assign(fleet_.size(), kInfWeight);
         oracle_.travel_times_to(call.position, call.mode, travel_);

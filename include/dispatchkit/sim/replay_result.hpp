@@ -21,6 +21,9 @@ DISPATCHKIT_NAMESPACE_BEGIN
 // Result of one strategy's replay.
 struct ReplayResult {
   std::string strategy;
+  // Which travel times decided and drove: "free_flow" (the graph's own) or "time_of_day"
+  // (a TimeOfDayOracle over recorded traffic); set by whoever chose the oracle.
+  std::string decisions = "free_flow";
   std::vector<CallOutcome> outcomes;  // one per ReplayInputs::calls, same order
   UnitUsage usage;
   KpiReport kpis;

@@ -88,6 +88,11 @@ using ReplicationProgress = std::function<void(std::size_t, std::size_t)>;
     const ReplayInputs& inputs, const RecordedCalls& record, std::string_view strategy,
     const ContractionHierarchy* ch = nullptr, const ReplicationOptions& options = {},
     const ReplicationProgress& progress = {});
+// The same on the oracles `make_oracle` makes (one per replication; sim/compare.hpp).
+[[nodiscard]] absl::StatusOr<Replications> replicate_replay(
+    const ReplayInputs& inputs, const RecordedCalls& record, std::string_view strategy,
+    const OracleFactory& make_oracle, const ReplicationOptions& options = {},
+    const ReplicationProgress& progress = {});
 
 // The reproduction check (sim/calibration.hpp) of replicated as_recorded replays: the
 // record against their means, each line with its 95 % half-width.
@@ -142,6 +147,16 @@ inline absl::StatusOr<Replications> replicate_replay(const ReplayInputs& inputs,
                                                      const ContractionHierarchy* ch,
                                                      const ReplicationOptions& options,
                                                      const ReplicationProgress& progress) {
+  return replicate_replay(inputs, record, strategy, free_flow_oracles(inputs, ch), options,
+                          progress);
+}
+
+inline absl::StatusOr<Replications> replicate_replay(const ReplayInputs& inputs,
+                                                     const RecordedCalls& record,
+                                                     std::string_view strategy,
+                                                     const OracleFactory& make_oracle,
+                                                     const ReplicationOptions& options,
+                                                     const ReplicationProgress& progress) {
   if (options.replications == 0)
     return absl::InvalidArgumentError("replications: at least one replication is needed");
   Replications out;
@@ -150,7 +165,7 @@ inline absl::StatusOr<Replications> replicate_replay(const ReplayInputs& inputs,
   ReplayInputs in = inputs;  // reseeded per replication; `inputs` stays as given
   for (std::uint32_t r = 0; r < options.replications; ++r) {
     DK_RETURN_IF_ERROR(reseed_replay(in, record, out.first_seed + r));
-    DK_ASSIGN_OR_RETURN(ReplayResult run, replay_strategy(in, strategy, ch));
+    DK_ASSIGN_OR_RETURN(ReplayResult run, replay_strategy(in, strategy, make_oracle));
     out.runs.push_back(run.kpis);
     if (progress) progress(r + 1, options.replications);
   }

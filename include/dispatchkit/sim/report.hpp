@@ -28,6 +28,7 @@
 #include "absl/strings/str_format.h"
 #include "dispatchkit/config.hpp"
 #include "dispatchkit/detail/civil_date.hpp"
+#include "dispatchkit/io/csv.hpp"
 #include "dispatchkit/sim/calibration.hpp"
 #include "dispatchkit/sim/calibration_model.hpp"
 #include "dispatchkit/sim/eta_validation.hpp"
@@ -53,7 +54,15 @@ struct ReplayReportInputs {
   // Replicated runs (sim/replications.hpp), at most one per strategy; empty = single
   // replays only. An as_recorded one is what the reproduction check compares with.
   std::span<const Replications> replications;
+  // How the runs' travel times were decided (report.json "travel_model").
+  std::string decisions = "free_flow";  // of the runs without an "@free_flow" twin
+  std::uint64_t closures_applied = 0;
+  std::string traffic_file;  // the profile behind "time_of_day" (may be empty)
 };
+
+// The suffix of a run replayed on free flow beside its time-of-day twin (dk-replay
+// --decisions=both): "closest_idle@free_flow" beside "closest_idle".
+inline constexpr std::string_view kFreeFlowTwinSuffix = "@free_flow";
 
 // The JSON report (schema in docs/replay.md). Deterministic.
 [[nodiscard]] std::string report_json(const ReplayReportInputs& r);
@@ -69,6 +78,16 @@ struct ReplayReportInputs {
 // Map of the calls reached late (beyond their grade's target, or never), one panel for
 // the record and one per strategy, over the road network, stations and hospitals.
 [[nodiscard]] std::string late_calls_svg(const ReplayReportInputs& r);
+
+// One row per call and run (DIR/calls.csv): strategy,call,received,grade,area_class,
+// first_unit,predicted_eta_s,simulated_response_s,recorded_response_s; empty where the
+// record or the run has no value. Deterministic.
+[[nodiscard]] std::string calls_csv(const ReplayReportInputs& r);
+// Calls whose first unit differs between two runs of the same inputs; with `by_station`
+// (the inputs), only those whose first units wait at different stations (a crew of the
+// same station is the same decision).
+[[nodiscard]] std::uint64_t first_units_differ(const ReplayResult& a, const ReplayResult& b,
+                                               const ReplayInputs* by_station = nullptr);
 
 // "2017-01-01T08:00:00Z".
 [[nodiscard]] std::string iso_utc(SimTime t);
@@ -88,6 +107,14 @@ inline std::string iso_utc(SimTime t) {
 }
 
 namespace detail {
+
+// Width of a table column: 16, or wider for a long strategy name ("closest_idle@free_flow").
+template <class Columns>
+[[nodiscard]] int column_width(const Columns& cols) {
+  std::size_t w = 14;
+  for (const auto& c : cols) w = std::max(w, c.first.size());
+  return static_cast<int>(w + 2);
+}
 
 inline std::string json_string(std::string_view s) {
   std::string out = "\"";
@@ -359,6 +386,27 @@ inline std::string report_json(const ReplayReportInputs& r) {
     absl::StrAppend(&out, "]}");
   }
   absl::StrAppend(&out, r.replications.empty() ? "],\n" : "\n  ],\n");
+  absl::StrAppend(&out, "  \"travel_model\": {\"decisions\": ", json_string(r.decisions),
+                  ", \"closures_applied\": ", r.closures_applied,
+                  ", \"traffic_file\": ", json_string(r.traffic_file),
+                  ", \"first_unit_differs\": [");
+  {
+    bool first = true;
+    for (const ReplayResult& twin : r.runs) {
+      if (!twin.strategy.ends_with(kFreeFlowTwinSuffix)) continue;
+      const std::string_view base =
+          std::string_view(twin.strategy)
+              .substr(0, twin.strategy.size() - kFreeFlowTwinSuffix.size());
+      for (const ReplayResult& run : r.runs)
+        if (run.strategy == base) {
+          absl::StrAppend(&out, first ? "" : ", ", "{\"strategy\": ", json_string(base),
+                          ", \"calls\": ", first_units_differ(run, twin),
+                          ", \"from_another_station\": ", first_units_differ(run, twin, &in), "}");
+          first = false;
+        }
+    }
+  }
+  absl::StrAppend(&out, "]},\n");
   absl::StrAppend(&out, "  \"recorded\": ", detail::kpi_json(in.recorded_kpis, "  "), ",\n");
   absl::StrAppend(&out, "  \"recorded_by_hour\": ",
                   detail::kpi_by_hour_json(in.recorded_outcomes, in.zone, "  "), ",\n");
@@ -366,6 +414,7 @@ inline std::string report_json(const ReplayReportInputs& r) {
   for (std::size_t s = 0; s < r.runs.size(); ++s) {
     const ReplayResult& run = r.runs[s];
     absl::StrAppend(&out, s ? "," : "", "\n    {\n      \"name\": ", json_string(run.strategy),
+                    ",\n      \"decisions\": ", json_string(run.decisions),
                     ",\n      \"simulated\": ", detail::kpi_json(run.kpis, "      "),
                     ",\n      \"recorded\": ", detail::kpi_json(in.recorded_kpis, "      "),
                     ",\n      \"counters\": {\"events\": ", run.events,
@@ -381,11 +430,51 @@ inline std::string report_json(const ReplayReportInputs& r) {
   return out;
 }
 
+inline std::uint64_t first_units_differ(const ReplayResult& a, const ReplayResult& b,
+                                        const ReplayInputs* by_station) {
+  // The station a unit waits at (its post or home); kNoUnit for none.
+  auto station = [&](std::uint32_t u) {
+    return u < by_station->units.size() ? by_station->units[u].waits_at() : CallOutcome::kNoUnit;
+  };
+  std::uint64_t n = 0;
+  for (std::size_t i = 0; i < std::min(a.outcomes.size(), b.outcomes.size()); ++i) {
+    const std::uint32_t ua = a.outcomes[i].first_unit, ub = b.outcomes[i].first_unit;
+    n += by_station != nullptr ? station(ua) != station(ub) : ua != ub;
+  }
+  return n;
+}
+
+inline std::string calls_csv(const ReplayReportInputs& r) {
+  const ReplayInputs& in = *r.inputs;
+  std::string out =
+      "strategy,call,received,grade,area_class,first_unit,predicted_eta_s,simulated_response_s,"
+      "recorded_response_s\n";
+  auto unit = [&](std::uint32_t u) {
+    return u < in.units.size() ? csv_field(in.units[u].call_sign) : std::string();
+  };
+  auto response = [](const CallOutcome& o) {
+    return o.reached() ? absl::StrCat(o.response_s()) : std::string();
+  };
+  for (const ReplayResult& run : r.runs)
+    for (std::size_t i = 0; i < in.calls.size() && i < run.outcomes.size(); ++i) {
+      const ReplayCall& c = in.calls[i];
+      const CallOutcome& o = run.outcomes[i];
+      const CallOutcome* rec = i < in.recorded_outcomes.size() ? &in.recorded_outcomes[i] : nullptr;
+      absl::StrAppend(&out, csv_field(run.strategy), ",",
+                      csv_field(r.record->calls[c.recorded].call_number), ",", iso_utc(c.received),
+                      ",", detail::as_absl(to_string(c.grade)), ",urban,", unit(o.first_unit), ",",
+                      o.predicted_eta_s >= 0 ? absl::StrCat(o.predicted_eta_s) : std::string(), ",",
+                      response(o), ",", rec != nullptr ? response(*rec) : std::string(), "\n");
+    }
+  return out;
+}
+
 inline std::string report_table(const ReplayReportInputs& r) {
   const ReplayInputs& in = *r.inputs;
   std::vector<std::pair<std::string, const KpiReport*>> cols;
   cols.emplace_back("recorded", &in.recorded_kpis);
   for (const ReplayResult& run : r.runs) cols.emplace_back(run.strategy, &run.kpis);
+  const int width = detail::column_width(cols);
   std::string out = absl::StrFormat(
       "Replay of %u calls (%s .. %s), %u in the record, %u skipped; %u ambulances, %.0f "
       "unit-hours on duty\n",
@@ -397,14 +486,28 @@ inline std::string report_table(const ReplayReportInputs& r) {
     if (in.skipped[i] != 0)
       absl::StrAppend(&out, "  skipped ", detail::as_absl(to_string(static_cast<SkipReason>(i))),
                       ": ", in.skipped[i], "\n");
+  absl::StrAppend(&out, "  decisions on ", r.decisions,
+                  r.traffic_file.empty() ? std::string() : " (" + r.traffic_file + ")", ", ",
+                  r.closures_applied, " closures applied\n");
+  for (const ReplayResult& twin : r.runs) {
+    if (!twin.strategy.ends_with(kFreeFlowTwinSuffix)) continue;
+    const std::string_view base = std::string_view(twin.strategy)
+                                      .substr(0, twin.strategy.size() - kFreeFlowTwinSuffix.size());
+    for (const ReplayResult& run : r.runs)
+      if (run.strategy == base)
+        absl::StrAppend(&out, "  ", twin.strategy, " sent another first unit on ",
+                        first_units_differ(run, twin), " calls, from another station on ",
+                        first_units_differ(run, twin, &in), "\n");
+  }
   auto header = [&](std::string_view title) {
     absl::StrAppend(&out, "\n", absl::StrFormat("%-34s", detail::as_absl(title)));
-    for (const auto& c : cols) absl::StrAppend(&out, absl::StrFormat("%16s", c.first));
+    for (const auto& c : cols) absl::StrAppend(&out, absl::StrFormat("%*s", width, c.first));
     absl::StrAppend(&out, "\n");
   };
   auto row = [&](std::string_view label, auto&& value) {
     absl::StrAppend(&out, absl::StrFormat("%-34s", detail::as_absl(label)));
-    for (const auto& c : cols) absl::StrAppend(&out, absl::StrFormat("%16s", value(*c.second)));
+    for (const auto& c : cols)
+      absl::StrAppend(&out, absl::StrFormat("%*s", width, value(*c.second)));
     absl::StrAppend(&out, "\n");
   };
   auto minutes = [](double s) { return absl::StrFormat("%.1f", s / 60.0); };
@@ -567,12 +670,14 @@ inline std::string report_summary(const ReplayReportInputs& r) {
   std::vector<std::pair<std::string, const KpiReport*>> cols;
   cols.emplace_back("recorded", &in.recorded_kpis);
   for (const ReplayResult& run : r.runs) cols.emplace_back(run.strategy, &run.kpis);
+  const int width = detail::column_width(cols);
   absl::StrAppend(&out, absl::StrFormat("%-36s", ""));
-  for (const auto& c : cols) absl::StrAppend(&out, absl::StrFormat("%16s", c.first));
+  for (const auto& c : cols) absl::StrAppend(&out, absl::StrFormat("%*s", width, c.first));
   absl::StrAppend(&out, "\n");
   auto row = [&](std::string_view label, auto&& value) {
     absl::StrAppend(&out, absl::StrFormat("%-36s", detail::as_absl(label)));
-    for (const auto& c : cols) absl::StrAppend(&out, absl::StrFormat("%16s", value(*c.second)));
+    for (const auto& c : cols)
+      absl::StrAppend(&out, absl::StrFormat("%*s", width, value(*c.second)));
     absl::StrAppend(&out, "\n");
   };
   auto pct = [](double f) { return absl::StrFormat("%.1f%%", 100.0 * f); };
