@@ -25,6 +25,12 @@
 //   --closures=FILE       road closures (CSV start,end,from,to: local times, the graph's
 //                         node ids of a closed arc; docs/replay.md) applied to every
 //                         decision taken while they are in force
+//   --areas=FILE          GeoJSON polygons with a "class" property (urban, rural,
+//                         mountain, island): each call's area class and so its target;
+//                         default every call urban
+//   --targets=FILE        service targets (triage CSV, docs/triage.md) replacing the
+//                         defaults (8 / 12 / 14 min for grades I-II by area class)
+//   --handling-s=X        mean call handling time for the call-taker plan (default 120)
 //   --mapping=FILE        recorded priority/call type -> response plan code (CallMapping CSV)
 //   --plans=FILE          response plan table (triage CSV)
 //   --seed=N              sampling seed (default 1)
@@ -61,8 +67,10 @@
 #include "dispatchkit/recommend/traffic/time_of_day_oracle.hpp"
 #include "dispatchkit/route/cch.hpp"
 #include "dispatchkit/route/traffic.hpp"
+#include "dispatchkit/sim/call_taking.hpp"
 #include "dispatchkit/sim/compare.hpp"
 #include "dispatchkit/sim/eta_validation.hpp"
+#include "dispatchkit/sim/io/areas_geojson.hpp"
 #include "dispatchkit/sim/io/calibration_json.hpp"
 #include "dispatchkit/sim/io/closures_csv.hpp"
 #include "dispatchkit/sim/replications.hpp"
@@ -88,7 +96,8 @@ int usage(const char* why) {
       "usage: dk-replay --graph=FILE --calls=FILE --stations=FILE --hospitals=FILE\n"
       "                 (--strategy=NAME | --compare=A,B,...) --out=DIR\n"
       "                 [--fleet=FILE] [--traffic=FILE] [--decisions=time_of_day|free_flow|both]\n"
-      "                 [--closures=FILE] [--mapping=FILE] [--plans=FILE]\n"
+      "                 [--closures=FILE] [--areas=FILE] [--targets=FILE] [--handling-s=X]\n"
+      "                 [--mapping=FILE] [--plans=FILE]\n"
       "                 [--seed=N] [--replications=N] [--oracle=ch|dijkstra]\n"
       "                 [--shifts=blocks|activity|always]\n"
       "                 [--last-stretch-kmh=X] [--progress|--no-progress] [--no-shifts]\n"
@@ -124,7 +133,9 @@ int main(int argc, char** argv) {
   ReplayPaths paths;
   ReplayScenarioOptions options;
   std::vector<std::string> strategies;
-  std::string out_dir, traffic_path, calibration_path, decisions, closures_path;
+  std::string out_dir, traffic_path, calibration_path, decisions, closures_path, areas_path,
+      targets_path;
+  CallTakingOptions call_taking;
   bool progress = dk_tools::progress_default();
   std::uint32_t replications = 1;
   for (int i = 1; i < argc; ++i) {
@@ -141,7 +152,8 @@ int main(int argc, char** argv) {
     std::string v;
     if (dk_tools::recorded_city_flag(a, paths) || value("--out", out_dir) ||
         value("--traffic", traffic_path) || value("--calibration", calibration_path) ||
-        value("--closures", closures_path))
+        value("--closures", closures_path) || value("--areas", areas_path) ||
+        value("--targets", targets_path))
       continue;
     if (value("--decisions", decisions)) {
       if (decisions != "time_of_day" && decisions != "free_flow" && decisions != "both")
@@ -160,6 +172,9 @@ int main(int argc, char** argv) {
       if (!dk_tools::parse_flag_number("--replications", v, replications, "an integer") ||
           replications < 1 || replications > 10000)
         return usage("--replications needs an integer from 1 to 10000");
+    } else if (value("--handling-s", v)) {
+      if (!parse_number(v, call_taking.handling_s) || call_taking.handling_s <= 0)
+        return usage("--handling-s needs a positive number of seconds");
     } else if (value("--seed", v)) {
       if (!dk_tools::parse_flag_number("--seed", v, options.replay.seed, "an integer"))
         return usage("--seed needs an integer");
@@ -214,6 +229,17 @@ int main(int argc, char** argv) {
     if (!c.ok()) return fail(c.status());
     calibration = std::make_shared<const Calibration>(*std::move(c));
     options.replay.calibration = calibration;
+  }
+  // Areas and targets decide each call's target while the replay is prepared.
+  if (!areas_path.empty()) {
+    absl::StatusOr<AreaMap> areas = load_areas(areas_path);
+    if (!areas.ok()) return fail(areas.status());
+    options.replay.areas = std::make_shared<const AreaMap>(*std::move(areas));
+  }
+  if (!targets_path.empty()) {
+    absl::StatusOr<ServiceTargets> t = ServiceTargets::load(targets_path);
+    if (!t.ok()) return fail(t.status());
+    options.replay.targets = *t;
   }
   absl::StatusOr<std::unique_ptr<ReplayScenario>> loaded = load_replay_scenario(paths, options);
   if (!loaded.ok()) return fail(loaded.status());
@@ -360,6 +386,9 @@ int main(int argc, char** argv) {
   report.decisions = on_traffic ? "time_of_day" : "free_flow";
   report.traffic_file = traffic_path;
   report.closures_applied = scheduled.size();
+  const CallTakingPlan call_takers = plan_call_takers(s.record, s.inputs.zone, call_taking);
+  report.call_taking = &call_takers;
+  report.areas_file = areas_path;
 
   const std::string table = report_table(report);
   for (const auto& [file, text] :

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dispatchkit/sim/io/areas_geojson.hpp"
 #include "dispatchkit/sim/io/call_mapping_csv.hpp"
 #include "dispatchkit/sim/io/calls_for_service.hpp"
 #include "dispatchkit/sim/io/closures_csv.hpp"
@@ -248,4 +249,52 @@ TEST_CASE("closures: arcs by the graph's node ids, local times inside the period
                  "c.csv:2: expected a node id of the graph, got 'ten'"));
   CHECK(mentions(parse_closures("c.csv", "begin,end,from,to\n", g, la, begin, end).status(),
                  "start"));
+}
+
+TEST_CASE("areas GeoJSON: polygons with holes, multipolygons, classes; named errors",
+          "[sim][io][areas]") {
+  // A rural square with an urban hole, then a mountain multipolygon; first match wins.
+  const std::string ok = R"({"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {"class": "rural", "name": "county"},
+     "geometry": {"type": "Polygon", "coordinates": [
+       [[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]],
+       [[4, 4], [6, 4], [6, 6], [4, 6], [4, 4]]]}},
+    {"type": "Feature", "properties": {"class": "mountain"},
+     "geometry": {"type": "MultiPolygon", "coordinates": [
+       [[[20, 0], [30, 0], [30, 10], [20, 0]]]]}}]})";
+  absl::StatusOr<AreaMap> m = parse_areas_geojson(ok, "a.geojson");
+  REQUIRE(m.ok());
+  CHECK(m->size() == 2);
+  CHECK(m->class_at({2, 2}) == AreaClass::kRural);  // lat 2, lon 2
+  CHECK(m->class_at({5, 5}) == AreaClass::kUrban);  // in the hole
+  CHECK(m->class_at({1, 29}) == AreaClass::kMountainIsland);
+  CHECK(m->class_at({9, 21}) == AreaClass::kUrban);                      // outside the triangle
+  CHECK(m->class_at({50, 50}, AreaClass::kRural) == AreaClass::kRural);  // the fallback
+  auto bad = [](std::string_view features) {
+    return parse_areas_geojson(absl::StrCat(R"({"type": "FeatureCollection", "features": [)",
+                                            detail::as_absl(features), "]}"),
+                               "b.geojson")
+        .status();
+  };
+  const std::string square = R"("coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]])";
+  CHECK(mentions(
+      bad(R"({"properties": {"class": "suburb", "name": "x"}, "geometry": {"type": "Polygon", )" +
+          square + "}}"),
+      "b.geojson: feature 0 (x): unknown class 'suburb'"));
+  CHECK(mentions(bad(R"({"properties": {}, "geometry": {"type": "Polygon", )" + square + "}}"),
+                 "feature 0: expected a \"class\" property"));
+  CHECK(mentions(
+      bad(R"({"properties": {"class": "urban"}, "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1]]]}})"),
+      "a ring must end where it starts"));
+  CHECK(mentions(
+      bad(R"({"properties": {"class": "urban"}, "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [0, 0]]]}})"),
+      "at least four positions"));
+  CHECK(mentions(
+      bad(R"({"properties": {"class": "urban"}, "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 200], [0, 0]]]}})"),
+      "not a WGS84"));
+  CHECK(mentions(
+      bad(R"({"properties": {"class": "urban"}, "geometry": {"type": "Point", "coordinates": [0, 0]}})"),
+      "expected a Polygon or MultiPolygon geometry"));
+  CHECK(mentions(parse_areas_geojson("{nope", "c.geojson").status(), "c.geojson: not JSON"));
+  CHECK(mentions(parse_areas_geojson("{}", "c.geojson").status(), "\"features\" array"));
 }

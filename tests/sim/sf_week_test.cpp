@@ -3,6 +3,7 @@
 
 #include "dispatchkit/sim/compare.hpp"
 #include "dispatchkit/sim/eta_validation.hpp"
+#include "dispatchkit/sim/io/areas_geojson.hpp"
 #include "dispatchkit/sim/report.hpp"
 #include "dispatchkit/sim/scenario.hpp"
 #include "sf_week.hpp"
@@ -193,4 +194,46 @@ TEST_CASE("SF week: as_recorded sends the record's units at the record's dispatc
   CHECK(absl::IsNotFound(bad.status()));
   const std::vector<std::string> names = replay_strategy_names();
   CHECK(names.front() == "as_recorded");
+}
+
+TEST_CASE("SF week: area classes give each call its target; departures within 3 min",
+          "[sim][replay][data][areas]") {
+  // West of -122.45 (the Sunset, the Richmond, the park) rural, one island far away.
+  const std::string geojson = R"({"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {"class": "rural", "name": "west"},
+     "geometry": {"type": "Polygon", "coordinates": [[[-122.53, 37.70], [-122.45, 37.70],
+       [-122.45, 37.82], [-122.53, 37.82], [-122.53, 37.70]]]}},
+    {"type": "Feature", "properties": {"class": "island"},
+     "geometry": {"type": "MultiPolygon", "coordinates": [[[[-123.01, 37.69], [-122.99, 37.69],
+       [-122.99, 37.71], [-123.01, 37.69]]]]}}]})";
+  absl::StatusOr<AreaMap> areas = parse_areas_geojson(geojson, "areas.geojson");
+  REQUIRE(areas.ok());
+  ReplayScenarioOptions o;
+  o.replay.areas = std::make_shared<const AreaMap>(*areas);
+  absl::StatusOr<std::unique_ptr<ReplayScenario>> loaded = load_replay_scenario(sf_paths(), o);
+  REQUIRE(loaded.ok());
+  const ReplayInputs& in = (*loaded)->inputs;
+  std::size_t rural = 0;
+  for (const ReplayCall& c : in.calls) {
+    const bool west = c.location.lon < -122.45;
+    CHECK(c.area == (west ? AreaClass::kRural : AreaClass::kUrban));
+    CHECK(c.target_s == in.options.targets.response(c.area, c.grade).count());
+    if (west && c.grade == PriorityGrade::kI) CHECK(c.target_s == 720);
+    rural += west;
+  }
+  CHECK(rural > 100);
+  absl::StatusOr<ReplayResult> r = replay_strategy(in, "closest_idle", (*loaded)->ch.get());
+  REQUIRE(r.ok());
+  for (const KpiReport* k : {&in.recorded_kpis, static_cast<const KpiReport*>(&r->kpis)}) {
+    CHECK(k->by_area_class[0].calls + k->by_area_class[1].calls == k->overall.calls);
+    CHECK(k->by_area_class[1].calls == rural);
+    CHECK(k->by_area_class[2].calls == 0);
+    CHECK(k->overall.within_target == Approx(1.0 - k->overall.late_fraction));
+  }
+  // Every unit sent is a departure; the record's come from its dispatch and response stamps.
+  CHECK(r->kpis.departures.units == r->dispatches);
+  CHECK(r->kpis.departures.share() > 0.5);
+  CHECK(in.recorded_kpis.departures.units > 2000);
+  CHECK(in.recorded_kpis.departures.share() > 0.5);
+  CHECK(in.recorded_kpis.departures.share() < 1.0);
 }

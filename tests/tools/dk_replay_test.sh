@@ -83,6 +83,26 @@ expect_in closed/report.json '"decisions": "free_flow", "closures_applied": 2' "
 echo "2017-01-03T16:00:00,2017-01-03T18:00:00,1,2" >> closures.csv
 run_expect 1 "a closure naming a missing node" "closures.csv:4: the graph has no node 1" -- \
   "$dk_replay" "${inputs[@]}" --strategy=closest_idle --closures=closures.csv --out=x
+# The plans' targets: the west of the city rural (12 min for grade I), call-takers per hour.
+cat > areas.geojson <<'JSON'
+{"type": "FeatureCollection", "features": [{"type": "Feature",
+  "properties": {"class": "rural", "name": "west"}, "geometry": {"type": "Polygon",
+  "coordinates": [[[-122.53, 37.70], [-122.45, 37.70], [-122.45, 37.82], [-122.53, 37.82],
+                   [-122.53, 37.70]]]}}]}
+JSON
+"$dk_replay" "${inputs[@]}" --strategy=closest_idle --areas=areas.geojson --handling-s=90 \
+  --out=areas --no-progress > /dev/null 2> err
+expect_status 0 $? "areas"
+for key in '"by_area_class"' '"within_target"' '"departure_within_3min"' '"call_taking": {"handling_s": 90.0' \
+           '"areas_file": "areas.geojson"'; do
+  expect_in areas/report.json "$key" "report.json with areas"
+done
+grep -q ',rural,' areas/calls.csv || fail "no rural call in calls.csv"
+sed 's/"rural"/"suburb"/' areas.geojson > bad_areas.geojson
+run_expect 1 "an unknown area class" "bad_areas.geojson: feature 0 (west): unknown class 'suburb'" -- \
+  "$dk_replay" "${inputs[@]}" --strategy=closest_idle --areas=bad_areas.geojson --out=x
+run_expect 2 "a bad handling time" "--handling-s needs a positive number" -- \
+  "$dk_replay" "${inputs[@]}" --strategy=closest_idle --handling-s=-1 --out=x
 run_expect 2 "time-of-day decisions without a profile" "need --traffic=PROFILE" -- \
   "$dk_replay" "${inputs[@]}" --strategy=closest_idle --decisions=time_of_day --out=x
 run_expect 2 "a free-flow calibration on traffic" "--decisions=free_flow" -- \

@@ -15,8 +15,11 @@
 //    against it).
 //  - response time = first ambulance on scene - call received. Mean, median and 90th
 //    percentile over calls reached; within_8min = share of ALL calls reached within 480
-//    s; late_fraction = share of ALL calls not reached within their grade's target
-//    (never reached = late).
+//    s; late_fraction = share of ALL calls not reached within their own target (of their
+//    grade and area class; never reached = late); within_target = 1 - late_fraction.
+//  - departures (KpiReport::departures): every unit dispatched, rolling within 180 s of
+//    its dispatch order or not (the record's dispatch and response stamps; the replay's
+//    simulated turnout).
 //  - wait = first dispatch - ready, where ready is when the call could have been
 //    dispatched: CAD entry + the recorded decision time capped at a minute (replay.hpp),
 //    the same instant for both columns: time spent waiting for a free unit.
@@ -49,10 +52,11 @@ struct CallOutcome {
   PriorityGrade grade = PriorityGrade::kII;
   LatLon location;
   SimTime received = kNoTime;
-  SimTime ready = kNoTime;           // could be dispatched from here on (kNoTime: unknown)
-  SimTime first_dispatch = kNoTime;  // first ambulance assigned (kNoTime: never)
-  SimTime first_on_scene = kNoTime;  // first ambulance on scene (kNoTime: never)
-  std::int32_t target_s = 480;       // response-time target of the call's grade
+  SimTime ready = kNoTime;             // could be dispatched from here on (kNoTime: unknown)
+  SimTime first_dispatch = kNoTime;    // first ambulance assigned (kNoTime: never)
+  SimTime first_on_scene = kNoTime;    // first ambulance on scene (kNoTime: never)
+  std::int32_t target_s = 480;         // response-time target of the call's grade and area
+  AreaClass area = AreaClass::kUrban;  // the area class of the call's location
   // The first ambulance sent (index into ReplayInputs::units; kNoUnit: none or unknown)
   // and the ETA the decision was taken on: turnout plus the oracle's drive, before any
   // calibrated model (-1: none).
@@ -87,15 +91,33 @@ struct KpiSet {
   DurationStats response;             // over calls reached
   double within_8min = 0.0;           // share of all calls
   double late_fraction = 0.0;         // share of all calls beyond their target or never reached
+  double within_target = 0.0;         // share of all calls reached within their own target
   std::uint64_t never_reached = 0;
   DurationStats wait;         // over calls with a known ready time and a dispatch
   double wait_total_h = 0.0;  // hours all calls spent waiting for a unit
 };
 
+// Units dispatched, and those rolling within 180 s of the dispatch order: the quality
+// indicator of the Chinese 120 plans (dispatch order -> ambulance leaving), which counts
+// every unit sent, not every call.
+struct DepartureCount {
+  std::uint64_t units = 0;
+  std::uint64_t within_3min = 0;
+  void add(double turnout_s) noexcept {
+    ++units;
+    within_3min += turnout_s <= 180.0;
+  }
+  [[nodiscard]] double share() const noexcept {
+    return units == 0 ? 0.0 : static_cast<double>(within_3min) / static_cast<double>(units);
+  }
+};
+
 struct KpiReport {
   KpiSet overall;
-  std::array<KpiSet, 4> by_grade{};  // [0] = grade I ... [3] = grade IV
-  double utilisation = 0.0;          // fleet-wide
+  std::array<KpiSet, 4> by_grade{};       // [0] = grade I ... [3] = grade IV
+  std::array<KpiSet, 3> by_area_class{};  // [AreaClass]: urban, rural, mountain/island
+  double utilisation = 0.0;               // fleet-wide
+  DepartureCount departures;              // set by the replay / the recorded column
 };
 
 // Nearest-rank percentile of a sorted sample, p in (0, 1] (0 when empty): the library's
@@ -156,6 +178,7 @@ KpiSet kpi_set_of(std::span<const CallOutcome> outcomes, Keep&& keep) {
   k.dispatch_within_3min = static_cast<double>(in3) / n;
   k.within_8min = static_cast<double>(in8) / n;
   k.late_fraction = static_cast<double>(late) / n;
+  k.within_target = k.calls == 0 ? 0.0 : 1.0 - k.late_fraction;
   return k;
 }
 
@@ -169,6 +192,9 @@ KpiSet kpi_set_of(std::span<const CallOutcome> outcomes, Keep&& keep) {
   for (int g = 0; g < 4; ++g)
     r.by_grade[static_cast<std::size_t>(g)] = detail::kpi_set_of(
         outcomes, [g](const CallOutcome& o) { return static_cast<int>(o.grade) == g + 1; });
+  for (std::size_t a = 0; a < r.by_area_class.size(); ++a)
+    r.by_area_class[a] = detail::kpi_set_of(
+        outcomes, [a](const CallOutcome& o) { return static_cast<std::size_t>(o.area) == a; });
   if (usage.on_duty_seconds > 0) r.utilisation = usage.busy_seconds / usage.on_duty_seconds;
   return r;
 }

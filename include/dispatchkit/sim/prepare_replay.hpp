@@ -295,8 +295,9 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
     rc.mode = plan->travel_mode;
     rc.destination = plan->destination;
     rc.urgent_transport = c.disposition == "Code 3 Transport";
-    rc.target_s =
-        static_cast<std::int32_t>(options.targets.response(options.area, rc.grade).count());
+    rc.area = options.areas != nullptr ? options.areas->class_at(rc.location, options.area)
+                                       : options.area;
+    rc.target_s = static_cast<std::int32_t>(options.targets.response(rc.area, rc.grade).count());
     rc.ambulances =
         static_cast<std::uint8_t>(std::min<std::size_t>(arrived.size(), kMaxUnitsPerCall));
     detail::draw_call(rc, c, arrived, in, cal, replay_unit_of, root);
@@ -330,6 +331,7 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
     o.first_dispatch = rc.recorded_first_dispatch;
     o.first_on_scene = rc.recorded_first_on_scene;
     o.target_s = rc.target_s;
+    o.area = rc.area;
     // The record's first unit: the earliest dispatched of those that arrived.
     std::size_t first = kMaxUnitsPerCall;
     for (std::size_t k = 0; k < rc.ambulances; ++k)
@@ -354,6 +356,12 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
     in.recorded_usage = UnitUsage{busy, in.on_duty_seconds()};
   }
   in.recorded_kpis = compute_kpis(in.recorded_outcomes, in.recorded_usage);
+  // Recorded departures: every ambulance of a replayed call with both stamps.
+  for (const ReplayCall& rc : in.calls)
+    for (const RecordedResponse& r : record.calls[rc.recorded].responses)
+      if (r.kind == RecordedUnitKind::kAmbulance && is_set(r.dispatched) && is_set(r.en_route))
+        in.recorded_kpis.departures.add(
+            static_cast<double>(detail::secs(r.en_route) - detail::secs(r.dispatched)));
   return in;
 }
 
@@ -435,6 +443,8 @@ inline ReplayInputs repeat_replay(const ReplayInputs& in, std::uint32_t copies,
   out.recorded_usage.busy_seconds *= copies;
   out.recorded_usage.on_duty_seconds = out.on_duty_seconds();
   out.recorded_kpis = compute_kpis(out.recorded_outcomes, out.recorded_usage);
+  out.recorded_kpis.departures = {in.recorded_kpis.departures.units * copies,
+                                  in.recorded_kpis.departures.within_3min * copies};
   return out;
 }
 DISPATCHKIT_NAMESPACE_END

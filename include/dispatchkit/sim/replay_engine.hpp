@@ -131,6 +131,7 @@ class ReplayEngine {
     res.outcomes = std::move(outcomes_);
     res.usage = UnitUsage{busy_s_, in_.on_duty_seconds()};
     res.kpis = compute_kpis(res.outcomes, res.usage);
+    res.kpis.departures = departures_;
     return res;
   }
 
@@ -183,6 +184,7 @@ class ReplayEngine {
       o.received = c.received;
       o.ready = c.ready;
       o.target_s = c.target_s;
+      o.area = c.area;
     }
     const bool shifts = in_.options.shifts != ShiftModel::kAlwaysOnDuty;
     for (std::uint32_t u = 0; u < in_.units.size(); ++u) {
@@ -436,9 +438,9 @@ class ReplayEngine {
     const UnitStatus before = fleet_.unit(id).status();
     const std::size_t slot = std::min<std::size_t>(cs.slots_used, kMaxUnitsPerCall - 1);
     std::int64_t on_way_s = ceil_seconds(add_weights(turnout.count(), road));
+    double turnout_s = turnout.seconds();
     if (const Calibration* cal = in_.options.calibration.get(); cal != nullptr) {
       const int hour = local_hour(now_, in_.zone);
-      double turnout_s = turnout.seconds();
       if (before == UnitStatus::kAvailableAtStation)
         if (const std::optional<double> t = cal->turnout.quantile_s(
                 call.grade, in_.units[u].capabilities.contains(Capability::kAls), hour,
@@ -454,6 +456,7 @@ class ReplayEngine {
         before == UnitStatus::kAvailableMobile)
       us.busy_since = now_;
     if (!fleet_.dispatch(id, incident, call.grade).ok()) return false;
+    departures_.add(turnout_s);
     (void)fleet_.set_status(id, UnitStatus::kEnRoute);
     ++us.epoch;  // invalidates the unit's pending drive-home or old-call events
     us.call = c;
@@ -606,6 +609,7 @@ class ReplayEngine {
   TriageQueue waiting_;
   std::vector<HospitalChoice> choices_;
   std::vector<Weight> travel_;  // as_recorded: oracle times of the recorded unit's call
+  DepartureCount departures_;   // every unit sent, by its simulated turnout
   std::vector<std::pair<std::tuple<int, SimTime, std::uint64_t>, std::uint32_t>> order_;
   SimTime now_{};
   double busy_s_ = 0.0;

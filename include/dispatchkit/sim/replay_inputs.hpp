@@ -39,6 +39,7 @@
 #include "dispatchkit/recommend/fleet.hpp"
 #include "dispatchkit/recommend/hospital.hpp"
 #include "dispatchkit/route/dijkstra.hpp"
+#include "dispatchkit/sim/areas.hpp"
 #include "dispatchkit/sim/calibration_model.hpp"
 #include "dispatchkit/sim/kpi.hpp"
 #include "dispatchkit/sim/local_time.hpp"
@@ -81,7 +82,10 @@ struct ReplayOptions {
   // targets for `area` (urban: 8 min for grades I/II, 15 for III, 30 for IV). The same
   // targets order the waiting calls (TriageQueue: allowed wait and ageing).
   ServiceTargets targets = ServiceTargets::defaults();
-  AreaClass area = AreaClass::kUrban;
+  AreaClass area = AreaClass::kUrban;  // of every call, unless `areas` says otherwise
+  // Area classes by location (sim/areas.hpp; dk-replay --areas): each call's class, hence
+  // its target (targets.response(class, grade)) and ReplayResult's KPIs by area class.
+  std::shared_ptr<const AreaMap> areas;
   // Hospital choice (recommend/hospital.hpp): specialty-centre bypass limit.
   HospitalOptions hospital;
   // When the record's units are on duty (see ShiftModel). Ignored for a fleet file's
@@ -167,7 +171,8 @@ struct ReplayCall {
   TravelMode mode = TravelMode::kLightsAndSirens;
   Specialty destination = Specialty::kNone;
   bool urgent_transport = false;  // recorded "Code 3 Transport": transport with lights
-  std::int32_t target_s = 480;
+  std::int32_t target_s = 480;    // of the call's grade and area class
+  AreaClass area = AreaClass::kUrban;
   std::uint8_t ambulances = 1;
   std::array<ServiceTimes, kMaxUnitsPerCall> service{};
   // The record's own decision per unit slot (slot k = the k-th ambulance to arrive): the

@@ -31,6 +31,7 @@
 #include "dispatchkit/io/csv.hpp"
 #include "dispatchkit/sim/calibration.hpp"
 #include "dispatchkit/sim/calibration_model.hpp"
+#include "dispatchkit/sim/call_taking.hpp"
 #include "dispatchkit/sim/eta_validation.hpp"
 #include "dispatchkit/sim/kpi.hpp"
 #include "dispatchkit/sim/local_time.hpp"
@@ -58,6 +59,10 @@ struct ReplayReportInputs {
   std::string decisions = "free_flow";  // of the runs without an "@free_flow" twin
   std::uint64_t closures_applied = 0;
   std::string traffic_file;  // the profile behind "time_of_day" (may be empty)
+  // Call-takers per hour of the week for the answer target (sim/call_taking.hpp); null:
+  // "call_taking": null.
+  const CallTakingPlan* call_taking = nullptr;
+  std::string areas_file;  // --areas (empty: every call urban)
 };
 
 // The suffix of a run replayed on free flow beside its time-of-day twin (dk-replay
@@ -159,6 +164,7 @@ inline std::string kpi_set_json(const KpiSet& k, std::string_view indent) {
                       "\"response_s\": ", stats_json(k.response), ",\n", i,
                       "\"within_8min\": ", num(k.within_8min, 4), ",\n", i,
                       "\"late_fraction\": ", num(k.late_fraction, 4), ",\n", i,
+                      "\"within_target\": ", num(k.within_target, 4), ",\n", i,
                       "\"never_reached\": ", k.never_reached, ",\n", i,
                       "\"wait_s\": ", stats_json(k.wait), ",\n", i,
                       "\"wait_total_h\": ", num(k.wait_total_h, 2), "\n", as_absl(indent), "}");
@@ -171,8 +177,15 @@ inline std::string kpi_json(const KpiReport& k, std::string_view indent) {
     absl::StrAppend(&out, g ? ", " : "", "\n", i, "  \"",
                     as_absl(to_string(static_cast<PriorityGrade>(g + 1))),
                     "\": ", kpi_set_json(k.by_grade[static_cast<std::size_t>(g)], i + "  "));
-  absl::StrAppend(&out, "\n", i, "},\n", i, "\"utilisation\": ", num(k.utilisation, 4), "\n",
-                  as_absl(indent), "}");
+  absl::StrAppend(&out, "\n", i, "},\n", i, "\"by_area_class\": {");
+  for (std::size_t a = 0; a < k.by_area_class.size(); ++a)
+    absl::StrAppend(&out, a ? ", " : "", "\n", i, "  \"",
+                    as_absl(to_string(static_cast<AreaClass>(a))),
+                    "\": ", kpi_set_json(k.by_area_class[a], i + "  "));
+  absl::StrAppend(&out, "\n", i, "},\n", i, "\"within_target\": ", num(k.overall.within_target, 4),
+                  ",\n", i, "\"departures\": ", k.departures.units, ",\n", i,
+                  "\"departure_within_3min\": ", num(k.departures.share(), 4), ",\n", i,
+                  "\"utilisation\": ", num(k.utilisation, 4), "\n", as_absl(indent), "}");
   return out;
 }
 inline std::string eta_stats_json(const EtaErrorStats& e) {
@@ -386,6 +399,26 @@ inline std::string report_json(const ReplayReportInputs& r) {
     absl::StrAppend(&out, "]}");
   }
   absl::StrAppend(&out, r.replications.empty() ? "],\n" : "\n  ],\n");
+  absl::StrAppend(&out, "  \"areas_file\": ", json_string(r.areas_file), ",\n");
+  absl::StrAppend(&out, "  \"call_taking\": ");
+  if (r.call_taking == nullptr) {
+    absl::StrAppend(&out, "null,\n");
+  } else {
+    const CallTakingPlan& ct = *r.call_taking;
+    absl::StrAppend(&out, "{\"handling_s\": ", num(ct.options.handling_s),
+                    ", \"answer_s\": ", num(ct.options.answer_s),
+                    ", \"service_level\": ", num(ct.options.service_level, 3),
+                    ", \"calls\": ", ct.calls, ", \"peak_call_takers\": ", ct.peak_call_takers,
+                    ",\n    \"by_hour_of_week\": [");
+    for (std::size_t h = 0; h < ct.by_hour_of_week.size(); ++h) {
+      const CallTakingHour& c = ct.by_hour_of_week[h];
+      absl::StrAppend(&out, h ? "," : "", h % 4 == 0 ? "\n      " : " ", "{\"hour_of_week\": ", h,
+                      ", \"calls_per_hour\": ", num(c.calls_per_hour, 2),
+                      ", \"call_takers\": ", c.call_takers,
+                      ", \"answered_in_time\": ", num(c.answered_in_time, 4), "}");
+    }
+    absl::StrAppend(&out, "]},\n");
+  }
   absl::StrAppend(&out, "  \"travel_model\": {\"decisions\": ", json_string(r.decisions),
                   ", \"closures_applied\": ", r.closures_applied,
                   ", \"traffic_file\": ", json_string(r.traffic_file),
@@ -462,7 +495,8 @@ inline std::string calls_csv(const ReplayReportInputs& r) {
       const CallOutcome* rec = i < in.recorded_outcomes.size() ? &in.recorded_outcomes[i] : nullptr;
       absl::StrAppend(&out, csv_field(run.strategy), ",",
                       csv_field(r.record->calls[c.recorded].call_number), ",", iso_utc(c.received),
-                      ",", detail::as_absl(to_string(c.grade)), ",urban,", unit(o.first_unit), ",",
+                      ",", detail::as_absl(to_string(c.grade)), ",",
+                      detail::as_absl(to_string(c.area)), ",", unit(o.first_unit), ",",
                       o.predicted_eta_s >= 0 ? absl::StrCat(o.predicted_eta_s) : std::string(), ",",
                       response(o), ",", rec != nullptr ? response(*rec) : std::string(), "\n");
     }
@@ -524,6 +558,8 @@ inline std::string report_table(const ReplayReportInputs& r) {
     row("reached within 8 min", [&](const KpiReport& k) { return pct(pick(k).within_8min); });
     row("late (beyond grade target)",
         [&](const KpiReport& k) { return pct(pick(k).late_fraction); });
+    row("reached within own target",
+        [&](const KpiReport& k) { return pct(pick(k).within_target); });
     row("dispatch delay median (s)", [&](const KpiReport& k) {
       return absl::StrFormat("%.0f", pick(k).dispatch_delay.median_s);
     });
@@ -534,6 +570,14 @@ inline std::string report_table(const ReplayReportInputs& r) {
   };
   block("ALL CALLS", [](const KpiReport& k) -> const KpiSet& { return k.overall; });
   row("ambulance utilisation", [&](const KpiReport& k) { return pct(k.utilisation); });
+  row("units rolling within 3 min", [&](const KpiReport& k) { return pct(k.departures.share()); });
+  for (std::size_t a = 0; a < in.recorded_kpis.by_area_class.size(); ++a) {
+    // Only when an areas file made some calls other than urban.
+    if (in.recorded_kpis.by_area_class[a].calls == in.recorded_kpis.overall.calls) break;
+    if (in.recorded_kpis.by_area_class[a].calls == 0) continue;
+    block(absl::StrCat(detail::as_absl(to_string(static_cast<AreaClass>(a))), " AREA CALLS"),
+          [a](const KpiReport& k) -> const KpiSet& { return k.by_area_class[a]; });
+  }
   for (int g = 0; g < 4; ++g) {
     const auto grade = static_cast<PriorityGrade>(g + 1);
     if (in.recorded_kpis.by_grade[static_cast<std::size_t>(g)].calls == 0) continue;
