@@ -155,9 +155,17 @@ TEST_CASE("CchOracle refuses a metric of another topology and keeps answering",
   CchOracle oracle(store, g);
   REQUIRE(oracle.sync(fleet).ok());
   store.publish(nullptr);
-  const absl::Status s = oracle.sync(fleet);
+  // Recommendations go on (sync is OK) on the metric held; metric_status() says why.
+  CHECK(oracle.sync(fleet).ok());
+  const absl::Status& s = oracle.metric_status();
   CHECK(s.code() == absl::StatusCode::kFailedPrecondition);
   CHECK(std::string(s.message()).find("version 2 is empty") != std::string::npos);
+  ClosestIdle strategy;
+  Recommendation rec;
+  strategy.recommend(dk_rec_test::incident_at(dk_robust::random_position(g, rng)), fleet, oracle,
+                     rec);
+  CHECK(rec.status.ok());
+  CHECK(!rec.candidates.empty());
   const RoadPosition t = dk_robust::random_position(g, rng);
   std::vector<Weight> got(fleet.size());
   oracle.travel_times_to(t, TravelMode::kLightsAndSirens, got);
@@ -166,6 +174,7 @@ TEST_CASE("CchOracle refuses a metric of another topology and keeps answering",
   store.publish(customized(g.weights()));
   CHECK(oracle.sync(fleet).ok());
   CHECK(oracle.metric_version() == 3);
+  CHECK(oracle.metric_status().ok());
   MetricStore<CchMetric> empty;
   CHECK_THROWS_AS(CchOracle(empty, g), std::invalid_argument);
 }

@@ -456,7 +456,9 @@ class ReplayEngine {
         before == UnitStatus::kAvailableMobile)
       us.busy_since = now_;
     if (!fleet_.dispatch(id, incident, call.grade).ok()) return false;
-    departures_.add(turnout_s);
+    // A unit diverted while driving to another call is not a new departure.
+    if (before != UnitStatus::kEnRoute && before != UnitStatus::kDispatched)
+      departures_.add(turnout_s);
     (void)fleet_.set_status(id, UnitStatus::kEnRoute);
     ++us.epoch;  // invalidates the unit's pending drive-home or old-call events
     us.call = c;
@@ -554,7 +556,7 @@ class ReplayEngine {
     t.id = call_id_of(c);
     t.grade = rc.grade;
     t.code = DeterminantCode::grade(rc.grade);
-    t.area = in_.options.area;
+    t.area = rc.area;
     t.clocks.received = rc.received;
     if (waiting_.full()) waiting_.reserve(2 * waiting_.capacity());  // a full queue refuses
     (void)waiting_.push(t, DuplicatePolicy::kIgnore);

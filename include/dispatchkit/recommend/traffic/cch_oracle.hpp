@@ -22,9 +22,9 @@
 //
 // Errors. A store holding no metric, or a metric of another CCH topology than the one the
 // oracle was built on, cannot be adopted: the oracle keeps answering on the metric it holds
-// and sync() reports FailedPrecondition (a query cannot return a status). If memory runs
-// out while re-placing the units, those not yet placed answer kInfWeight and the next
-// sync() or query completes the switch; sync() then reports ResourceExhausted.
+// (recommendations go on) and metric_status() says why. If memory runs out while
+// re-placing the units, those not yet placed answer kInfWeight, sync() reports
+// ResourceExhausted and the next sync() or query completes the switch.
 //
 // Thread-compatible (one oracle per thread); the store, the topology and the graph are
 // shared. sync() allocates only while buckets grow; travel_times_to() allocates only when
@@ -68,8 +68,15 @@ class CchOracle {
     adopt_current();
     absl::Status s = buckets_.sync(fleet, "CchOracle::sync: growing the unit buckets");
     if (!s.ok()) return s;
-    return adoption_;
+    return replace_pending_
+               ? detail::out_of_memory("CchOracle: re-placing the units on a new metric")
+               : absl::OkStatus();
   }
+
+  // Why the store's current metric is not the one answering (OK when it is): an empty
+  // metric or one of another topology was published. The oracle keeps answering on the
+  // metric it holds, and recommendations go on; a CAD shows this to its operators.
+  [[nodiscard]] const absl::Status& metric_status() const noexcept { return refusal_; }
 
   void travel_times_to(const RoadPosition& target, TravelMode mode,
                        std::span<Weight> out) noexcept {
@@ -97,33 +104,36 @@ class CchOracle {
         buckets_(*held_, graph),
         modes_(modes) {}
 
-  // Takes the store's current metric when it is newer than the one held. noexcept: what
-  // cannot be adopted is kept in adoption_ for the next sync() to report.
+  // Takes the store's current metric when it is newer than the one held, or completes a
+  // switch that ran out of memory. noexcept: a metric that cannot be adopted is recorded in
+  // refusal_ (metric_status()), a failed switch in replace_pending_ (sync() reports it).
   void adopt_current() noexcept {
     MetricSnapshot<CchMetric> now = store_->snapshot();
-    if (now.version == version_ && !replace_pending_) return;
-    if (now.version != version_) {
+    if (now.version != version_ && now.version != refused_version_) {
       if (now.metric == nullptr || &now.metric->topology() != &held_->topology()) {
-        if (now.version != refused_version_) {
-          refused_version_ = now.version;
-          adoption_ = absl::FailedPreconditionError(absl::StrCat(
+        refused_version_ = now.version;
+        try {
+          refusal_ = absl::FailedPreconditionError(absl::StrCat(
               "CchOracle: metric version ", now.version,
               now.metric == nullptr ? " is empty" : " is customized on another CCH topology",
               "; still answering on version ", version_));
+        } catch (const std::bad_alloc&) {
+          refusal_ = absl::FailedPreconditionError("CchOracle: a metric could not be adopted");
         }
-        return;
+      } else {
+        held_ = std::move(now.metric);
+        version_ = now.version;
+        refusal_ = absl::OkStatus();
+        replace_pending_ = true;
       }
-      held_ = std::move(now.metric);
-      version_ = now.version;
     }
+    if (!replace_pending_) return;
     try {
       buckets_.engine().set_metric(*held_);
       replace_pending_ = false;
-      adoption_ = absl::OkStatus();
       ++switches_;
     } catch (const std::bad_alloc&) {
-      replace_pending_ = true;
-      adoption_ = detail::out_of_memory("CchOracle: re-placing the units on a new metric");
+      // The units not yet re-placed answer kInfWeight; the next sync or query retries.
     }
   }
 
@@ -132,10 +142,10 @@ class CchOracle {
   std::uint64_t version_;
   detail::FleetBuckets<CchManyToOne> buckets_;
   TravelModeOptions modes_;
-  bool replace_pending_ = false;       // a switch ran out of memory half-way
+  bool replace_pending_ = false;       // the buckets are not (all) on held_ yet
   std::uint64_t refused_version_ = 0;  // the last version that could not be adopted
   std::uint64_t switches_ = 0;
-  absl::Status adoption_;
+  absl::Status refusal_;
 };
 static_assert(TravelTimeOracle<CchOracle>);
 

@@ -65,8 +65,11 @@ struct TrafficSliceOptions {
   // How a slice's weights are estimated; `mode` is ignored (always lights and sirens).
   TrafficMetricOptions metric;
   CustomizeOptions customize;
-  // Customized slices kept (least recently used go first); at least 1.
+  // Customized slices kept (least recently used go first); at least 1. The cache also stops
+  // at max_cached_bytes of metrics (CchMetric::memory_bytes()): a week of slices of a
+  // state-sized graph would not fit in memory.
   std::uint32_t max_cached_slices = 96;
+  std::uint64_t max_cached_bytes = std::uint64_t{2} << 30;
 };
 
 // An arc closed over [start_unix, end_unix) (unix seconds, UTC).
@@ -129,6 +132,7 @@ class TrafficSlices {
            std::pair<std::shared_ptr<const CchMetric>, std::list<std::uint32_t>::iterator>>
       cache_;
   std::uint64_t customizations_ = 0;
+  std::uint64_t cached_bytes_ = 0;
 };
 
 struct TimeOfDayOracleOptions {
@@ -155,6 +159,7 @@ class TimeOfDayOracle {
     if (!m.ok()) throw std::bad_alloc();
     store_ = std::make_unique<MetricStore<CchMetric>>(*std::move(m));
     oracle_ = std::make_unique<CchOracle>(*store_, graph, options.modes);
+    mark_applied();
   }
 
   // The local time of the next decisions. Publishes the metric of its slice with the
@@ -169,6 +174,7 @@ class TimeOfDayOracle {
     store_->publish(*std::move(m));
     slice_ = s;
     active_.swap(scratch_);
+    mark_applied();
     return absl::OkStatus();
   }
 
@@ -189,13 +195,14 @@ class TimeOfDayOracle {
 
  private:
   // Indexes of the closures in force at `unix_utc`, ascending.
-  void active_now(std::int64_t unix_utc, std::vector<std::uint32_t>& out) {
+  void active_now(std::int64_t unix_utc, std::vector<std::uint32_t>& out) const {
     out.clear();
     for (std::uint32_t i = 0; i < closures_.size(); ++i)
-      if (closures_[i].start_unix <= unix_utc && unix_utc < closures_[i].end_unix) {
-        out.push_back(i);
-        ever_active_[i] = true;
-      }
+      if (closures_[i].start_unix <= unix_utc && unix_utc < closures_[i].end_unix) out.push_back(i);
+  }
+  // The closures now published count as applied.
+  void mark_applied() noexcept {
+    for (std::uint32_t i : active_) ever_active_[i] = true;
   }
 
   absl::StatusOr<std::shared_ptr<const CchMetric>> metric_for(
@@ -271,12 +278,23 @@ inline absl::StatusOr<std::shared_ptr<const CchMetric>> TrafficSlices::metric(Ti
     if (!m.ok()) return m.status();
     auto shared = std::make_shared<const CchMetric>(*std::move(m));
     ++customizations_;
-    while (cache_.size() >= options_.max_cached_slices) {
-      cache_.erase(recent_.back());
+    const std::uint64_t bytes = shared->memory_bytes();
+    while (!cache_.empty() && (cache_.size() >= options_.max_cached_slices ||
+                               cached_bytes_ + bytes > options_.max_cached_bytes)) {
+      const auto oldest = cache_.find(recent_.back());
+      cached_bytes_ -= oldest->second.first->memory_bytes();
+      cache_.erase(oldest);
       recent_.pop_back();
     }
+    // The list entry first, so that a failed insertion leaves both structures as they were.
     recent_.push_front(slice.value());
-    cache_.emplace(slice.value(), std::make_pair(shared, recent_.begin()));
+    try {
+      cache_.emplace(slice.value(), std::make_pair(shared, recent_.begin()));
+    } catch (...) {
+      recent_.pop_front();
+      throw;
+    }
+    cached_bytes_ += bytes;
     return shared;
   } catch (const std::bad_alloc&) {
     return detail::out_of_memory("TrafficSlices: customizing a traffic slice");

@@ -180,6 +180,8 @@ inline void CchManyToOne::fill_buckets(std::uint32_t slot) {
         label_[r] = kInfWeight;
   };
   try {
+    // Reserved first, so that a bucket entry is never left without its record in s.nodes.
+    s.nodes.reserve(s.nodes.size() + path_.size());
     for (std::uint32_t v : path_) {
       if (v == kNone || label_[v] == kInfWeight) continue;
       buckets_[v].push_back({slot, label_[v]});

@@ -7,7 +7,8 @@
 //
 // Format (read with io/csv.hpp's CsvReader, like every table): a header naming
 //   start,end,from,to
-// then one closed arc per row: `start` and `end` local times of the record's zone
+// then one closed road per row (every arc from `from` to `to`): `start` and `end` local times of
+// the record's zone
 // ("YYYY-MM-DDTHH:MM:SS", a blank for the T, or the record's US form "MM/DD/YYYY hh:mm:ss
 // AM"), `from` and `to` the graph file's own node ids (OSM ids for an OpenStreetMap graph)
 // of the closed arc's tail and head. A two-way street closed both ways is listed twice
@@ -90,12 +91,18 @@ inline absl::StatusOr<std::vector<RoadClosure>> parse_closures(const std::string
     const std::optional<NodeId> a = graph.find_node(from), b = graph.find_node(to);
     if (!a) return csv.error(absl::StrCat("the graph has no node ", from));
     if (!b) return csv.error(absl::StrCat("the graph has no node ", to));
-    const std::optional<ArcId> arc = graph.find_arc(*a, *b);
-    if (!arc) return csv.error(absl::StrCat("the graph has no arc from node ", from, " to ", to));
     c.start = *s;
     c.end = *e;
-    c.arc = *arc;
-    out.push_back(c);
+    // Every arc from `from` to `to`: OpenStreetMap graphs keep parallel ways between two
+    // nodes, and closing one of them would leave the road open.
+    bool any = false;
+    for (ArcId arc : graph.out_arcs(*a))
+      if (graph.head(arc) == *b) {
+        c.arc = arc;
+        out.push_back(c);
+        any = true;
+      }
+    if (!any) return csv.error(absl::StrCat("the graph has no arc from node ", from, " to ", to));
   }
   DK_RETURN_IF_ERROR(csv.status());
   return out;
