@@ -113,6 +113,19 @@ inline std::string iso_utc(SimTime t) {
 
 namespace detail {
 
+// Calls f(run, twin) for every run "NAME@free_flow" and its time-of-day twin "NAME", in
+// the order of the twins: the one pairing report.json and report.txt share.
+template <class F>
+void for_each_free_flow_twin(std::span<const ReplayResult> runs, F&& f) {
+  for (const ReplayResult& twin : runs) {
+    if (!twin.strategy.ends_with(kFreeFlowTwinSuffix)) continue;
+    const std::string_view base = std::string_view(twin.strategy)
+                                      .substr(0, twin.strategy.size() - kFreeFlowTwinSuffix.size());
+    for (const ReplayResult& run : runs)
+      if (run.strategy == base) f(run, twin);
+  }
+}
+
 // Width of a table column: 16, or wider for a long strategy name ("closest_idle@free_flow").
 template <class Columns>
 [[nodiscard]] int column_width(const Columns& cols) {
@@ -425,19 +438,12 @@ inline std::string report_json(const ReplayReportInputs& r) {
                   ", \"first_unit_differs\": [");
   {
     bool first = true;
-    for (const ReplayResult& twin : r.runs) {
-      if (!twin.strategy.ends_with(kFreeFlowTwinSuffix)) continue;
-      const std::string_view base =
-          std::string_view(twin.strategy)
-              .substr(0, twin.strategy.size() - kFreeFlowTwinSuffix.size());
-      for (const ReplayResult& run : r.runs)
-        if (run.strategy == base) {
-          absl::StrAppend(&out, first ? "" : ", ", "{\"strategy\": ", json_string(base),
-                          ", \"calls\": ", first_units_differ(run, twin),
-                          ", \"from_another_station\": ", first_units_differ(run, twin, &in), "}");
-          first = false;
-        }
-    }
+    detail::for_each_free_flow_twin(r.runs, [&](const ReplayResult& run, const ReplayResult& twin) {
+      absl::StrAppend(&out, first ? "" : ", ", "{\"strategy\": ", json_string(run.strategy),
+                      ", \"calls\": ", first_units_differ(run, twin),
+                      ", \"from_another_station\": ", first_units_differ(run, twin, &in), "}");
+      first = false;
+    });
   }
   absl::StrAppend(&out, "]},\n");
   absl::StrAppend(&out, "  \"recorded\": ", detail::kpi_json(in.recorded_kpis, "  "), ",\n");
@@ -523,16 +529,11 @@ inline std::string report_table(const ReplayReportInputs& r) {
   absl::StrAppend(&out, "  decisions on ", r.decisions,
                   r.traffic_file.empty() ? std::string() : " (" + r.traffic_file + ")", ", ",
                   r.closures_applied, " closures applied\n");
-  for (const ReplayResult& twin : r.runs) {
-    if (!twin.strategy.ends_with(kFreeFlowTwinSuffix)) continue;
-    const std::string_view base = std::string_view(twin.strategy)
-                                      .substr(0, twin.strategy.size() - kFreeFlowTwinSuffix.size());
-    for (const ReplayResult& run : r.runs)
-      if (run.strategy == base)
-        absl::StrAppend(&out, "  ", twin.strategy, " sent another first unit on ",
-                        first_units_differ(run, twin), " calls, from another station on ",
-                        first_units_differ(run, twin, &in), "\n");
-  }
+  detail::for_each_free_flow_twin(r.runs, [&](const ReplayResult& run, const ReplayResult& twin) {
+    absl::StrAppend(&out, "  ", twin.strategy, " sent another first unit on ",
+                    first_units_differ(run, twin), " calls, from another station on ",
+                    first_units_differ(run, twin, &in), "\n");
+  });
   auto header = [&](std::string_view title) {
     absl::StrAppend(&out, "\n", absl::StrFormat("%-34s", detail::as_absl(title)));
     for (const auto& c : cols) absl::StrAppend(&out, absl::StrFormat("%*s", width, c.first));
