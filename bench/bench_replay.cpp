@@ -9,6 +9,11 @@
 // the same binary: the same replay with the reference DijkstraOracle (one reverse
 // Dijkstra over the whole graph per dispatch decision).
 //
+// Preparation (BM_Prepare_*): prepare_replay of the week from loaded files. Since every road
+// time comes through the oracle (sim/replay.hpp), it makes no table; the baseline,
+// BM_Prepare_DijkstraTables, adds what it computed before: a forward and a backward
+// one-to-all Dijkstra per station and a backward one per hospital (HospitalRanker's tables).
+//
 // Calibration (sim/calibration.hpp): BM_Calibration_Fit fits the model on the week's
 // inputs (posts, drive, turnout, service; what dk-calibrate times), and
 // BM_Replay_Week_Calibrated/* replays the week with that model beside
@@ -23,6 +28,7 @@
 #include <string_view>
 
 #include "dispatchkit/recommend/closest_idle.hpp"
+#include "dispatchkit/route/dijkstra.hpp"
 #include "dispatchkit/sim/calibration.hpp"
 #include "dispatchkit/sim/compare.hpp"
 #include "dispatchkit/sim/scenario.hpp"
@@ -35,6 +41,48 @@ std::unique_ptr<ReplayScenario> g_week;
 std::unique_ptr<ReplayInputs> g_year;
 std::unique_ptr<ReplayScenario> g_week_calibrated;  // the week, prepared with g_calibration
 std::shared_ptr<const Calibration> g_calibration;
+
+absl::StatusOr<ReplayInputs> prepare_week() {
+  const ReplayScenario& w = *g_week;
+  std::vector<Hospital> hospitals(w.inputs.hospitals->hospitals().begin(),
+                                  w.inputs.hospitals->hospitals().end());
+  return prepare_replay(*w.graph, *w.snapper, w.record, w.inputs.stations, std::move(hospitals),
+                        w.mapping, w.plans, w.inputs.options, w.inputs.units);
+}
+
+void BM_Prepare_Seam(benchmark::State& state) {
+  for (auto _ : state) {
+    absl::StatusOr<ReplayInputs> in = prepare_week();
+    if (!in.ok()) state.SkipWithError(std::string(in.status().message()).c_str());
+    benchmark::DoNotOptimize(in);
+  }
+  state.counters["calls"] = static_cast<double>(g_week->inputs.calls.size());
+}
+
+// Baseline: the same preparation plus the one-to-all tables it made before the seam.
+void BM_Prepare_DijkstraTables(benchmark::State& state) {
+  const RoadGraph& g = *g_week->graph;
+  for (auto _ : state) {
+    absl::StatusOr<ReplayInputs> in = prepare_week();
+    if (!in.ok()) state.SkipWithError(std::string(in.status().message()).c_str());
+    std::vector<std::vector<Weight>> tables;
+    Dijkstra d(g);
+    for (const RoadPosition& p : in->station_positions)
+      for (const Dijkstra::Direction dir :
+           {Dijkstra::Direction::kBackward, Dijkstra::Direction::kForward}) {
+        const SeedPair s = dir == Dijkstra::Direction::kBackward ? target_seeds(g, g.weights(), p)
+                                                                 : source_seeds(g, g.weights(), p);
+        d.run(s.view(), dir, NodeId::invalid());
+        std::vector<Weight>& t = tables.emplace_back(g.node_count());
+        for (std::uint32_t v = 0; v < g.node_count(); ++v) t[v] = d.distance_to(NodeId(v)).count();
+      }
+    std::vector<Hospital> hs(in->hospitals->hospitals().begin(), in->hospitals->hospitals().end());
+    const HospitalRanker tabled(g, std::move(hs), in->options.hospital);
+    benchmark::DoNotOptimize(tables);
+    benchmark::DoNotOptimize(&tabled);
+  }
+  state.counters["calls"] = static_cast<double>(g_week->inputs.calls.size());
+}
 
 void BM_Calibration_Fit(benchmark::State& state) {
   for (auto _ : state) {
@@ -148,6 +196,9 @@ int main(int argc, char** argv) {
   g_year =
       std::make_unique<ReplayInputs>(repeat_replay(g_week->inputs, 52, std::chrono::hours(24 * 7)));
 
+  benchmark::RegisterBenchmark("BM_Prepare_DijkstraTables", BM_Prepare_DijkstraTables)
+      ->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("BM_Prepare_Seam", BM_Prepare_Seam)->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_Replay_Week/closest_idle", BM_Replay_Week, "closest_idle")
       ->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("BM_Replay_Week/coverage_aware", BM_Replay_Week, "coverage_aware")

@@ -38,7 +38,11 @@
 //                         report mean, 95 % half-width and range of the headline KPIs
 //                         (default 1); with as_recorded the reproduction check uses the
 //                         means
-//   --oracle=ch|dijkstra  travel-time oracle (same results; ch is faster)
+//   --oracle=NAME         which travel times decide and drive, by name: ch (default: free
+//                         flow over a CH), dijkstra (the reference; same results, slower),
+//                         cch (free flow over a CCH: a CchOracle, as a live metric store
+//                         would feed it) or time_of_day (the --traffic profile's slice of
+//                         each decision; what --decisions=time_of_day selects)
 //   --shifts=MODEL        when the record's units are on duty: blocks (default: every
 //                         12-hour block with a dispatch), activity (first dispatch to last
 //                         available in each block), always
@@ -98,7 +102,8 @@ int usage(const char* why) {
       "                 [--fleet=FILE] [--traffic=FILE] [--decisions=time_of_day|free_flow|both]\n"
       "                 [--closures=FILE] [--areas=FILE] [--targets=FILE] [--handling-s=X]\n"
       "                 [--mapping=FILE] [--plans=FILE]\n"
-      "                 [--seed=N] [--replications=N] [--oracle=ch|dijkstra]\n"
+      "                 [--seed=N] [--replications=N]\n"
+      "                 [--oracle=ch|dijkstra|cch|time_of_day]\n"
       "                 [--shifts=blocks|activity|always]\n"
       "                 [--last-stretch-kmh=X] [--progress|--no-progress] [--no-shifts]\n"
       "                 [--days=YYYY-MM-DD..YYYY-MM-DD] [--calibration=calib.json]\n"
@@ -134,7 +139,7 @@ int main(int argc, char** argv) {
   ReplayScenarioOptions options;
   std::vector<std::string> strategies;
   std::string out_dir, traffic_path, calibration_path, decisions, closures_path, areas_path,
-      targets_path;
+      targets_path, oracle = "ch";
   CallTakingOptions call_taking;
   bool progress = dk_tools::progress_default();
   std::uint32_t replications = 1;
@@ -178,9 +183,10 @@ int main(int argc, char** argv) {
     } else if (value("--seed", v)) {
       if (!dk_tools::parse_flag_number("--seed", v, options.replay.seed, "an integer"))
         return usage("--seed needs an integer");
-    } else if (value("--oracle", v)) {
-      if (v != "ch" && v != "dijkstra") return usage("--oracle is ch or dijkstra");
-      options.build_ch = v == "ch";
+    } else if (value("--oracle", oracle)) {
+      if (oracle != "ch" && oracle != "dijkstra" && oracle != "cch" && oracle != "time_of_day")
+        return usage("--oracle is ch, dijkstra, cch or time_of_day");
+      options.build_ch = oracle == "ch" || oracle == "time_of_day";  // its free-flow twin
     } else if (value("--last-stretch-kmh", v)) {
       if (!parse_number(v, options.replay.last_stretch_kmh) || options.replay.last_stretch_kmh <= 0)
         return usage("--last-stretch-kmh needs a positive number");
@@ -206,6 +212,11 @@ int main(int argc, char** argv) {
   if (const char* missing = dk_tools::missing_city_flags(paths)) return usage(missing);
   if (strategies.empty()) return usage("give --strategy=NAME or --compare=A,B");
   if (out_dir.empty()) return usage("--out=DIR is required");
+  if (oracle == "time_of_day") {
+    if (traffic_path.empty()) return usage("--oracle=time_of_day needs --traffic=PROFILE");
+    if (decisions == "free_flow")
+      return usage("--oracle=time_of_day decides on traffic: not with --decisions=free_flow");
+  }
   if (decisions.empty()) decisions = traffic_path.empty() ? "free_flow" : "time_of_day";
   const bool on_traffic = decisions != "free_flow";
   if (on_traffic && traffic_path.empty())
@@ -282,7 +293,8 @@ int main(int argc, char** argv) {
       }
     };
   };
-  if (on_traffic || !scheduled.empty()) {
+  const bool free_flow_on_cch = !scheduled.empty() || oracle == "cch";
+  if (on_traffic || free_flow_on_cch) {
     const auto t0 = std::chrono::steady_clock::now();
     absl::StatusOr<std::vector<NodeId>> order = cch_order_metis(*s.graph);
     if (!order.ok()) return fail(order.status());
@@ -297,7 +309,7 @@ int main(int argc, char** argv) {
                                  traffic_path + ": " + std::string(made.status().message())));
       time_of_day_slices = *std::move(made);
     }
-    if (!scheduled.empty()) {
+    if (free_flow_on_cch) {
       absl::StatusOr<std::shared_ptr<TrafficSlices>> made =
           TrafficSlices::free_flow(*s.graph, *cch);
       if (!made.ok()) return fail(made.status());

@@ -107,15 +107,33 @@ TEST_CASE("HIFLD hospitals of bundled SF: loader, trauma levels, ETAs equal Dijk
   }
   CHECK(trauma >= 1);
   HospitalRanker ranker(*g, *hs);
+  // The ranking on a caller's own times (the replay's, from its oracle), without tables.
+  HospitalRanker untabled(*g, *hs, {.tables = false});
   Dijkstra reference(*g);
-  std::vector<HospitalChoice> out;
-  for (std::uint32_t k = 0; k < 20; ++k) {
+  std::vector<HospitalChoice> out, given;
+  std::vector<Weight> times(hs->size());
+  for (std::uint32_t k = 0; k < 200; ++k) {
     const RoadPosition scene = RoadPosition::at_node(NodeId(k * 137 % g->node_count()));
-    ranker.rank(scene, Specialty::kTrauma, TravelMode::kLightsAndSirens, out);
+    const TravelMode mode = k % 2 == 0 ? TravelMode::kLightsAndSirens : TravelMode::kNormal;
+    ranker.rank(scene, Specialty::kTrauma, mode, out);
     REQUIRE_FALSE(out.empty());
     CHECK(out[0].reason == HospitalRankReason::kSpecialtyCentre);  // SF is small
     for (const HospitalChoice& c : out)
-      CHECK(c.eta == reference.distance(scene, ranker.hospital(c.hospital).position));
+      CHECK(c.eta.count() ==
+            weight_in_mode(reference.distance(scene, ranker.hospital(c.hospital).position).count(),
+                           mode, TravelModeOptions{}));
+    for (std::uint32_t h = 0; h < hs->size(); ++h)
+      times[h] = weight_in_mode(reference.distance(scene, (*hs)[h].position).count(), mode,
+                                TravelModeOptions{});
+    untabled.rank(times, Specialty::kTrauma, given);
+    REQUIRE(given.size() == out.size());
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      CHECK(given[i].hospital == out[i].hospital);
+      CHECK(given[i].eta == out[i].eta);
+      CHECK(given[i].reason == out[i].reason);
+    }
+    untabled.rank(scene, Specialty::kTrauma, mode, given);
+    CHECK(given.empty());  // no tables: only rank(times, ...) answers
   }
   // Errors: a missing file, a file without the needed columns.
   CHECK(load_hifld_hospitals("/nonexistent.csv", *snapper).status().code() ==

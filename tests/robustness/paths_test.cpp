@@ -7,6 +7,8 @@
 #include <memory>
 #include <vector>
 
+#include "dispatchkit/recommend/ch_oracle.hpp"
+#include "dispatchkit/recommend/traffic/cch_oracle.hpp"
 #include "dispatchkit/route/metric_store.hpp"
 #include "robustness_fixtures.hpp"
 
@@ -80,6 +82,44 @@ TEST_CASE("CH and CCH routes are drivable walks whose weight is the reported tim
     ++checked;
   }
   CHECK(checked > 300);
+}
+
+// The replay's drives to hospitals and home go through DriveOracle::drive(); every oracle
+// must answer them as the reference does, with a route that is a walk of that weight.
+TEST_CASE("Dijkstra::path_into and every oracle's drive() agree with the reference",
+          "[robustness][path][oracle]") {
+  const RoadGraph& g = dk_robust::sf_graph();
+  Dijkstra reference(g);
+  DijkstraOracle dijkstra_oracle(g);
+  ChOracle ch_oracle(dk_robust::sf_ch(), g);
+  MetricStore<CchMetric> store(std::make_shared<const CchMetric>(dk_robust::sf_cch_metric()));
+  CchOracle cch_oracle(store, g);
+  dk_robust::Rng rng(77);
+  std::vector<ArcId> route;
+  int walked = 0;
+  for (int i = 0; i < 2000; ++i) {
+    const RoadPosition s = dk_robust::random_position(g, rng);
+    RoadPosition t = dk_robust::random_position(g, rng);
+    if (i % 7 == 0 && !s.is_node()) t = RoadPosition::on_arc(s.arc(), rng.unit(), s.reverse_arc());
+    INFO("pair " << i);
+    const Deciseconds want = reference.distance(s, t);
+    Dijkstra search(g);
+    const Deciseconds d = search.path_into(s, t, route);
+    REQUIRE(d == want);
+    if (d.is_infinite()) {
+      CHECK(route.empty());
+    } else if (d.count() > 0 && !(s.is_node() && t.is_node() && s.node() == t.node())) {
+      CHECK(walk_weight(g, s, t, route) == d.count());
+      ++walked;
+    }
+    const TravelMode mode = i % 2 == 0 ? TravelMode::kLightsAndSirens : TravelMode::kNormal;
+    const Weight in_mode = weight_in_mode(want.count(), mode, TravelModeOptions{});
+    CHECK(dijkstra_oracle.drive(s, t, mode, nullptr) == in_mode);
+    CHECK(ch_oracle.drive(s, t, mode, i % 3 == 0 ? &route : nullptr) == in_mode);
+    CHECK(cch_oracle.drive(s, t, mode, i % 3 == 1 ? &route : nullptr) == in_mode);
+  }
+  CHECK(walked > 1500);
+  CHECK(std::ranges::equal(cch_oracle.arc_weights(), g.weights()));
 }
 
 TEST_CASE("ChManyToMany: empty sides, short output, invalid positions",

@@ -189,6 +189,32 @@ TEST_CASE("three units, four calls: KPIs as worked out by hand", "[sim][replay]"
   CHECK(in->recorded_kpis.utilisation == Approx(7120.0 / 9900.0));
 }
 
+// Transports and drives home are asked of the replay's oracle (DriveOracle), so the metric
+// that decides also drives the patients: on a metric where n2 -> n3 takes 120 s instead of
+// 60 s, the two transports of the hand-worked case above (call 1 from n1, call 3 from n2)
+// each take 80 s longer (60 s more at 4/3), and nothing else changes.
+TEST_CASE("the oracle's metric reaches transports and the drives home", "[sim][replay]") {
+  World w;
+  auto in = w.prepare();
+  REQUIRE(in.ok());
+  std::vector<Weight> slow(w.graph.weights().begin(), w.graph.weights().end());
+  for (ArcId a : w.graph.out_arcs(NodeId(2)))
+    if (w.graph.head(a) == NodeId(3)) slow[a.value()] *= 2;
+  DijkstraOracle free_flow(w.graph), slow_oracle(w.graph, slow);
+  ClosestIdle a, b;
+  const ReplayResult fast = run_replay(*in, a, free_flow);
+  const ReplayResult r = run_replay(*in, b, slow_oracle);
+  REQUIRE(r.outcomes.size() == fast.outcomes.size());
+  for (std::size_t i = 0; i < r.outcomes.size(); ++i)
+    CHECK(r.outcomes[i].response_s() == fast.outcomes[i].response_s());
+  CHECK(r.transports == 2);
+  CHECK(fast.kpis.utilisation == Approx(6806.0 / 9900.0));
+  CHECK(r.kpis.utilisation == Approx((6806.0 + 80 + 80) / 9900.0));
+  // The replay prepared no station or hospital table: the ranker has none either.
+  CHECK(in->hospitals->travel_time(in->calls[0].position, HospitalId(0), TravelMode::kNormal) ==
+        kInfWeight);
+}
+
 TEST_CASE("a replay is deterministic", "[sim][replay]") {
   World w;
   auto in = w.prepare();

@@ -72,6 +72,20 @@ median() { awk -F, -v s="$1" '$1 == s && $8 != "" { print $8 }' traffic/calls.cs
   awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 [ "$(median closest_idle)" -gt "$(median closest_idle@free_flow)" ] ||
   fail "slowed streets did not slow the responses: $(median closest_idle) vs $(median closest_idle@free_flow)"
+# Oracles by name: a CchOracle on free flow decides and drives exactly as the CH does, and
+# --oracle=time_of_day is the profile's decisions.
+"$dk_replay" "${inputs[@]}" --strategy=closest_idle --oracle=cch --out=cch --no-progress \
+  > /dev/null 2> err
+expect_status 0 $? "--oracle=cch"
+cmp -s cch/report.txt again/report.txt || fail "--oracle=cch differs from the CH on free flow"
+"$dk_replay" "${inputs[@]}" --strategy=closest_idle --traffic=slow.csv --oracle=time_of_day \
+  --out=tod --no-progress > /dev/null 2> err
+expect_status 0 $? "--oracle=time_of_day"
+expect_in tod/report.json '"travel_model": {"decisions": "time_of_day"' "--oracle=time_of_day"
+run_expect 2 "a time-of-day oracle without a profile" "--oracle=time_of_day needs --traffic" -- \
+  "$dk_replay" "${inputs[@]}" --strategy=closest_idle --oracle=time_of_day --out=x
+run_expect 2 "an unknown oracle" "--oracle is ch, dijkstra, cch or time_of_day" -- \
+  "$dk_replay" "${inputs[@]}" --strategy=closest_idle --oracle=astar --out=x
 # Closures: two arcs closed for two hours of the week; a node the graph lacks is refused.
 xzcat "$sf/sf_osm_edges.csv.xz" | awk -F, 'NR == 1 { print "start,end,from,to" }
   NR > 1 && $2 != $3 && ++n <= 2 { print "2017-01-03T16:00:00,2017-01-03T18:00:00," $2 "," $3 }' \

@@ -27,6 +27,7 @@
 #include <memory>
 #include <mutex>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -51,7 +52,9 @@ DISPATCHKIT_NAMESPACE_BEGIN
 
 // A non-owning, type-erased TravelTimeOracle. The wrapped oracle must outlive it. It is a
 // ClockedOracle: set_clock() reaches an oracle that has one and is OK for one that does
-// not (its answers do not depend on the time).
+// not (its answers do not depend on the time). It is a DriveOracle when the wrapped one
+// is (answers_drives()); for one that is not, drive() throws std::logic_error and callers
+// that need drives (the replay) search themselves.
 class AnyOracle {
  public:
   template <TravelTimeOracle O>
@@ -66,7 +69,16 @@ class AnyOracle {
             return static_cast<O*>(s)->set_clock(unix_utc, offset);
           else
             return absl::OkStatus();
-        }) {}
+        }) {
+    if constexpr (DriveOracle<O>) {
+      drive_ = [](void* s, const RoadPosition& a, const RoadPosition& b, TravelMode m,
+                  std::vector<ArcId>* route) { return static_cast<O*>(s)->drive(a, b, m, route); };
+      drives_from_ = [](void* s, const RoadPosition& a, std::span<const RoadPosition> to,
+                        TravelMode m,
+                        std::span<Weight> out) { static_cast<O*>(s)->drives_from(a, to, m, out); };
+      arc_weights_ = [](void* s) { return static_cast<O*>(s)->arc_weights(); };
+    }
+  }
 
   [[nodiscard]] absl::Status sync(const Fleet& fleet) noexcept { return sync_(self_, fleet); }
   void travel_times_to(const RoadPosition& target, TravelMode mode,
@@ -76,14 +88,36 @@ class AnyOracle {
   [[nodiscard]] absl::Status set_clock(std::int64_t unix_utc, std::int32_t utc_offset_s) {
     return clock_(self_, unix_utc, utc_offset_s);
   }
+  [[nodiscard]] bool answers_drives() const noexcept { return drive_ != nullptr; }
+  Weight drive(const RoadPosition& from, const RoadPosition& to, TravelMode mode,
+               std::vector<ArcId>* route) {
+    if (drive_ == nullptr) throw std::logic_error("AnyOracle: the wrapped oracle has no drive()");
+    return drive_(self_, from, to, mode, route);
+  }
+  void drives_from(const RoadPosition& from, std::span<const RoadPosition> to, TravelMode mode,
+                   std::span<Weight> out) {
+    if (drives_from_ == nullptr)
+      throw std::logic_error("AnyOracle: the wrapped oracle has no drives_from()");
+    drives_from_(self_, from, to, mode, out);
+  }
+  [[nodiscard]] std::span<const Weight> arc_weights() const {
+    if (arc_weights_ == nullptr)
+      throw std::logic_error("AnyOracle: the wrapped oracle has no arc_weights()");
+    return arc_weights_(self_);
+  }
 
  private:
   void* self_;
   absl::Status (*sync_)(void*, const Fleet&) noexcept;
   void (*times_)(void*, const RoadPosition&, TravelMode, std::span<Weight>) noexcept;
   absl::Status (*clock_)(void*, std::int64_t, std::int32_t);
+  Weight (*drive_)(void*, const RoadPosition&, const RoadPosition&, TravelMode,
+                   std::vector<ArcId>*) = nullptr;
+  void (*drives_from_)(void*, const RoadPosition&, std::span<const RoadPosition>, TravelMode,
+                       std::span<Weight>) = nullptr;
+  std::span<const Weight> (*arc_weights_)(void*) = nullptr;
 };
-static_assert(TravelTimeOracle<AnyOracle>);
+static_assert(DriveOracle<AnyOracle>);
 static_assert(ClockedOracle<AnyOracle>);
 
 // An oracle of any type, owned; what an OracleFactory makes. get() is its AnyOracle.

@@ -16,6 +16,10 @@
 // Travel modes: an oracle's metric holds lights-and-sirens times and TravelMode::kNormal
 // answers are weight_in_mode() of them, the one model of route/travel_modes.hpp.
 //
+// Drives on the same metric: a DriveOracle also answers one drive between two positions
+// (and the road it takes). The replay sends its transports and returns through it, so that
+// hospital choice and the drive home see the traffic and closures the decisions see.
+//
 // Turnout is NOT part of an oracle's answer: it depends on the unit's status and is
 // added by the recommenders (Fleet::turnout), so one oracle serves every strategy.
 #pragma once
@@ -70,6 +74,26 @@ concept ClockedOracle = requires(O& o, std::int64_t unix_utc, std::int32_t utc_o
   { o.set_clock(unix_utc, utc_offset_s) } -> std::same_as<absl::Status>;
 };
 
+// An oracle that also answers single drives on the metric of its ETAs (every shipped one):
+//   drive(from, to, mode, route): road time from `from` to `to` in `mode`, kInfWeight when
+//     unreachable; when `route` is not null it receives the road arcs of that drive in
+//     driving order (cleared first; the first and last are the arcs the positions lie on).
+//     A time-of-day oracle answers for its clock (set_clock). Allocates only to grow
+//     `route` and its workspace on first use (std::bad_alloc).
+//   drives_from(from, to, mode, out): out[j] = drive(from, to[j], mode) for j < out.size().
+//     One search for all: the CH oracle keeps the targets' buckets while the same targets
+//     come back (the replay's hospitals), so a call then costs about one drive.
+//   arc_weights(): the lights-and-sirens weight per road arc of the metric the last drive()
+//     used (for walking a route by elapsed time); valid until the next call.
+template <class O>
+concept DriveOracle = TravelTimeOracle<O> &&
+    requires(O& o, const RoadPosition& p, TravelMode mode, std::vector<ArcId>* route,
+             std::span<const RoadPosition> to, std::span<Weight> out) {
+  { o.drive(p, p, mode, route) } -> std::same_as<Weight>;
+  o.drives_from(p, to, mode, out);
+  { o.arc_weights() } -> std::same_as<std::span<const Weight>>;
+};
+
 // The exact reference: one reverse Dijkstra from the incident's target seeds over the
 // whole graph, then each unit reads its source seeds. O((n + m) log n) per incident, so
 // use it for tests, small towns and as the benchmark baseline, not for a state.
@@ -109,6 +133,26 @@ class DijkstraOracle {
     }
   }
 
+  // DriveOracle: one forward search.
+  Weight drive(const RoadPosition& from, const RoadPosition& to, TravelMode mode,
+               std::vector<ArcId>* route) {
+    Weight w;
+    if (route != nullptr) {
+      w = dijkstra_.path_into(from, to, *route).count();
+    } else {
+      w = dijkstra_.distance(from, to).count();
+    }
+    return weight_in_mode(w, mode, modes_);
+  }
+  void drives_from(const RoadPosition& from, std::span<const RoadPosition> to, TravelMode mode,
+                   std::span<Weight> out) {
+    const SeedPair s = source_seeds(*graph_, weights_, from);
+    dijkstra_.run(s.view(), Dijkstra::Direction::kForward, NodeId::invalid());
+    for (std::size_t j = 0; j < out.size() && j < to.size(); ++j)
+      out[j] = weight_in_mode(dijkstra_.distance_to(from, to[j]).count(), mode, modes_);
+  }
+  [[nodiscard]] std::span<const Weight> arc_weights() const noexcept { return weights_; }
+
   [[nodiscard]] const RoadGraph& graph() const noexcept { return *graph_; }
   [[nodiscard]] const TravelModeOptions& modes() const noexcept { return modes_; }
 
@@ -119,6 +163,6 @@ class DijkstraOracle {
   TravelModeOptions modes_;
   std::vector<RoadPosition> positions_;
 };
-static_assert(TravelTimeOracle<DijkstraOracle>);
+static_assert(DriveOracle<DijkstraOracle>);
 
 DISPATCHKIT_NAMESPACE_END

@@ -123,6 +123,10 @@ struct HospitalChoice {
 struct HospitalOptions {
   Deciseconds specialty_bypass_limit = Deciseconds::from_seconds(30 * 60);
   TravelModeOptions modes;
+  // Build the free-flow tables behind rank(scene, ...) and travel_time(). A caller that
+  // brings its own times (rank(times, ...): the replay, from its oracle) turns them off;
+  // then travel_time() is kInfWeight and rank(scene, ...) finds nothing.
+  bool tables = true;
 };
 
 class HospitalRanker {
@@ -133,6 +137,11 @@ class HospitalRanker {
 
   // Fills `out` (cleared) with every reachable, not closed hospital, best first.
   void rank(const RoadPosition& scene, Specialty need, TravelMode mode,
+            std::vector<HospitalChoice>& out) const noexcept;
+  // The same ranking on the caller's road times from the scene: times[h] for hospital h in
+  // the mode of the drive (kInfWeight: unreachable; missing entries count as unreachable).
+  // What the replay uses, with times from its oracle (traffic and closures included).
+  void rank(std::span<const Weight> times, Specialty need,
             std::vector<HospitalChoice>& out) const noexcept;
   // Road time from `scene` to hospital `h` (kInfWeight if unreachable), mode applied.
   [[nodiscard]] Weight travel_time(const RoadPosition& scene, HospitalId h,
@@ -151,6 +160,10 @@ class HospitalRanker {
   std::vector<Hospital> hospitals_;
   HospitalOptions options_;
   std::vector<Weight> to_hospital_;  // [h * n + v]: time from node v to hospital h
+
+  // Orders `out` (reachable hospitals with their ETAs): specialty centres within the bypass
+  // limit first, diversion last, then by ETA.
+  void order(Specialty need, std::vector<HospitalChoice>& out) const noexcept;
 };
 
 // The call ahead to the receiving hospital ("pre-alert"): who is coming, how urgent,
@@ -191,6 +204,7 @@ struct PreArrivalNotification {
 inline HospitalRanker::HospitalRanker(const RoadGraph& graph, std::vector<Hospital> hospitals,
                                       HospitalOptions options)
     : graph_(&graph), hospitals_(std::move(hospitals)), options_(options) {
+  if (!options_.tables) return;
   const std::size_t n = graph.node_count();
   to_hospital_.assign(n * hospitals_.size(), kInfWeight);
   Dijkstra dijkstra(graph);
@@ -207,7 +221,7 @@ inline Weight HospitalRanker::travel_time(const RoadPosition& scene, HospitalId 
                                           TravelMode mode) const noexcept {
   if (h.value() >= hospitals_.size() || !scene.valid()) return kInfWeight;
   const Hospital& hosp = hospitals_[h.value()];
-  if (!hosp.position.valid()) return kInfWeight;
+  if (!hosp.position.valid() || to_hospital_.empty()) return kInfWeight;
   const std::size_t n = graph_->node_count();
   Weight best = same_street_weight(graph_->weights(), scene, hosp.position);
   const SeedPair s = source_seeds(*graph_, graph_->weights(), scene);
@@ -220,17 +234,31 @@ inline Weight HospitalRanker::travel_time(const RoadPosition& scene, HospitalId 
 inline void HospitalRanker::rank(const RoadPosition& scene, Specialty need, TravelMode mode,
                                  std::vector<HospitalChoice>& out) const noexcept {
   out.clear();
-  Weight nearest_open = kInfWeight;
   for (std::uint32_t h = 0; h < hospitals_.size(); ++h) {
     if (hospitals_[h].status == HospitalStatus::kClosed) continue;
     const Weight t = travel_time(scene, HospitalId(h), mode);
     if (t == kInfWeight) continue;
-    if (hospitals_[h].status == HospitalStatus::kOpen) nearest_open = std::min(nearest_open, t);
-    HospitalChoice c;
-    c.hospital = HospitalId(h);
-    c.eta = Deciseconds(t);
-    c.has_specialty = hospitals_[h].specialties.contains(need);
-    out.push_back(c);
+    out.push_back(HospitalChoice{HospitalId(h), Deciseconds(t)});
+  }
+  order(need, out);
+}
+
+inline void HospitalRanker::rank(std::span<const Weight> times, Specialty need,
+                                 std::vector<HospitalChoice>& out) const noexcept {
+  out.clear();
+  for (std::uint32_t h = 0; h < hospitals_.size() && h < times.size(); ++h) {
+    if (hospitals_[h].status == HospitalStatus::kClosed || times[h] == kInfWeight) continue;
+    out.push_back(HospitalChoice{HospitalId(h), Deciseconds(times[h])});
+  }
+  order(need, out);
+}
+
+inline void HospitalRanker::order(Specialty need, std::vector<HospitalChoice>& out) const noexcept {
+  Weight nearest_open = kInfWeight;
+  for (HospitalChoice& c : out) {
+    const Hospital& h = hospitals_[c.hospital.value()];
+    c.has_specialty = h.specialties.contains(need);
+    if (h.status == HospitalStatus::kOpen) nearest_open = std::min(nearest_open, c.eta.count());
   }
   const Deciseconds limit = Deciseconds(nearest_open) + options_.specialty_bypass_limit;
   for (HospitalChoice& c : out) {

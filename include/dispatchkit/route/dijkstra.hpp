@@ -5,6 +5,7 @@
 //   dijkstra.run_forward(station);                    // one-to-all
 //   Deciseconds eta = dijkstra.distance_to(incident);
 //   std::vector<ArcId> route = dijkstra.path_to(incident);
+//   dijkstra.path_into(unit_position, incident_position, route);   // positions, mid-street
 //   dijkstra.run_backward(incident);                  // every node's time *to* incident
 //
 // This is the correctness oracle for every faster path (CH, CCH, many-to-one): it is
@@ -110,6 +111,13 @@ class Dijkstra {
   // The arcs of a shortest path, in driving order: from the seed to `v` after a forward
   // search, from `v` to the seed after a backward one. Empty if `v` is a seed or unreached.
   [[nodiscard]] std::vector<ArcId> path_to(NodeId v) const;
+  // A shortest drive between two road positions, by a forward search from `source`: its
+  // road arcs in driving order into `out` (cleared first), the first and last being the
+  // arcs the positions lie on (driven in part); a drive along one street that passes no
+  // intersection is that street's arc at `source`. Returns its time; infinite() and `out`
+  // empty when unreachable. Allocates only to grow `out`.
+  Deciseconds path_into(const RoadPosition& source, const RoadPosition& target,
+                        std::vector<ArcId>& out);
 
   // Nodes settled by the last search (a measure of its work).
   [[nodiscard]] std::uint32_t settled_count() const noexcept { return settled_; }
@@ -186,6 +194,40 @@ inline std::vector<ArcId> Dijkstra::path_to(NodeId v) const {
   }
   if (direction_ == Direction::kForward) std::reverse(path.begin(), path.end());
   return path;
+}
+
+inline Deciseconds Dijkstra::path_into(const RoadPosition& source, const RoadPosition& target,
+                                       std::vector<ArcId>& out) {
+  out.clear();
+  const SeedPair from = source_seeds(*graph_, weights_, source);
+  run(from.view(), Direction::kForward, NodeId::invalid());
+  Weight best = kInfWeight;
+  SearchSeed end{};
+  const SeedPair to = target_seeds(*graph_, weights_, target);
+  for (const SearchSeed& seed : to.view()) {
+    const Weight w = add_weights(dist_.get(seed.node.value()), seed.offset);
+    if (w < best) best = w, end = seed;
+  }
+  const Weight street = same_street_weight(weights_, source, target);
+  if (street != kInfWeight && street <= best) {
+    out.push_back(source.arc());
+    return Deciseconds(street);
+  }
+  if (best == kInfWeight) return Deciseconds::infinite();
+  std::uint32_t at = end.node.value();
+  while (parent_arc_[at] != UINT32_MAX) {
+    out.push_back(ArcId(parent_arc_[at]));
+    at = graph_->tails()[parent_arc_[at]];
+  }
+  // `at` is a seed of the source: the arc it was reached on, if the source is mid-street.
+  for (const SearchSeed& seed : from.view())
+    if (seed.node.value() == at && seed.offset == dist_.get(at)) {
+      if (seed.arc.valid()) out.push_back(seed.arc);
+      break;
+    }
+  std::reverse(out.begin(), out.end());
+  if (end.arc.valid()) out.push_back(end.arc);
+  return Deciseconds(best);
 }
 
 DISPATCHKIT_NAMESPACE_END

@@ -361,7 +361,7 @@ inline absl::StatusOr<Calibration> fit_calibration(const ReplayInputs& in,
   std::vector<detail::DriveSample> drives;               // previous-scene drives (origins fixed)
   std::vector<std::pair<TurnoutCell, double>> turnouts;  // key + seconds
   EtaValidation counts;
-  Dijkstra dijkstra(g);
+  detail::FreeFlowDrives free_flow_drive(in);
   detail::for_each_validated_drive(
       in, record, options.origins, counts,
       [&](std::uint32_t i, std::uint32_t u, const RecordedResponse& r, EtaOrigin origin,
@@ -374,7 +374,7 @@ inline absl::StatusOr<Calibration> fit_calibration(const ReplayInputs& in,
         const int hour = local_hour(r.en_route, in.zone);
         const auto day = static_cast<std::size_t>(cal.day_kind_at(r.en_route, in.zone));
         if (origin == EtaOrigin::kPreviousScene) {
-          const Weight w = detail::free_flow_drive(in, dijkstra, from, UINT32_MAX, c);
+          const Weight w = free_flow_drive(from, UINT32_MAX, c);
           if (w != kInfWeight)
             drives.push_back({static_cast<double>(w) / 10.0, crow_km(g, from, c.position), hour, y,
                               c.mode == TravelMode::kLightsAndSirens ? 0u : 1u, day});
@@ -382,8 +382,7 @@ inline absl::StatusOr<Calibration> fit_calibration(const ReplayInputs& in,
         }
         idle.push_back({u, i, road.size(), hour, y, day});
         for (std::size_t s = 0; s < stations; ++s) {
-          const Weight w =
-              detail::free_flow_drive(in, dijkstra, from, static_cast<std::uint32_t>(s), c);
+          const Weight w = free_flow_drive(from, static_cast<std::uint32_t>(s), c);
           road.push_back(w == kInfWeight ? -1.0 : static_cast<double>(w) / 10.0);
           km.push_back(crow_km(g, in.station_positions[s], c.position));
         }

@@ -277,16 +277,42 @@ inline void finish_validation(EtaValidation& v, TimeZoneRule) {
 
 namespace detail {
 
-// The graph's free-flow road time of a drive to call `c` in its travel mode: from the
-// station tables when it starts at station `station`, else by a search from `from`.
-// kInfWeight when unreachable.
-inline Weight free_flow_drive(const ReplayInputs& in, Dijkstra& dijkstra, const RoadPosition& from,
-                              std::uint32_t station, const ReplayCall& c) {
-  const Weight road = station != UINT32_MAX
-                          ? table_time_to(in.from_station[station], *in.graph, c.position)
-                          : dijkstra.distance(from, c.position).count();
-  return weight_in_mode(road, c.mode, in.options.modes);
-}
+// The graph's free-flow road times of drives to calls, in each call's travel mode: from a
+// one-to-all table of the station when the drive starts at one (made on the station's
+// first drive and kept), else by a search from where the unit was. kInfWeight when
+// unreachable. What validation and calibration measure the record's drives against.
+class FreeFlowDrives {
+ public:
+  explicit FreeFlowDrives(const ReplayInputs& in)
+      : in_(&in), dijkstra_(*in.graph), from_station_(in.stations.size()) {}
+
+  // `station`: the station the drive starts at, or UINT32_MAX to search from `from`.
+  Weight operator()(const RoadPosition& from, std::uint32_t station, const ReplayCall& c) {
+    const RoadGraph& g = *in_->graph;
+    Weight road = kInfWeight;
+    if (station == UINT32_MAX) {
+      road = dijkstra_.distance(from, c.position).count();
+    } else {
+      std::vector<Weight>& table = from_station_[station];
+      if (table.empty()) {
+        const SeedPair s = source_seeds(g, g.weights(), in_->station_positions[station]);
+        dijkstra_.run(s.view(), Dijkstra::Direction::kForward, NodeId::invalid());
+        table.resize(g.node_count());
+        for (std::uint32_t v = 0; v < g.node_count(); ++v)
+          table[v] = dijkstra_.distance_to(NodeId(v)).count();
+      }
+      const SeedPair t = target_seeds(g, g.weights(), c.position);
+      for (const SearchSeed& seed : t.view())
+        road = std::min(road, add_weights(table[seed.node.value()], seed.offset));
+    }
+    return weight_in_mode(road, c.mode, in_->options.modes);
+  }
+
+ private:
+  const ReplayInputs* in_;
+  Dijkstra dijkstra_;
+  std::vector<std::vector<Weight>> from_station_;
+};
 
 // Free-flow road times of the validated drives; with `cal`, its median drive for them
 // (and idle units start from their posts).
@@ -295,12 +321,12 @@ inline EtaValidation validate_free_flow(const ReplayInputs& in, const RecordedCa
                                         const EtaValidationOptions& options) {
   EtaValidation v;
   v.metric = std::move(metric);
-  Dijkstra dijkstra(*in.graph);  // for origins other than stations (tables cover those)
+  FreeFlowDrives free_flow_drive(in);
   for_each_validated_drive(
       in, record, options, v,
       [&](std::uint32_t i, std::uint32_t u, const RecordedResponse& r, EtaOrigin origin,
           const RoadPosition& from, std::uint32_t station) {
-        const Weight w = free_flow_drive(in, dijkstra, from, station, in.calls[i]);
+        const Weight w = free_flow_drive(from, station, in.calls[i]);
         if (w == kInfWeight) {
           ++v.skipped_unreachable;
           return;

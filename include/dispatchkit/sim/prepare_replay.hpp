@@ -10,8 +10,10 @@
 // (sim/recorded_fleet.hpp) unless one is given, fixes every call's service times (the
 // record's where it has them, else samples drawn per call and unit slot from the record's
 // own durations, so that every strategy sees the same ones) and computes the recorded KPI
-// column with the same definitions as the simulated one. Cost: two Dijkstra searches per
-// station and one per hospital (their one-to-all tables), plus a snap per call.
+// column with the same definitions as the simulated one. Cost: a snap per station, hospital
+// and call. No travel-time table is made here: the replay asks its oracle for every drive
+// (sim/replay_engine.hpp), so that traffic and closures reach hospital choice and the
+// drives home as they reach the decisions.
 #pragma once
 
 #include <algorithm>
@@ -193,14 +195,8 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
   {
     HospitalOptions ho = options.hospital;
     ho.modes = options.modes;
+    ho.tables = false;  // the replay ranks on its oracle's times
     in.hospitals = std::make_shared<const HospitalRanker>(graph, std::move(hospitals), ho);
-  }
-  {
-    Dijkstra d(graph);
-    for (const RoadPosition& p : in.station_positions) {
-      in.to_station.push_back(detail::one_to_all(d, graph, p, Dijkstra::Direction::kBackward));
-      in.from_station.push_back(detail::one_to_all(d, graph, p, Dijkstra::Direction::kForward));
-    }
   }
   in.units = fleet ? std::move(*fleet) : derive_fleet(record, in.stations, options);
   const Calibration* cal = options.calibration.get();

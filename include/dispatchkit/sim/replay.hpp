@@ -41,10 +41,16 @@
 // (ShiftModel; by default a unit is on duty in each 12-hour block, 08:00-20:00 /
 // 20:00-08:00 local, in which it was dispatched) unless a fleet file is given.
 //
-// Cost: per call one oracle query per unit sent plus O(units); hospital and station
-// times are table look-ups (HospitalRanker's per-hospital tables; one reverse and one
-// forward Dijkstra per station, computed once in prepare_replay: stations * nodes * 8
-// bytes).
+// One travel-time seam: the oracle (a TravelTimeOracle; free flow over a CH, or a
+// TimeOfDayOracle on recorded traffic and closures) answers every road time of the run:
+// the decisions' ETAs and the drives to the scene, the drive from the scene to each
+// hospital when one is chosen, and the drive home with its route (where a returning unit
+// is when it is sent again). An oracle without drive() (DriveOracle) gets them from a
+// Dijkstra on free flow.
+//
+// Cost: per call one oracle query per unit sent plus O(units); per transport one drive per
+// hospital, per return one drive with its route. Nothing is tabulated per station or
+// hospital, so preparing a replay costs the snapping alone.
 //
 // The replay by stage (this header brings them all):
 //   sim/replay_inputs.hpp   ReplayOptions, ShiftModel, ReplayUnit, ReplayCall, ReplayInputs

@@ -159,9 +159,11 @@ class ReplayEngine {
     std::uint32_t hospital = 0;
     SimTime busy_since{};
     bool off_duty_pending = false;
-    // Drive home, for locating a returning unit.
+    // Drive home, for locating a returning unit: where it started, when, and the
+    // intersections of its route with the lights-and-sirens time to reach each.
     RoadPosition return_from;
     SimTime return_start{};
+    std::vector<std::pair<NodeId, Weight>> return_route;
   };
   struct CallProgress {
     std::uint8_t remaining = 0;  // units still to send
@@ -272,7 +274,7 @@ class ReplayEngine {
         ++res.transports;
         const TravelMode mode =
             c.urgent_transport ? TravelMode::kLightsAndSirens : TravelMode::kNormal;
-        in_.hospitals->rank(c.position, c.destination, mode, choices_);
+        rank_hospitals(c.position, c.destination, mode);
         if (choices_.empty()) {  // no hospital reachable: the crew clears on scene
           --res.transports;
           start_return(e.id, c.position, res);
@@ -326,57 +328,102 @@ class ReplayEngine {
     (void)fleet_.set_status(id, UnitStatus::kReturning);
     us.return_from = from;
     us.return_start = now_;
-    const std::uint32_t st = in_.units[u].waits_at();
-    const Weight w = weight_in_mode(table_time_from(in_.to_station[st], g_, from),
-                                    TravelMode::kNormal, in_.options.modes);
+    const RoadPosition& home = in_.station_positions[in_.units[u].waits_at()];
+    const Weight w = drive(from, home, TravelMode::kNormal, &route_);
+    remember_route(from, home, us.return_route);
     const std::int64_t drive = w == kInfWeight ? 0 : ceil_seconds(w);
     events_.schedule(now_ + SimDuration(drive), {kArriveStation, u, us.epoch});
     if (us.off_duty_pending) return;  // heading home to go off duty: not dispatchable
     serve_waiting(res);
   }
 
-  // Where a returning unit is now: walk its shortest path home (the station's reverse
-  // tree) for the time elapsed; the last intersection passed.
+  // One drive on the oracle's metric at the current time (the decisions' traffic and
+  // closures); with `route`, its road arcs. An oracle without drives (a researcher's own)
+  // gets them from a Dijkstra on the graph's own weights.
+  Weight drive(const RoadPosition& from, const RoadPosition& to, TravelMode mode,
+               std::vector<ArcId>* route) {
+    if (oracle_drives()) {
+      if constexpr (DriveOracle<Oracle>) {
+        set_oracle_clock();
+        return oracle_.drive(from, to, mode, route);
+      }
+    }
+    if (!fallback_) fallback_.emplace(g_, in_.options.modes);
+    return fallback_->drive(from, to, mode, route);
+  }
+  bool oracle_drives() const noexcept {
+    if constexpr (requires { oracle_.answers_drives(); })
+      return oracle_.answers_drives();
+    else
+      return DriveOracle<Oracle>;
+  }
+  std::span<const Weight> drive_weights() const {
+    if constexpr (DriveOracle<Oracle>)
+      if (oracle_drives()) return oracle_.arc_weights();
+    return g_.weights();
+  }
+
+  // The intersections of route_ (just driven from `from` to `to` by drive()) with the time
+  // to reach each, on the metric that drive used.
+  void remember_route(const RoadPosition& from, const RoadPosition& to,
+                      std::vector<std::pair<NodeId, Weight>>& out) {
+    out.clear();
+    const std::span<const Weight> w = drive_weights();
+    const SeedPair seeds = source_seeds(g_, w, from);
+    Weight t = 0;
+    for (std::size_t i = 0; i < route_.size(); ++i) {
+      const ArcId a = route_[i];
+      Weight step = w[a.value()];
+      if (i == 0)  // the start may lie mid-street: only the rest of its arc is driven
+        for (const SearchSeed& seed : seeds.view())
+          if (seed.arc == a) step = seed.offset;
+      t = add_weights(t, step);
+      if (t == kInfWeight) break;
+      out.emplace_back(g_.head(a), t);
+    }
+    // A destination mid-street: the last arc's head is not passed.
+    if (!to.is_node() && !out.empty()) out.pop_back();
+  }
+
+  // Where a returning unit is now: along its route home (remember_route) for the time
+  // elapsed, the last intersection passed.
   void locate_returning_units() {
     for (std::uint32_t u = 0; u < units_.size(); ++u) {
       const Unit& unit = fleet_.unit(UnitId(u));
       if (unit.status() != UnitStatus::kReturning) continue;
       const UnitState& us = units_[u];
-      const std::vector<Weight>& tree = in_.to_station[in_.units[u].waits_at()];
       // Elapsed driving in the lights-and-sirens metric (returns drive normally).
       std::int64_t elapsed_s = secs(now_) - secs(us.return_start);
       const std::int64_t step = in_.options.avl_step.count();
       if (step > 0) elapsed_s -= elapsed_s % step;
       const double elapsed_ds =
           static_cast<double>(elapsed_s) * 10.0 / in_.options.modes.normal_factor;
-      const SeedPair seeds = source_seeds(g_, g_.weights(), us.return_from);
-      Weight best = kInfWeight;
-      SearchSeed start{};
-      for (const SearchSeed& s : seeds.view())
-        if (add_weights(s.offset, tree[s.node.value()]) < best)
-          best = add_weights(s.offset, tree[s.node.value()]), start = s;
-      if (best == kInfWeight || elapsed_ds < start.offset) continue;
-      double left = elapsed_ds - start.offset;
-      NodeId v = start.node;
-      for (std::uint32_t steps = 0; steps < g_.node_count(); ++steps) {
-        bool moved = false;
-        for (ArcId a : g_.out_arcs(v)) {
-          const NodeId w = g_.head(a);
-          const Weight wa = g_.weights()[a.value()];
-          if (tree[w.value()] != kInfWeight &&
-              add_weights(wa, tree[w.value()]) == tree[v.value()] &&
-              tree[w.value()] < tree[v.value()]) {
-            if (static_cast<double>(wa) > left) break;
-            left -= wa;
-            v = w;
-            moved = true;
-            break;
-          }
-        }
-        if (!moved) break;
-      }
-      (void)fleet_.report_position(UnitId(u), RoadPosition::at_node(v));
+      const auto& route = us.return_route;
+      auto passed = std::upper_bound(route.begin(), route.end(), elapsed_ds,
+                                     [](double e, const std::pair<NodeId, Weight>& p) {
+                                       return e < static_cast<double>(p.second);
+                                     });
+      if (passed == route.begin()) continue;  // still on its first street
+      (void)fleet_.report_position(UnitId(u), RoadPosition::at_node(std::prev(passed)->first));
     }
+  }
+
+  // Hospitals ranked for a patient at `scene`, by the oracle's drives (choices_).
+  void rank_hospitals(const RoadPosition& scene, Specialty need, TravelMode mode) {
+    if (hospital_positions_.empty())
+      for (const Hospital& h : in_.hospitals->hospitals())
+        hospital_positions_.push_back(h.position);
+    hospital_times_.assign(hospital_positions_.size(), kInfWeight);
+    if (oracle_drives()) {
+      if constexpr (DriveOracle<Oracle>) {
+        set_oracle_clock();
+        oracle_.drives_from(scene, hospital_positions_, mode, hospital_times_);
+      }
+    } else {
+      if (!fallback_) fallback_.emplace(g_, in_.options.modes);
+      fallback_->drives_from(scene, hospital_positions_, mode, hospital_times_);
+    }
+    in_.hospitals->rank(hospital_times_, need, choices_);
   }
 
   // A time-of-day oracle answers for the local time of the decision (ClockedOracle); it
@@ -610,6 +657,10 @@ class ReplayEngine {
   std::vector<CallOutcome> outcomes_;
   TriageQueue waiting_;
   std::vector<HospitalChoice> choices_;
+  std::vector<RoadPosition> hospital_positions_;  // the same list each time: buckets stay
+  std::vector<Weight> hospital_times_;            // per hospital, from the scene being left
+  std::vector<ArcId> route_;                      // the last drive home's arcs
+  std::optional<DijkstraOracle> fallback_;        // drives for an oracle without them
   std::vector<Weight> travel_;  // as_recorded: oracle times of the recorded unit's call
   DepartureCount departures_;   // every unit sent, by its simulated turnout
   std::vector<std::pair<std::tuple<int, SimTime, std::uint64_t>, std::uint32_t>> order_;

@@ -209,9 +209,6 @@ struct ReplayInputs {
   SimTime end{};
   TimeZoneRule zone;
   ReplayOptions options;
-  // Per-station one-to-all tables in the lights-and-sirens metric (deciseconds):
-  // to_station[s][v] = v -> station s, from_station[s][v] = station s -> v.
-  std::vector<std::vector<Weight>> to_station, from_station;
   // What really happened to the replayed calls (same definitions as the simulation).
   std::vector<CallOutcome> recorded_outcomes;
   UnitUsage recorded_usage;
@@ -233,35 +230,6 @@ struct ReplayInputs {
 // Implementation.
 
 namespace detail {
-
-// Min over the seeds leaving `from` of offset + table[node].
-inline Weight table_time_from(const std::vector<Weight>& to_site, const RoadGraph& g,
-                              const RoadPosition& from) noexcept {
-  Weight best = kInfWeight;
-  const SeedPair s = source_seeds(g, g.weights(), from);
-  for (const SearchSeed& seed : s.view())
-    best = std::min(best, add_weights(seed.offset, to_site[seed.node.value()]));
-  return best;
-}
-// Min over the seeds reaching `to` of table[node] + offset (table = from a site).
-inline Weight table_time_to(const std::vector<Weight>& from_site, const RoadGraph& g,
-                            const RoadPosition& to) noexcept {
-  Weight best = kInfWeight;
-  const SeedPair s = target_seeds(g, g.weights(), to);
-  for (const SearchSeed& seed : s.view())
-    best = std::min(best, add_weights(from_site[seed.node.value()], seed.offset));
-  return best;
-}
-
-inline std::vector<Weight> one_to_all(Dijkstra& d, const RoadGraph& g, const RoadPosition& p,
-                                      Dijkstra::Direction dir) {
-  const SeedPair s = dir == Dijkstra::Direction::kBackward ? target_seeds(g, g.weights(), p)
-                                                           : source_seeds(g, g.weights(), p);
-  d.run(s.view(), dir, NodeId::invalid());
-  std::vector<Weight> out(g.node_count());
-  for (std::uint32_t v = 0; v < g.node_count(); ++v) out[v] = d.distance_to(NodeId(v)).count();
-  return out;
-}
 
 inline std::int64_t secs(SimTime t) noexcept {
   return to_unix_seconds(t);

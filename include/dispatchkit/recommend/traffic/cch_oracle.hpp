@@ -26,6 +26,9 @@
 // re-placing the units, those not yet placed answer kInfWeight, sync() reports
 // ResourceExhausted and the next sync() or query completes the switch.
 //
+// drive() (DriveOracle) takes the current metric like a query and answers by a CchQuery on
+// it (route/cch/query.hpp), its workspace made on first use.
+//
 // Thread-compatible (one oracle per thread); the store, the topology and the graph are
 // shared. sync() allocates only while buckets grow; travel_times_to() allocates only when
 // it re-places units on a new metric whose buckets outgrow every earlier one (warm-up).
@@ -37,6 +40,7 @@
 #include <optional>
 #include <span>
 #include <stdexcept>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -50,6 +54,7 @@
 #include "dispatchkit/recommend/fleet.hpp"
 #include "dispatchkit/route/cch/many_to_one.hpp"
 #include "dispatchkit/route/cch/metric.hpp"
+#include "dispatchkit/route/cch/query.hpp"
 #include "dispatchkit/route/metric_store.hpp"
 #include "dispatchkit/route/travel_modes.hpp"
 
@@ -84,6 +89,31 @@ class CchOracle {
     buckets_.travel_times_to(target, mode, modes_, out);
   }
 
+  Weight drive(const RoadPosition& from, const RoadPosition& to, TravelMode mode,
+               std::vector<ArcId>* route) {
+    adopt_current();
+    if (query_ == nullptr) {
+      query_ = std::make_unique<CchQuery>(*held_, *graph_);
+      query_version_ = version_;
+    }
+    if (query_version_ != version_) {  // by version: a new metric may reuse an old address
+      query_->set_metric(*held_);
+      query_version_ = version_;
+    }
+    const Weight w = query_->distance(from, to).count();
+    if (route != nullptr) *route = query_->path();
+    return weight_in_mode(w, mode, modes_);
+  }
+  // One elimination-tree query per target (the CCH has no one-to-many here yet).
+  void drives_from(const RoadPosition& from, std::span<const RoadPosition> to, TravelMode mode,
+                   std::span<Weight> out) {
+    for (std::size_t j = 0; j < out.size() && j < to.size(); ++j)
+      out[j] = drive(from, to[j], mode, nullptr);
+  }
+  [[nodiscard]] std::span<const Weight> arc_weights() const noexcept {
+    return held_->input_weights();
+  }
+
   // Version (MetricStore numbering) of the metric the last answer used.
   [[nodiscard]] std::uint64_t metric_version() const noexcept { return version_; }
   // The metric the last answer used.
@@ -97,6 +127,7 @@ class CchOracle {
   CchOracle(const MetricStore<CchMetric>& store, MetricSnapshot<CchMetric> first,
             const RoadGraph& graph, TravelModeOptions modes)
       : store_(&store),
+        graph_(&graph),
         held_(first.metric != nullptr
                   ? first.metric
                   : throw std::invalid_argument("CchOracle: the metric store holds no metric")),
@@ -138,6 +169,7 @@ class CchOracle {
   }
 
   const MetricStore<CchMetric>* store_;
+  const RoadGraph* graph_;
   std::shared_ptr<const CchMetric> held_;  // what the buckets were computed on
   std::uint64_t version_;
   detail::FleetBuckets<CchManyToOne> buckets_;
@@ -146,7 +178,9 @@ class CchOracle {
   std::uint64_t refused_version_ = 0;  // the last version that could not be adopted
   std::uint64_t switches_ = 0;
   absl::Status refusal_;
+  std::unique_ptr<CchQuery> query_;  // drive()'s workspace, on held_
+  std::uint64_t query_version_ = 0;  // the version query_ searches
 };
-static_assert(TravelTimeOracle<CchOracle>);
+static_assert(DriveOracle<CchOracle>);
 
 DISPATCHKIT_NAMESPACE_END

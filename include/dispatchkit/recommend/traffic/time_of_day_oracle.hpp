@@ -183,6 +183,18 @@ class TimeOfDayOracle {
                        std::span<Weight> out) noexcept {
     oracle_->travel_times_to(target, mode, out);
   }
+  // DriveOracle: on the metric of the clock's slice and closures.
+  Weight drive(const RoadPosition& from, const RoadPosition& to, TravelMode mode,
+               std::vector<ArcId>* route) {
+    return oracle_->drive(from, to, mode, route);
+  }
+  void drives_from(const RoadPosition& from, std::span<const RoadPosition> to, TravelMode mode,
+                   std::span<Weight> out) {
+    oracle_->drives_from(from, to, mode, out);
+  }
+  [[nodiscard]] std::span<const Weight> arc_weights() const noexcept {
+    return oracle_->arc_weights();
+  }
 
   // The slice the next answers are for.
   [[nodiscard]] TimeSlice slice() const noexcept { return slice_; }
@@ -227,7 +239,7 @@ class TimeOfDayOracle {
   std::unique_ptr<MetricStore<CchMetric>> store_;  // owned; the oracle holds its address
   std::unique_ptr<CchOracle> oracle_;
 };
-static_assert(TravelTimeOracle<TimeOfDayOracle>);
+static_assert(DriveOracle<TimeOfDayOracle>);
 static_assert(ClockedOracle<TimeOfDayOracle>);
 
 // ---------------------------------------------------------------------------------------
