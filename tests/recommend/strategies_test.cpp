@@ -95,6 +95,39 @@ TEST_CASE("coverage aware: DMEXCLP loss by hand", "[recommend][coverage]") {
   CHECK(fresh.model().expected_coverage() == Approx(m.expected_coverage()));
 }
 
+// Coverage is searched on the oracle's own metric (DriveOracle::arc_weights): an oracle on
+// slower roads covers less, exactly as a model built on those roads, and handing the
+// strategy the free-flow oracle again brings the free-flow lists back.
+TEST_CASE("coverage aware: coverage follows the oracle's metric", "[recommend][coverage]") {
+  const RoadGraph g = drawn_town();
+  Fleet f = no_turnout_fleet();
+  const UnitId a = add(f, "A", 1, kAlsAmb);
+  const UnitId b = add(f, "B", 4, kAlsAmb);
+  const CoverageOptions opts{.target = Deciseconds{1200}, .busy_fraction = 0.5};
+  std::vector<Weight> slow(g.weights().begin(), g.weights().end());
+  for (Weight& w : slow) w = w * 3 / 2;
+  DijkstraOracle free_flow(g), slowed(g, slow);
+  CoverageAware strategy(g, six_points(), opts);
+  Recommendation rec;
+  Incident call = incident_at(RoadPosition::at_node(NodeId(1)));
+  call.target = Deciseconds{1200};
+  strategy.recommend(call, f, slowed, rec);
+  CoverageModel reference(g, slow, six_points(), opts);
+  REQUIRE(reference.sync(f).ok());
+  for (const UnitId u : {a, b}) {
+    const auto got = strategy.model().covered_by(u);
+    const auto want = reference.covered_by(u);
+    CHECK(std::vector<std::uint32_t>(got.begin(), got.end()) ==
+          std::vector<std::uint32_t>(want.begin(), want.end()));
+  }
+  CHECK(strategy.model().expected_coverage() == Approx(reference.expected_coverage()));
+  CHECK(strategy.model().covered_by(a).size() < 4);  // slower roads: A no longer covers all
+  strategy.recommend(call, f, free_flow, rec);
+  CHECK(strategy.model().covered_by(a).size() == 4);
+  CHECK(strategy.model().covered_by(b).size() == 3);
+  CHECK(strategy.model().expected_coverage() == Approx(3.0));
+}
+
 // Review F7: the model used to recognise "the same fleet" by its address, so after
 // `f = other` it replayed only other's last journal entries and kept f's old coverage.
 TEST_CASE("coverage aware: assigning another fleet to the synced variable resyncs",

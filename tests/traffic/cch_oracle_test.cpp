@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "dispatchkit/recommend/closest_idle.hpp"
+#include "dispatchkit/recommend/coverage_aware.hpp"
 #include "dispatchkit/recommend/eta_oracle.hpp"
 #include "dispatchkit/recommend/fleet.hpp"
 #include "dispatchkit/recommend/traffic/cch_oracle.hpp"
@@ -144,6 +145,45 @@ TEST_CASE("a closure on the closest unit's fastest path changes the next recomme
   CHECK(closures > 0);
   CHECK(rec.candidates.front().unit != first);
   CHECK(oracle.metric_version() == static_cast<std::uint64_t>(closures) + 1);
+}
+
+// The strategy's own searches come through the seam too: CoverageAware's coverage lists are
+// computed on the metric the CchOracle holds, and again after each swap (version change),
+// equal to a model built on the swapped weights.
+TEST_CASE("CoverageAware's coverage follows the live metric through swaps",
+          "[traffic][cch_oracle][coverage]") {
+  const RoadGraph& g = dk_robust::sf_graph();
+  dk_robust::Rng rng(31);
+  Fleet fleet = random_fleet(rng, 20);
+  std::vector<DemandPoint> demand;
+  for (int i = 0; i < 300; ++i) demand.push_back({dk_robust::random_position(g, rng), 1.0});
+  const CoverageOptions opts{.target = Deciseconds::from_seconds(240), .busy_fraction = 0.3};
+  MetricStore<CchMetric> store(customized(g.weights()));
+  CchOracle oracle(store, g);
+  CoverageAware strategy(g, demand, opts);
+  Recommendation rec;
+  CoverageModel free_flow(g, demand, opts);
+  REQUIRE(free_flow.sync(fleet).ok());
+  std::vector<Weight> w(g.weights().begin(), g.weights().end());
+  for (int round = 0; round < 4; ++round) {
+    const RoadPosition scene = dk_robust::random_position(g, rng);
+    strategy.recommend(dk_rec_test::incident_at(scene), fleet, oracle, rec);
+    REQUIRE(rec.status.ok());
+    CoverageModel want(g, w, demand, opts);
+    REQUIRE(want.sync(fleet).ok());
+    INFO("round " << round);
+    CHECK(strategy.model().expected_coverage() == Approx(want.expected_coverage()));
+    if (round > 0)  // congested roads cover less: the lists did change
+      CHECK(strategy.model().expected_coverage() < free_flow.expected_coverage());
+    for (std::uint32_t u = 0; u < fleet.size(); ++u) {
+      const auto got = strategy.model().covered_by(UnitId(u));
+      const auto ref = want.covered_by(UnitId(u));
+      CHECK(std::vector<std::uint32_t>(got.begin(), got.end()) ==
+            std::vector<std::uint32_t>(ref.begin(), ref.end()));
+    }
+    w = congested(round + 1);
+    store.publish(customized(w));
+  }
 }
 
 TEST_CASE("CchOracle refuses a metric of another topology and keeps answering",

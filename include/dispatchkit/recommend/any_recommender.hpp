@@ -77,6 +77,7 @@ class AnyOracle {
                         TravelMode m,
                         std::span<Weight> out) { static_cast<O*>(s)->drives_from(a, to, m, out); };
       arc_weights_ = [](void* s) { return static_cast<O*>(s)->arc_weights(); };
+      version_ = [](void* s) -> std::uint64_t { return static_cast<O*>(s)->metric_version(); };
     }
   }
 
@@ -105,6 +106,9 @@ class AnyOracle {
       throw std::logic_error("AnyOracle: the wrapped oracle has no arc_weights()");
     return arc_weights_(self_);
   }
+  [[nodiscard]] std::uint64_t metric_version() const noexcept {
+    return version_ != nullptr ? version_(self_) : 0;
+  }
 
  private:
   void* self_;
@@ -116,6 +120,7 @@ class AnyOracle {
   void (*drives_from_)(void*, const RoadPosition&, std::span<const RoadPosition>, TravelMode,
                        std::span<Weight>) = nullptr;
   std::span<const Weight> (*arc_weights_)(void*) = nullptr;
+  std::uint64_t (*version_)(void*) = nullptr;
 };
 static_assert(DriveOracle<AnyOracle>);
 static_assert(ClockedOracle<AnyOracle>);

@@ -81,6 +81,7 @@ class ChOracle {
     for (Weight& w : used) w = weight_in_mode(w, mode, modes_);
   }
   [[nodiscard]] std::span<const Weight> arc_weights() const noexcept { return graph_->weights(); }
+  [[nodiscard]] std::uint64_t metric_version() const noexcept { return 0; }  // free flow only
 
   // Units currently holding bucket entries.
   [[nodiscard]] std::size_t tracked_units() const noexcept { return buckets_.tracked_units(); }

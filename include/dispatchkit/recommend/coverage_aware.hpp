@@ -30,6 +30,12 @@
 // again, so between fleet changes a recommendation is O(units), and the first one after
 // a change pays O(sum of the in-time units' list lengths). No allocation after warm-up.
 //
+// Which metric. With a DriveOracle (every shipped oracle) the coverage searches run on the
+// oracle's own metric (arc_weights()), the one its ETAs use: on a TimeOfDayOracle the
+// slice of the incident's time with its closures. When the oracle's metric_version()
+// changes, every unit's list is computed again at the next recommendation (one bounded
+// search per counted unit). Another oracle leaves coverage on the weights it was built on.
+//
 // Thread safety: thread-compatible (the model is the strategy's mutable state).
 #pragma once
 
@@ -86,6 +92,11 @@ class CoverageModel {
   CoverageModel(const RoadGraph& graph, std::span<const Weight> weights,
                 std::vector<DemandPoint> demand, CoverageOptions options = {});
 
+  // Searches on `weights` (version `version`, any number that changes with the weights)
+  // from the next sync on; when they differ from the current ones every unit's list is
+  // computed again there. O(1) here. The weights must outlive their use.
+  void follow(std::span<const Weight> weights, std::uint64_t version) noexcept;
+
   // Takes in the fleet's changes since the last sync (see Fleet's journal): O(changes x
   // bounded search) for moved units, O(list length) for status changes. ResourceExhausted
   // if a unit's list could not grow: the counts are then recomputed from the whole fleet
@@ -136,6 +147,7 @@ class CoverageModel {
   std::uint64_t counts_epoch_ = 1;           // bumped whenever some k_d changes
   std::uint64_t fleet_instance_ = 0;         // Fleet::instance() last synced; 0 = none
   std::uint64_t seen_ = 0;
+  std::uint64_t version_ = 0;  // follow()'s version of search_'s weights
 };
 
 class CoverageAware {
@@ -173,6 +185,16 @@ inline CoverageModel::CoverageModel(const RoadGraph& graph, std::span<const Weig
     if (!(d.weight >= 0.0) || !std::isfinite(d.weight)) d.weight = 0.0;
   k_.assign(demand_.size(), 0);
   q_pow_.assign(1, 1.0);
+}
+
+inline void CoverageModel::follow(std::span<const Weight> weights, std::uint64_t version) noexcept {
+  const std::span<const Weight> now = search_.weights();
+  if (version == version_ && weights.data() == now.data() && weights.size() == now.size()) return;
+  if (weights.size() != search_.graph().arc_count()) return;  // not this graph's metric
+  search_.set_weights(weights);
+  version_ = version;
+  for (UnitCoverage& c : units_) c.computed = false;
+  fleet_instance_ = 0;  // the next sync recounts the whole fleet
 }
 
 inline void CoverageModel::refresh(const Fleet& fleet, const Unit& u) {
@@ -264,12 +286,15 @@ void CoverageAware::recommend(const Incident& incident, const Fleet& fleet, Orac
                               Recommendation& out) noexcept {
   if (!out.begin(incident, kName, fleet.size())) return;
   if (fleet.empty() || !incident.position.valid()) return;
+  auto qualified = [&](const Unit& u) { return incident.primary_accepts(u.capabilities()); };
+  // Screening syncs the oracle, so its metric is the current one when coverage follows it.
+  if (!screen_available(incident, fleet, oracle, options_, out, qualified)) return;
+  if constexpr (DriveOracle<Oracle>)
+    if (answers_drives(oracle)) model_.follow(oracle.arc_weights(), oracle.metric_version());
   if (absl::Status s = model_.sync(fleet); !s.ok()) {
     out.fail(std::move(s));
     return;
   }
-  auto qualified = [&](const Unit& u) { return incident.primary_accepts(u.capabilities()); };
-  if (!screen_available(incident, fleet, oracle, options_, out, qualified)) return;
   // Split the pool: units meeting the target first (by loss), then the rest (by ETA).
   auto& pool = out.pool;
   const auto late = std::partition(pool.begin(), pool.end(), [&](const auto& e) {

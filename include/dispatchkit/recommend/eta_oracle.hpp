@@ -84,7 +84,11 @@ concept ClockedOracle = requires(O& o, std::int64_t unix_utc, std::int32_t utc_o
 //     One search for all: the CH oracle keeps the targets' buckets while the same targets
 //     come back (the replay's hospitals), so a call then costs about one drive.
 //   arc_weights(): the lights-and-sirens weight per road arc of the metric the last drive()
-//     used (for walking a route by elapsed time); valid until the next call.
+//     or query used (for walking a route by elapsed time, for coverage searches); valid
+//     until the next call.
+//   metric_version(): changes when that metric does (a CchOracle's MetricStore version;
+//     0 for an oracle on one fixed metric), so that what was computed on arc_weights()
+//     (CoverageAware's coverage lists) knows when to compute again.
 template <class O>
 concept DriveOracle = TravelTimeOracle<O> &&
     requires(O& o, const RoadPosition& p, TravelMode mode, std::vector<ArcId>* route,
@@ -92,7 +96,18 @@ concept DriveOracle = TravelTimeOracle<O> &&
   { o.drive(p, p, mode, route) } -> std::same_as<Weight>;
   o.drives_from(p, to, mode, out);
   { o.arc_weights() } -> std::same_as<std::span<const Weight>>;
+  { o.metric_version() } -> std::convertible_to<std::uint64_t>;
 };
+
+// Whether `o` answers drives: a DriveOracle does, unless it is a type-erased one (AnyOracle)
+// wrapping an oracle that does not.
+template <class O>
+[[nodiscard]] bool answers_drives(const O& o) noexcept {
+  if constexpr (requires { o.answers_drives(); })
+    return o.answers_drives();
+  else
+    return DriveOracle<O>;
+}
 
 // The exact reference: one reverse Dijkstra from the incident's target seeds over the
 // whole graph, then each unit reads its source seeds. O((n + m) log n) per incident, so
@@ -152,6 +167,7 @@ class DijkstraOracle {
       out[j] = weight_in_mode(dijkstra_.distance_to(from, to[j]).count(), mode, modes_);
   }
   [[nodiscard]] std::span<const Weight> arc_weights() const noexcept { return weights_; }
+  [[nodiscard]] std::uint64_t metric_version() const noexcept { return 0; }
 
   [[nodiscard]] const RoadGraph& graph() const noexcept { return *graph_; }
   [[nodiscard]] const TravelModeOptions& modes() const noexcept { return modes_; }

@@ -123,6 +123,8 @@ class Dijkstra {
   [[nodiscard]] std::uint32_t settled_count() const noexcept { return settled_; }
   [[nodiscard]] const RoadGraph& graph() const noexcept { return *graph_; }
   [[nodiscard]] std::span<const Weight> weights() const noexcept { return weights_; }
+  // Searches on `arc_weights` from now on (one per arc of the graph; a traffic metric's).
+  void set_weights(std::span<const Weight> arc_weights) noexcept { weights_ = arc_weights; }
 
  private:
   [[nodiscard]] bool in_graph(NodeId v) const noexcept { return v.value() < graph_->node_count(); }

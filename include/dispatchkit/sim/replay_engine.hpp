@@ -351,12 +351,7 @@ class ReplayEngine {
     if (!fallback_) fallback_.emplace(g_, in_.options.modes);
     return fallback_->drive(from, to, mode, route);
   }
-  bool oracle_drives() const noexcept {
-    if constexpr (requires { oracle_.answers_drives(); })
-      return oracle_.answers_drives();
-    else
-      return DriveOracle<Oracle>;
-  }
+  bool oracle_drives() const noexcept { return answers_drives(oracle_); }
   std::span<const Weight> drive_weights() const {
     if constexpr (DriveOracle<Oracle>)
       if (oracle_drives()) return oracle_.arc_weights();

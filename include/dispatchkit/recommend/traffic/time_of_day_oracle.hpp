@@ -195,6 +195,7 @@ class TimeOfDayOracle {
   [[nodiscard]] std::span<const Weight> arc_weights() const noexcept {
     return oracle_->arc_weights();
   }
+  [[nodiscard]] std::uint64_t metric_version() const noexcept { return oracle_->metric_version(); }
 
   // The slice the next answers are for.
   [[nodiscard]] TimeSlice slice() const noexcept { return slice_; }
