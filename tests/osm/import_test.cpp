@@ -108,6 +108,32 @@ void cross_check(const OsmImport& city, int pairs, std::uint64_t seed) {
   CHECK(mismatches == 0);
   CHECK(forbidden_driven == 0);
   CHECK(reachable == pairs);  // the largest component: everything reaches everything
+
+  // Many-to-one, what the oracles ask per incident: with turn states a target has one seed
+  // per state of its intersection, more than a street's two.
+  constexpr std::uint32_t kUnits = 16;
+  CchManyToOne cch_fleet(*metric, g);
+  ChManyToOne ch_fleet(*ch, g);
+  std::vector<RoadPosition> units;
+  for (std::uint32_t k = 0; k < kUnits; ++k) {
+    units.push_back(random_position(g, rng));
+    cch_fleet.set_source(k, units[k]);
+    ch_fleet.set_source(k, units[k]);
+  }
+  std::vector<Weight> via_cch(kUnits), via_ch(kUnits);
+  int fleet_mismatches = 0;
+  for (int i = 0; i < pairs / 20; ++i) {
+    const RoadPosition t = random_position(g, rng);
+    cch_fleet.distances_to(t, via_cch);
+    ch_fleet.distances_to(t, via_ch);
+    const SeedPair seeds = target_seeds(g, g.weights(), t);
+    dijkstra.run(seeds.view(), Dijkstra::Direction::kBackward, NodeId::invalid());
+    for (std::uint32_t k = 0; k < kUnits; ++k) {
+      const Weight ref = dijkstra.distance_to(units[k], t).count();
+      if (via_cch[k] != ref || via_ch[k] != ref) ++fleet_mismatches;
+    }
+  }
+  CHECK(fleet_mismatches == 0);
 }
 
 // On `routes` random CH routes between road nodes, the polyline (the road's shape) is as

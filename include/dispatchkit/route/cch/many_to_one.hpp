@@ -22,6 +22,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <span>
 #include <stdexcept>
@@ -118,7 +119,8 @@ inline CchManyToOne::CchManyToOne(const CchMetric& metric, const RoadGraph& grap
       graph_(&graph),
       buckets_(metric.topology().node_count()),
       label_(metric.topology().node_count(), kInfWeight) {
-  path_.reserve(std::max<std::uint32_t>(2 * metric.topology().stats().tree_height, 16));
+  path_.reserve(
+      std::max<std::uint32_t>(kMaxSeeds * (metric.topology().stats().tree_height + 1), 16));
 }
 
 inline void CchManyToOne::walk(const SeedPair& seeds, bool forward) noexcept {
@@ -126,21 +128,25 @@ inline void CchManyToOne::walk(const SeedPair& seeds, bool forward) noexcept {
   const std::uint32_t* up_first = topo_->up_first().data();
   const std::uint32_t* up_head = topo_->up_heads().data();
   const detail::CchArcWeights* w = metric_->search_weights().data();
-  std::uint32_t p[2] = {kNone, kNone};
-  for (std::uint32_t i = 0; i < seeds.count; ++i) {
+  // One cursor per seed: a position reached in a graph with turn states has up to kMaxSeeds
+  // (each state of the intersection), not two.
+  std::array<std::uint32_t, kMaxSeeds> p;
+  p.fill(kNone);
+  const std::uint32_t n = std::min<std::uint32_t>(seeds.count, kMaxSeeds);
+  for (std::uint32_t i = 0; i < n; ++i) {
     const std::uint32_t r = topo_->rank(seeds.seeds[i].node);
     label_[r] = std::min(label_[r], seeds.seeds[i].offset);
     p[i] = r;
   }
-  if (p[1] == p[0]) p[1] = kNone;
   path_.clear();
   for (;;) {
-    const std::uint32_t v = std::min(p[0], p[1]);
+    // The lowest rank not yet walked; cursors that meet move on together.
+    std::uint32_t v = kNone;
+    for (std::uint32_t i = 0; i < n; ++i) v = std::min(v, p[i]);
     if (v == kNone) break;
-    for (std::uint32_t& q : p)
-      if (q == v) q = parent[v];
-    if (p[1] == p[0]) p[1] = kNone;
-    path_.push_back(v);  // path_ has capacity for two root paths: no allocation
+    for (std::uint32_t i = 0; i < n; ++i)
+      if (p[i] == v) p[i] = parent[v];
+    path_.push_back(v);  // path_ has capacity for kMaxSeeds root paths: no allocation
     const Weight dv = label_[v];
     if (dv == kInfWeight) continue;
     for (std::uint32_t a = up_first[v]; a < up_first[v + 1]; ++a) {
