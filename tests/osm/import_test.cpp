@@ -120,6 +120,13 @@ void cross_check(const OsmImport& city, int pairs, std::uint64_t seed) {
     cch_fleet.set_source(k, units[k]);
     ch_fleet.set_source(k, units[k]);
   }
+  // ... and one-to-many, the same places as fixed targets.
+  CchOneToMany cch_sites(*metric, g);
+  ChOneToMany ch_sites(*ch, g);
+  for (std::uint32_t k = 0; k < kUnits; ++k) {
+    cch_sites.set_target(k, units[k]);
+    ch_sites.set_target(k, units[k]);
+  }
   std::vector<Weight> via_cch(kUnits), via_ch(kUnits);
   int fleet_mismatches = 0;
   for (int i = 0; i < pairs / 20; ++i) {
@@ -130,6 +137,14 @@ void cross_check(const OsmImport& city, int pairs, std::uint64_t seed) {
     dijkstra.run(seeds.view(), Dijkstra::Direction::kBackward, NodeId::invalid());
     for (std::uint32_t k = 0; k < kUnits; ++k) {
       const Weight ref = dijkstra.distance_to(units[k], t).count();
+      if (via_cch[k] != ref || via_ch[k] != ref) ++fleet_mismatches;
+    }
+    cch_sites.distances_from(t, via_cch);
+    ch_sites.distances_from(t, via_ch);
+    const SeedPair from = source_seeds(g, g.weights(), t);
+    dijkstra.run(from.view(), Dijkstra::Direction::kForward, NodeId::invalid());
+    for (std::uint32_t k = 0; k < kUnits; ++k) {
+      const Weight ref = dijkstra.distance_to(t, units[k]).count();
       if (via_cch[k] != ref || via_ch[k] != ref) ++fleet_mismatches;
     }
   }

@@ -120,6 +120,27 @@ TEST_CASE("Dijkstra::path_into and every oracle's drive() agree with the referen
   }
   CHECK(walked > 1500);
   CHECK(std::ranges::equal(cch_oracle.arc_weights(), g.weights()));
+
+  // drives_from: one origin to 20 fixed targets (a city's hospitals), the targets changed
+  // every 50 origins so that the kept buckets are rebuilt too.
+  std::vector<RoadPosition> targets(20);
+  std::vector<Weight> by_dijkstra(20), by_ch(20), by_cch(20);
+  for (int i = 0; i < 400; ++i) {
+    if (i % 50 == 0)
+      for (RoadPosition& t : targets) t = dk_robust::random_position(g, rng);
+    const RoadPosition s = dk_robust::random_position(g, rng);
+    const TravelMode mode = i % 2 == 0 ? TravelMode::kLightsAndSirens : TravelMode::kNormal;
+    dijkstra_oracle.drives_from(s, targets, mode, by_dijkstra);
+    ch_oracle.drives_from(s, targets, mode, by_ch);
+    cch_oracle.drives_from(s, targets, mode, by_cch);
+    INFO("origin " << i);
+    for (std::size_t j = 0; j < targets.size(); ++j) {
+      const Weight want = weight_in_mode(reference.distance(s, targets[j]).count(), mode, {});
+      CHECK(by_dijkstra[j] == want);
+      CHECK(by_ch[j] == want);
+      CHECK(by_cch[j] == want);
+    }
+  }
 }
 
 TEST_CASE("ChManyToMany: empty sides, short output, invalid positions",

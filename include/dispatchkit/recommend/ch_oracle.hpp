@@ -12,9 +12,9 @@
 // search spaces met, not on a rescan of the fleet. Results equal DijkstraOracle's to the
 // decisecond (tests/recommend/oracle_test.cpp checks it on the bundled cities).
 //
-// drive() (DriveOracle) is a point-to-point ChQuery, drives_from() a bucket one-to-many
-// (Knopp et al., as route/ch/many_to_many.hpp) whose target buckets stay while the same
-// targets come back; both workspaces are made on first use.
+// drive() (DriveOracle) is a point-to-point ChQuery, drives_from() a ChOneToMany
+// (route/ch/many_to_one.hpp) whose target buckets stay while the same targets come back;
+// both workspaces are made on first use.
 //
 // Thread-compatible; the hierarchy and the graph are shared read-only. sync() allocates
 // only while buckets grow (warm-up); travel_times_to() never allocates. If memory runs
@@ -37,7 +37,6 @@
 #include "dispatchkit/recommend/eta_oracle.hpp"
 #include "dispatchkit/recommend/fleet.hpp"
 #include "dispatchkit/route/ch/contraction_hierarchy.hpp"
-#include "dispatchkit/route/ch/detail/buckets.hpp"
 #include "dispatchkit/route/ch/many_to_one.hpp"
 #include "dispatchkit/route/ch/query.hpp"
 
@@ -67,17 +66,16 @@ class ChOracle {
   }
   void drives_from(const RoadPosition& from, std::span<const RoadPosition> to, TravelMode mode,
                    std::span<Weight> out) {
-    if (targets_ == nullptr)
-      targets_ = std::make_unique<detail::ChBucketIndex<false>>(*ch_, *graph_);
+    if (targets_ == nullptr) targets_ = std::make_unique<ChOneToMany>(*ch_, *graph_);
     if (!std::ranges::equal(to, target_positions_)) {
       target_positions_.clear();  // a failed set() below must not leave stale buckets trusted
-      for (std::uint32_t j = 0; j < to.size(); ++j) targets_->set(j, to[j]);
-      for (std::uint32_t j = static_cast<std::uint32_t>(to.size()); j < targets_->capacity(); ++j)
-        targets_->remove(j);
+      for (std::uint32_t j = 0; j < to.size(); ++j) targets_->set_target(j, to[j]);
+      for (auto j = static_cast<std::uint32_t>(to.size()); j < targets_->slot_capacity(); ++j)
+        targets_->remove_target(j);
       target_positions_.assign(to.begin(), to.end());
     }
     const std::span<Weight> used = out.first(std::min(out.size(), to.size()));
-    targets_->query(from, used);
+    targets_->distances_from(from, used);
     for (Weight& w : used) w = weight_in_mode(w, mode, modes_);
   }
   [[nodiscard]] std::span<const Weight> arc_weights() const noexcept { return graph_->weights(); }
@@ -92,9 +90,9 @@ class ChOracle {
   const RoadGraph* graph_;
   detail::FleetBuckets<ChManyToOne> buckets_;
   TravelModeOptions modes_;
-  std::unique_ptr<ChQuery> query_;                         // drive()'s workspace
-  std::unique_ptr<detail::ChBucketIndex<false>> targets_;  // drives_from()'s target buckets
-  std::vector<RoadPosition> target_positions_;             // ... and what they hold
+  std::unique_ptr<ChQuery> query_;              // drive()'s workspace
+  std::unique_ptr<ChOneToMany> targets_;        // drives_from()'s target buckets
+  std::vector<RoadPosition> target_positions_;  // ... and what they hold
 };
 static_assert(DriveOracle<ChOracle>);
 

@@ -27,13 +27,15 @@
 // ResourceExhausted and the next sync() or query completes the switch.
 //
 // drive() (DriveOracle) takes the current metric like a query and answers by a CchQuery on
-// it (route/cch/query.hpp), its workspace made on first use.
+// it (route/cch/query.hpp), drives_from() by a CchOneToMany (route/cch/many_to_one.hpp);
+// their workspaces are made on first use.
 //
 // Thread-compatible (one oracle per thread); the store, the topology and the graph are
 // shared. sync() allocates only while buckets grow; travel_times_to() allocates only when
 // it re-places units on a new metric whose buckets outgrow every earlier one (warm-up).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <new>
@@ -104,11 +106,30 @@ class CchOracle {
     if (route != nullptr) *route = query_->path();
     return weight_in_mode(w, mode, modes_);
   }
-  // One elimination-tree query per target (the CCH has no one-to-many here yet).
+  // A CchOneToMany whose target buckets stay while the same targets come back on the same
+  // metric (a new metric recomputes them: one upward walk per target).
   void drives_from(const RoadPosition& from, std::span<const RoadPosition> to, TravelMode mode,
                    std::span<Weight> out) {
-    for (std::size_t j = 0; j < out.size() && j < to.size(); ++j)
-      out[j] = drive(from, to[j], mode, nullptr);
+    adopt_current();
+    if (targets_ == nullptr) {
+      targets_ = std::make_unique<CchOneToMany>(*held_, *graph_);
+      targets_version_ = version_;
+    }
+    if (targets_version_ != version_) {
+      target_positions_.clear();  // until the switch below completes
+      targets_->set_metric(*held_);
+      targets_version_ = version_;
+    }
+    if (!std::ranges::equal(to, target_positions_)) {
+      target_positions_.clear();  // a failed set_target() must not leave stale buckets trusted
+      for (std::uint32_t j = 0; j < to.size(); ++j) targets_->set_target(j, to[j]);
+      for (auto j = static_cast<std::uint32_t>(to.size()); j < targets_->slot_capacity(); ++j)
+        targets_->remove_target(j);
+      target_positions_.assign(to.begin(), to.end());
+    }
+    const std::span<Weight> used = out.first(std::min(out.size(), to.size()));
+    targets_->distances_from(from, used);
+    for (Weight& w : used) w = weight_in_mode(w, mode, modes_);
   }
   [[nodiscard]] std::span<const Weight> arc_weights() const noexcept {
     return held_->input_weights();
@@ -178,8 +199,11 @@ class CchOracle {
   std::uint64_t refused_version_ = 0;  // the last version that could not be adopted
   std::uint64_t switches_ = 0;
   absl::Status refusal_;
-  std::unique_ptr<CchQuery> query_;  // drive()'s workspace, on held_
-  std::uint64_t query_version_ = 0;  // the version query_ searches
+  std::unique_ptr<CchQuery> query_;        // drive()'s workspace, on held_
+  std::uint64_t query_version_ = 0;        // the version query_ searches
+  std::unique_ptr<CchOneToMany> targets_;  // drives_from()'s target buckets
+  std::uint64_t targets_version_ = 0;      // ... on this version
+  std::vector<RoadPosition> target_positions_;
 };
 static_assert(DriveOracle<CchOracle>);
 

@@ -9,6 +9,10 @@
 //   fleet.distances_to(incident_position, eta);    // eta[slot] for every unit at once
 //   fleet.set_metric(next_metric);                 // traffic changed: buckets recomputed
 //
+//   CchOneToMany hospitals(metric, graph);         // the other way round: fixed targets
+//   hospitals.set_target(0, hospital_position);
+//   hospitals.distances_from(scene, eta);          // eta[slot]: scene -> every hospital
+//
 // Bucket-based many-to-one (Knopp, Sanders, Schultes, Schulz, Wagner, "Computing
 // Many-to-Many Shortest Paths Using Highway Hierarchies", ALENEX 2007) on the elimination
 // tree: set_source() walks the unit's ancestors once and leaves (slot, distance) in a bucket
@@ -37,6 +41,8 @@
 #include "dispatchkit/route/cch/topology.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
+
+class CchOneToMany;
 
 class CchManyToOne {
  public:
@@ -83,6 +89,11 @@ class CchManyToOne {
   [[nodiscard]] std::size_t entry_count() const noexcept { return entries_; }
 
  private:
+  friend class CchOneToMany;
+  // Slots that are where trips end (CchOneToMany): their buckets hold the backward walk,
+  // and a query walks forward from its source.
+  CchManyToOne(const CchMetric& metric, const RoadGraph& graph, bool slots_are_sources);
+
   static constexpr std::uint32_t kNone = CchTopology::kNone;
   struct Entry {
     std::uint32_t slot;
@@ -108,17 +119,59 @@ class CchManyToOne {
   std::vector<Weight> label_;        // kInfWeight outside a walk
   std::vector<std::uint32_t> path_;  // ranks visited by the last walk, ascending
   std::size_t entries_ = 0;
+  bool slots_are_sources_ = true;
+};
+
+// Travel times from one source to many fixed targets (hospitals, posts, demand points) on a
+// customized CCH: the mirror of CchManyToOne, the same buckets with the directions swapped.
+// Same costs, errors and thread safety.
+class CchOneToMany {
+ public:
+  static constexpr std::uint32_t kMaxSlots = CchManyToOne::kMaxSlots;
+
+  CchOneToMany(const CchMetric& metric, const RoadGraph& graph) : index_(metric, graph, false) {}
+
+  // Places (or moves) the target of `slot` (as CchManyToOne::set_source).
+  void set_target(std::uint32_t slot, const RoadPosition& position) {
+    index_.set_source(slot, position);
+  }
+  void remove_target(std::uint32_t slot) noexcept { index_.remove_source(slot); }
+  void reserve(std::uint32_t slots) { index_.reserve(slots); }
+  [[nodiscard]] std::uint32_t slot_capacity() const noexcept { return index_.slot_capacity(); }
+  [[nodiscard]] bool has_target(std::uint32_t slot) const noexcept {
+    return index_.has_source(slot);
+  }
+  [[nodiscard]] RoadPosition target(std::uint32_t slot) const noexcept {
+    return index_.source(slot);
+  }
+  // Switches to another metric of the same topology, recomputing every target's buckets.
+  void set_metric(const CchMetric& metric) { index_.set_metric(metric); }
+
+  // out[slot] = travel time from `source` to the target in `slot`, kInfWeight when
+  // unreachable or the slot is empty. noexcept, no allocation.
+  void distances_from(const RoadPosition& source, std::span<Weight> out) noexcept {
+    index_.distances_to(source, out);
+  }
+  [[nodiscard]] std::size_t entry_count() const noexcept { return index_.entry_count(); }
+
+ private:
+  CchManyToOne index_;
 };
 
 // ---------------------------------------------------------------------------------------
 // Implementation.
 
 inline CchManyToOne::CchManyToOne(const CchMetric& metric, const RoadGraph& graph)
+    : CchManyToOne(metric, graph, true) {}
+
+inline CchManyToOne::CchManyToOne(const CchMetric& metric, const RoadGraph& graph,
+                                  bool slots_are_sources)
     : metric_(&metric),
       topo_(&metric.topology()),
       graph_(&graph),
       buckets_(metric.topology().node_count()),
-      label_(metric.topology().node_count(), kInfWeight) {
+      label_(metric.topology().node_count(), kInfWeight),
+      slots_are_sources_(slots_are_sources) {
   path_.reserve(
       std::max<std::uint32_t>(kMaxSeeds * (metric.topology().stats().tree_height + 1), 16));
 }
@@ -176,8 +229,10 @@ inline void CchManyToOne::walk(const SeedPair& seeds, bool forward) noexcept {
 
 inline void CchManyToOne::fill_buckets(std::uint32_t slot) {
   Slot& s = slots_[slot];
-  const SeedPair seeds = source_seeds(*graph_, metric_->input_weights(), s.position);
-  walk(seeds, true);
+  const auto weights = metric_->input_weights();
+  const SeedPair seeds = slots_are_sources_ ? source_seeds(*graph_, weights, s.position)
+                                            : target_seeds(*graph_, weights, s.position);
+  walk(seeds, slots_are_sources_);
   // Clear the labels along both seeds' root paths (path_ lost stalled ranks).
   const auto clear_labels = [&]() noexcept {
     const auto parent = topo_->parents();
@@ -250,8 +305,10 @@ inline void CchManyToOne::distances_to(const RoadPosition& target, std::span<Wei
   std::fill(out.begin(), out.end(), kInfWeight);
   if (!detail::cch_position_ok(*graph_, target)) return;  // unknown place: unreachable
   const auto weights = metric_->input_weights();
-  const SeedPair seeds = target_seeds(*graph_, weights, target);
-  walk(seeds, false);
+  // `target` is the query's end (or, for CchOneToMany, its start).
+  const SeedPair seeds = slots_are_sources_ ? target_seeds(*graph_, weights, target)
+                                            : source_seeds(*graph_, weights, target);
+  walk(seeds, !slots_are_sources_);
   const auto n_out = out.size();
   for (std::uint32_t v : path_) {
     if (v == kNone) continue;
@@ -272,7 +329,10 @@ inline void CchManyToOne::distances_to(const RoadPosition& target, std::span<Wei
     const auto n = std::min<std::size_t>(n_out, slots_.size());
     for (std::size_t slot = 0; slot < n; ++slot)
       if (slots_[slot].active && slots_[slot].position.valid())
-        out[slot] = std::min(out[slot], same_street_weight(weights, slots_[slot].position, target));
+        out[slot] =
+            std::min(out[slot], slots_are_sources_
+                                    ? same_street_weight(weights, slots_[slot].position, target)
+                                    : same_street_weight(weights, target, slots_[slot].position));
   }
 }
 
