@@ -19,7 +19,15 @@
 // BM_Replay_Week_Calibrated/* replays the week with that model beside
 // BM_Replay_Week_Uncalibrated/* (the same strategy and oracle without it), for
 // closest_idle and as_recorded.
+//
+// A research city without a record (sim/generate/, dk-gencalls): BM_Generate_AucklandYear
+// generates a year of Auckland calls from its published gen_config.xml and 40 m raster
+// (JEMSS's makeCalls), BM_Replay_AucklandYear/* replays them on the Auckland JEMSS model
+// (54,370 nodes, its 13 ambulances) with the CH, both beside the SF week in the same run;
+// they need ../shared/data/jemss/auckland and are left out without it. BM_Generate_ManhattanYear
+// (the bundled model) runs everywhere.
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -31,6 +39,7 @@
 #include "dispatchkit/route/dijkstra.hpp"
 #include "dispatchkit/sim/calibration.hpp"
 #include "dispatchkit/sim/compare.hpp"
+#include "dispatchkit/sim/generate/call_generator.hpp"
 #include "dispatchkit/sim/scenario.hpp"
 
 namespace {
@@ -41,6 +50,68 @@ std::unique_ptr<ReplayScenario> g_week;
 std::unique_ptr<ReplayInputs> g_year;
 std::unique_ptr<ReplayScenario> g_week_calibrated;  // the week, prepared with g_calibration
 std::shared_ptr<const Calibration> g_calibration;
+
+// A generated city: its configuration, raster, model and a year of its calls, prepared.
+struct GeneratedCity {
+  CallGenConfig config;
+  DensityRaster raster;
+  std::unique_ptr<ReplayScenario> scenario;  // the model with a year of generated calls
+};
+std::unique_ptr<GeneratedCity> g_auckland, g_manhattan;
+
+absl::StatusOr<std::unique_ptr<GeneratedCity>> load_generated_city(const std::string& dir,
+                                                                   const std::string& raster,
+                                                                   bool replay) {
+  auto city = std::make_unique<GeneratedCity>();
+  DK_ASSIGN_OR_RETURN(city->config, load_call_gen_config(dir + "/gen_config.xml"));
+  DK_ASSIGN_OR_RETURN(city->raster, load_density_raster(raster));
+  if (!replay) return city;
+  DK_ASSIGN_OR_RETURN(GeneratedCalls year,
+                      generate_calls(city->config, city->raster, {.seed = 1, .days = 365}));
+  // The model and the generated record, prepared as dk-replay --jemss does.
+  auto sc = std::make_unique<ReplayScenario>();
+  GraphLoadOptions graph_options;
+  graph_options.keep_largest_scc = true;
+  DK_ASSIGN_OR_RETURN(JemssCity model, load_jemss_city(dir, graph_options));
+  sc->graph = std::make_unique<RoadGraph>(std::move(model.graph));
+  DK_ASSIGN_OR_RETURN(Snapper snapper, Snapper::build(*sc->graph));
+  sc->snapper = std::make_unique<Snapper>(std::move(snapper));
+  DK_ASSIGN_OR_RETURN(ContractionHierarchy ch, ContractionHierarchy::build(*sc->graph));
+  sc->ch = std::make_unique<ContractionHierarchy>(std::move(ch));
+  sc->record = std::move(year.record);
+  sc->mapping = CallMapping::timeline_default();
+  sc->plans = ResponsePlanTable::default_table();
+  JemssFleet f = jemss_fleet(model, *sc->snapper);
+  DK_ASSIGN_OR_RETURN(sc->inputs, prepare_replay(*sc->graph, *sc->snapper, sc->record,
+                                                 std::move(f.stations), std::move(f.hospitals),
+                                                 sc->mapping, sc->plans, {}, std::move(f.units)));
+  city->scenario = std::move(sc);
+  return city;
+}
+
+void BM_Generate_Year(benchmark::State& state, const GeneratedCity* city) {
+  std::size_t n = 0;
+  for (auto _ : state) {
+    absl::StatusOr<GeneratedCalls> g = generate_calls(city->config, city->raster, {.days = 365});
+    if (!g.ok()) state.SkipWithError(std::string(g.status().message()).c_str());
+    n = g->record.calls.size();
+    benchmark::DoNotOptimize(g);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(n));
+  state.counters["calls"] = static_cast<double>(n);
+}
+
+void BM_Replay_GeneratedYear(benchmark::State& state, const GeneratedCity* city,
+                             std::string_view strategy) {
+  const ReplayScenario& s = *city->scenario;
+  for (auto _ : state) {
+    absl::StatusOr<ReplayResult> r = replay_strategy(s.inputs, strategy, s.ch.get());
+    if (!r.ok()) state.SkipWithError(std::string(r.status().message()).c_str());
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(s.inputs.calls.size()));
+  state.counters["calls"] = static_cast<double>(s.inputs.calls.size());
+}
 
 absl::StatusOr<ReplayInputs> prepare_week() {
   const ReplayScenario& w = *g_week;
@@ -195,6 +266,28 @@ int main(int argc, char** argv) {
   }
   g_year =
       std::make_unique<ReplayInputs>(repeat_replay(g_week->inputs, 52, std::chrono::hours(24 * 7)));
+  {
+    absl::StatusOr<std::unique_ptr<GeneratedCity>> m = load_generated_city(
+        data + "/manhattan", data + "/manhattan/manhattan_pop_densit_20m.zip", false);
+    if (!m.ok()) {
+      std::fprintf(stderr, "bench_replay: %s\n", m.status().ToString().c_str());
+      return 2;
+    }
+    g_manhattan = *std::move(m);
+    const std::string akl = std::string(DK_BENCH_SHARED_DATA_DIR) + "/jemss/auckland";
+    if (access((akl + "/gen_config.xml").c_str(), R_OK) == 0) {
+      absl::StatusOr<std::unique_ptr<GeneratedCity>> a =
+          load_generated_city(akl, akl + "/auckland-pop-densit-40m.zip", true);
+      if (!a.ok()) {
+        std::fprintf(stderr, "bench_replay: %s\n", a.status().ToString().c_str());
+        return 2;
+      }
+      g_auckland = *std::move(a);
+    } else {
+      std::fprintf(stderr, "bench_replay: no %s: the Auckland benchmarks are left out\n",
+                   akl.c_str());
+    }
+  }
 
   benchmark::RegisterBenchmark("BM_Prepare_DijkstraTables", BM_Prepare_DijkstraTables)
       ->Unit(benchmark::kMillisecond);
@@ -226,6 +319,17 @@ int main(int argc, char** argv) {
                                "coverage_aware")
       ->Unit(benchmark::kMillisecond)
       ->Iterations(1);
+  benchmark::RegisterBenchmark("BM_Generate_ManhattanYear", BM_Generate_Year, g_manhattan.get())
+      ->Unit(benchmark::kMillisecond);
+  if (g_auckland) {
+    benchmark::RegisterBenchmark("BM_Generate_AucklandYear", BM_Generate_Year, g_auckland.get())
+        ->Unit(benchmark::kMillisecond);
+    for (const char* name : {"closest_idle", "coverage_aware"})
+      benchmark::RegisterBenchmark((std::string("BM_Replay_AucklandYear/") + name).c_str(),
+                                   BM_Replay_GeneratedYear, g_auckland.get(), name)
+          ->Unit(benchmark::kMillisecond)
+          ->Iterations(1);
+  }
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

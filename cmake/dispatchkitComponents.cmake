@@ -20,7 +20,7 @@
 # A component may set DISPATCHKIT_COMPONENT_<name>_DEFINITIONS (compile definitions its
 # consumers get). A header belongs to the component whose matching entry is longest.
 
-set(DISPATCHKIT_COMPONENTS core osm cch traffic sim)
+set(DISPATCHKIT_COMPONENTS core osm cch traffic sim generate)
 
 # core: ids, readers, the road graph, snapping, Dijkstra, CH, triage, recommendation. Graph
 # files arrive gzip- or xz-compressed, hence zlib and liblzma; CH contraction uses threads.
@@ -60,11 +60,21 @@ set(DISPATCHKIT_COMPONENT_traffic_PACKAGES)
 set(DISPATCHKIT_COMPONENT_traffic_LINK)
 
 # sim: recorded calls, the replay engine, KPIs and reports (over CH and Dijkstra oracles),
-# and the calibration fitted from a record, read and written as JSON with nlohmann::json.
+# and the calibration fitted from a record, read and written as JSON with nlohmann::json;
+# local time through Abseil's time zones on the system tz database (Debian tzdata).
 set(DISPATCHKIT_COMPONENT_sim_HEADERS sim/)
 set(DISPATCHKIT_COMPONENT_sim_DEPENDS core)
 set(DISPATCHKIT_COMPONENT_sim_PACKAGES nlohmann_json)
-set(DISPATCHKIT_COMPONENT_sim_LINK nlohmann_json::nlohmann_json)
+set(DISPATCHKIT_COMPONENT_sim_LINK nlohmann_json::nlohmann_json absl::time)
+
+# generate: JEMSS's call generation for cities without a call record: gen_config.xml read
+# with Expat, population rasters (GeoTIFF, in a zip) read with GDAL. Separate from sim so
+# that replaying a recorded city needs neither. (Expat has no leak marker: the osm component
+# includes it too, through libosmium's XML reader.)
+set(DISPATCHKIT_COMPONENT_generate_HEADERS sim/generate/)
+set(DISPATCHKIT_COMPONENT_generate_DEPENDS sim)
+set(DISPATCHKIT_COMPONENT_generate_PACKAGES GDAL EXPAT)
+set(DISPATCHKIT_COMPONENT_generate_LINK GDAL::GDAL EXPAT::EXPAT)
 
 set(DISPATCHKIT_COMPONENT_all_HEADERS dispatchkit.hpp)
 set(DISPATCHKIT_COMPONENT_all_DEPENDS ${DISPATCHKIT_COMPONENTS})
@@ -73,6 +83,7 @@ set(DISPATCHKIT_PACKAGE_Boost_VERSION 1.74)
 set(DISPATCHKIT_PACKAGE_METIS_MARKER METIS_VER_MAJOR)
 set(DISPATCHKIT_PACKAGE_Osmium_MARKER LIBOSMIUM_VERSION_MAJOR)
 set(DISPATCHKIT_PACKAGE_nlohmann_json_MARKER NLOHMANN_JSON_VERSION_MAJOR)
+set(DISPATCHKIT_PACKAGE_GDAL_MARKER GDAL_RELEASE_NAME)
 set(DISPATCHKIT_PACKAGE_nlohmann_json_VERSION 3.10)
 
 # dispatchkit_component_closure(<out> <component>...): the components named and every one they

@@ -24,7 +24,7 @@ SF_BBOX = {"lat_min": 37.60, "lat_max": 37.84, "lon_min": -122.53, "lon_max": -1
 
 MANHATTAN_FILES = [
     "nodes.csv.xz", "arcs.csv.xz", "stations_1.csv", "hospitals_1.csv", "ambulances_1.csv",
-    "travel_1.csv", "demand_1.csv", "gen_config.xml",
+    "travel_1.csv", "demand_1.csv", "gen_config.xml", "manhattan_pop_densit_20m.zip",
 ]
 
 HOSPITAL_COLUMNS = [

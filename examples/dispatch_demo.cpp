@@ -23,7 +23,7 @@
 #include "dispatchkit/graph/snap.hpp"
 #include "dispatchkit/io/csv.hpp"
 #include "dispatchkit/route/dijkstra.hpp"
-#include "dispatchkit/sim/io/calls_for_service.hpp"
+#include "dispatchkit/sim/io/call_files.hpp"
 
 namespace {
 

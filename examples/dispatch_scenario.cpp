@@ -24,7 +24,7 @@
 #include "dispatchkit/recommend/io/hifld_hospitals.hpp"
 #include "dispatchkit/recommend/recommend.hpp"
 #include "dispatchkit/route/ch/contraction_hierarchy.hpp"
-#include "dispatchkit/sim/io/calls_for_service.hpp"
+#include "dispatchkit/sim/io/call_files.hpp"
 #include "dispatchkit/sim/io/sites_csv.hpp"
 #include "dispatchkit/triage/response_plan.hpp"
 

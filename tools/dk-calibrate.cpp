@@ -40,6 +40,7 @@ int usage(const char* why) {
                "usage: dk-calibrate --graph=FILE --calls=FILE --stations=FILE --hospitals=FILE\n"
                "                    --days=YYYY-MM-DD..YYYY-MM-DD --out=calib.json\n"
                "                    [--fleet=FILE] [--mapping=FILE] [--plans=FILE]\n"
+               "                    [--timezone=ZONE]\n"
                "                    [--holidays=us_federal|none[,YYYY-MM-DD...]]\n"
                "                    [--progress|--no-progress]\n%s",
                why, dk_tools::kOsmGraphFlagsUsage);
@@ -74,7 +75,9 @@ int main(int argc, char** argv) {
       if (!*osm) return usage("--profile needs ambulance, car or a profile file");
       continue;
     }
-    if (dk_tools::recorded_city_flag(a, paths) || value("--out", out)) continue;
+    if (dk_tools::recorded_city_flag(a, paths) || dk_tools::timezone_flag(a, options.timezone) ||
+        value("--out", out))
+      continue;
     if (const std::optional<std::string_view> h = dk_tools::flag_value(a, "--holidays")) {
       absl::StatusOr<HolidayCalendar> cal = parse_holiday_calendar(*h);
       if (!cal.ok()) return usage(std::string(cal.status().message()).c_str());

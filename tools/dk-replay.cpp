@@ -14,6 +14,14 @@
 //                         response_plan, preemption, or any DISPATCHKIT_REGISTER_RECOMMENDER),
 //                         or as_recorded: the record's own units at its dispatch times
 //   --compare=A,B,...     several strategies on the same calls
+//   --calls=FILE          a call file: SF Calls for Service export, dispatch-timeline file
+//                         or JEMSS calls file, told apart by the first line (docs/replay.md)
+//   --jemss=DIR           a JEMSS model directory (nodes, arcs, stations_1, hospitals_1,
+//                         ambulances_1): road network, stations, hospitals and ambulances;
+//                         then no --graph, --stations, --hospitals or --fleet
+//   --timezone=ZONE       local time of the call file (IANA name, e.g. Asia/Shanghai;
+//                         default: SF America/Los_Angeles, JEMSS UTC, a timeline file its
+//                         stamps' offsets); the report records it with the tz database
 //   --fleet=FILE          call_sign,station,capabilities (default: the record's ambulances)
 //   --traffic=FILE        a traffic profile (dk-traffic): decisions and simulated drives
 //                         on the time-of-day metric of each decision's local time
@@ -98,8 +106,10 @@ int usage(const char* why) {
       stderr,
       "dk-replay: %s\n"
       "usage: dk-replay --graph=FILE --calls=FILE --stations=FILE --hospitals=FILE\n"
+      "       dk-replay --jemss=DIR --calls=FILE\n"
       "                 (--strategy=NAME | --compare=A,B,...) --out=DIR\n"
-      "                 [--fleet=FILE] [--traffic=FILE] [--decisions=time_of_day|free_flow|both]\n"
+      "                 [--timezone=ZONE] [--fleet=FILE] [--traffic=FILE]\n"
+      "                 [--decisions=time_of_day|free_flow|both]\n"
       "                 [--closures=FILE] [--areas=FILE] [--targets=FILE] [--handling-s=X]\n"
       "                 [--mapping=FILE] [--plans=FILE]\n"
       "                 [--seed=N] [--replications=N]\n"
@@ -155,10 +165,10 @@ int main(int argc, char** argv) {
       continue;
     }
     std::string v;
-    if (dk_tools::recorded_city_flag(a, paths) || value("--out", out_dir) ||
-        value("--traffic", traffic_path) || value("--calibration", calibration_path) ||
-        value("--closures", closures_path) || value("--areas", areas_path) ||
-        value("--targets", targets_path))
+    if (dk_tools::recorded_city_flag(a, paths) || dk_tools::timezone_flag(a, options.timezone) ||
+        value("--out", out_dir) || value("--traffic", traffic_path) ||
+        value("--calibration", calibration_path) || value("--closures", closures_path) ||
+        value("--areas", areas_path) || value("--targets", targets_path))
       continue;
     if (value("--decisions", decisions)) {
       if (decisions != "time_of_day" && decisions != "free_flow" && decisions != "both")

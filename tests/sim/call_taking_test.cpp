@@ -51,7 +51,7 @@ TEST_CASE("call-taker plan: the smallest team per hour of the week", "[sim][call
       for (int k = 0; k < calls; ++k)
         received.push_back(sim_time_from_unix(start + k * 3600 / calls));
     }
-  const CallTakingPlan p = plan_call_takers(received, TimeZoneRule::utc(), {.handling_s = 120});
+  const CallTakingPlan p = plan_call_takers(received, TimeZone::utc(), {.handling_s = 120});
   CHECK(p.calls == received.size());
   const CallTakingHour& peak = p.by_hour_of_week[24 + 9];
   CHECK(peak.calls_per_hour == Approx(30.0));

@@ -52,7 +52,7 @@ TEST_CASE("holidays: kinds of day, and a holiday observed in the year before", "
   CHECK(day_kind_of(day("2022-01-01"), us) == DayKind::kHoliday);
   CHECK(day_kind_of(day("2022-01-03"), us) == DayKind::kWorking);
   // Local days: 2017-01-02 23:30 in Los Angeles is the 3rd in UTC, still the holiday.
-  const TimeZoneRule la = TimeZoneRule::america_los_angeles();
+  const TimeZone la = *TimeZone::load("America/Los_Angeles");
   const SimTime late = SimTime{} + std::chrono::seconds((day("2017-01-03") * 86400) + 7 * 3600 +
                                                         30 * 60);  // 07:30 UTC on the 3rd
   CHECK(day_kind(late, la, us) == DayKind::kHoliday);

@@ -212,7 +212,7 @@ TEST_CASE("closures: arcs by the graph's node ids, local times inside the period
   b.add_arc(n20, n10, Deciseconds{100}, Meters{100});
   b.add_arc(n20, n30, Deciseconds{100}, Meters{100});
   const RoadGraph g = *std::move(b).build();
-  const TimeZoneRule la = TimeZoneRule::america_los_angeles();
+  const TimeZone la = *TimeZone::load("America/Los_Angeles");
   const SimTime begin = *parse_local_timestamp("2017-01-01T00:00:00", la);
   const SimTime end = *parse_local_timestamp("2017-01-08T00:00:00", la);
   // A street closed both ways for two hours (ISO and US forms), a CRLF file with a BOM.

@@ -8,7 +8,7 @@
 using namespace dispatchkit;
 
 namespace {
-constexpr TimeZoneRule kLa = TimeZoneRule::america_los_angeles();
+const TimeZone kLa = *TimeZone::load("America/Los_Angeles");
 std::int64_t unix_of(std::string_view s) {
   return to_unix_seconds(*parse_us_timestamp(s, kLa));
 }
@@ -159,7 +159,7 @@ TEST_CASE("local day ranges name the record's own calendar days", "[sim][time]")
   CHECK(parse_local_day_range("2017-01-05")->day_count() == 1);
   // 23:30 local on 2017-01-04 is already the 5th in UTC: the local day decides.
   CHECK(r->contains(*parse_us_timestamp("01/04/2017 11:30:00 PM", kLa), kLa));
-  CHECK_FALSE(r->contains(*parse_us_timestamp("01/04/2017 11:30:00 PM", kLa), TimeZoneRule::utc()));
+  CHECK_FALSE(r->contains(*parse_us_timestamp("01/04/2017 11:30:00 PM", kLa), TimeZone::utc()));
   CHECK(r->contains(*parse_us_timestamp("12/31/2016 12:00:00 AM", kLa), kLa));
   CHECK_FALSE(r->contains(*parse_us_timestamp("12/30/2016 11:59:59 PM", kLa), kLa));
   CHECK_FALSE(r->contains(*parse_us_timestamp("01/05/2017 12:00:00 AM", kLa), kLa));

@@ -135,7 +135,7 @@ TEST_CASE("three units, four calls: KPIs as worked out by hand", "[sim][replay]"
   auto since = [&](SimTime t, const char* hms) {
     return to_unix_seconds(t) -
            to_unix_seconds(*parse_us_timestamp(absl::StrCat("01/02/2017 ", hms),
-                                               TimeZoneRule::america_los_angeles()));
+                                               *TimeZone::load("America/Los_Angeles")));
   };
   // Call 1 (ready 10:01:00): M1 and M2 at n0 tie at 60 + 50 = 110 s (M3: 60 + 70); the
   // lower unit id, M1, goes. On scene 10:02:50: response 170 s. On scene for the recorded

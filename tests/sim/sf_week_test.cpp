@@ -37,7 +37,7 @@ std::string replay_report(ReplayScenario& s, bool use_ch) {
 
 }  // namespace
 
-TEST_CASE("SF week: the same seed gives byte-identical reports, whatever the oracle",
+TEST_CASE("SF week: the same seed gives byte-identical reports; the oracles agree",
           "[sim][replay][data]") {
   absl::StatusOr<std::unique_ptr<ReplayScenario>> a = load_replay_scenario(sf_paths());
   REQUIRE(a.ok());
@@ -46,9 +46,24 @@ TEST_CASE("SF week: the same seed gives byte-identical reports, whatever the ora
   const std::string ra = replay_report(**a, true);
   const std::string rb = replay_report(**b, true);
   CHECK(ra == rb);
-  // ChOracle and DijkstraOracle agree to the decisecond, so the replay cannot tell them apart.
-  CHECK(replay_report(**a, false) == ra);
   CHECK(ra.find("\"calls_replayed\": 2643") != std::string::npos);
+  // ChOracle and DijkstraOracle agree to the decisecond on every time, so every decision
+  // taken on units at stations is the same. A unit sent while driving home is located
+  // along the route its oracle drove, and where two routes home take the same time the CH
+  // and Dijkstra may pick different ones: the unit is then at another intersection. That
+  // touches a handful of calls in the week, by seconds.
+  for (std::string_view name : {"closest_idle", "coverage_aware"}) {
+    absl::StatusOr<ReplayResult> ch = replay_strategy((*a)->inputs, name, (*a)->ch.get());
+    absl::StatusOr<ReplayResult> dj = replay_strategy((*a)->inputs, name, nullptr);
+    REQUIRE(ch.ok());
+    REQUIRE(dj.ok());
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < ch->outcomes.size(); ++i)
+      differ += ch->outcomes[i].first_on_scene != dj->outcomes[i].first_on_scene;
+    INFO(name << ": " << differ << " calls reached at another time");
+    CHECK(differ <= 5);
+    CHECK(std::abs(ch->kpis.overall.response.mean_s - dj->kpis.overall.response.mean_s) < 1.0);
+  }
 
   // Another seed changes only sampled service times (the few the record lacks).
   ReplayScenarioOptions other;

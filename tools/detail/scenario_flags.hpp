@@ -15,14 +15,14 @@
 
 namespace dk_tools {
 
-// --graph, --calls, --stations, --hospitals, --fleet, --mapping, --plans: true when `arg`
-// is one of them (its value stored in `paths`).
+// --graph, --calls, --stations, --hospitals, --fleet, --mapping, --plans, --jemss: true
+// when `arg` is one of them (its value stored in `paths`).
 [[nodiscard]] inline bool recorded_city_flag(std::string_view arg,
                                              dispatchkit::ReplayPaths& paths) {
   const std::pair<std::string_view, std::string*> flags[] = {
       {"--graph", &paths.graph},         {"--calls", &paths.calls}, {"--stations", &paths.stations},
       {"--hospitals", &paths.hospitals}, {"--fleet", &paths.fleet}, {"--mapping", &paths.mapping},
-      {"--plans", &paths.plans}};
+      {"--plans", &paths.plans},         {"--jemss", &paths.jemss}};
   for (const auto& [flag, out] : flags)
     if (const std::optional<std::string_view> v = flag_value(arg, flag)) {
       *out = std::string(*v);
@@ -33,8 +33,16 @@ namespace dk_tools {
 
 // The usage message when one of the required city flags was not given, else nullptr.
 [[nodiscard]] inline const char* missing_city_flags(const dispatchkit::ReplayPaths& p) noexcept {
+  if (!p.jemss.empty()) {
+    if (p.calls.empty()) return "--jemss=DIR needs --calls=FILE (e.g. from dk-gencalls)";
+    if (!p.stations.empty() || !p.hospitals.empty() || !p.fleet.empty())
+      return "--jemss=DIR gives the stations, hospitals and ambulances: not with --stations, "
+             "--hospitals or --fleet";
+    return nullptr;
+  }
   if (p.graph.empty() || p.calls.empty() || p.stations.empty() || p.hospitals.empty())
-    return "--graph, --calls, --stations and --hospitals are required";
+    return "--graph, --calls, --stations and --hospitals are required (or --jemss=DIR "
+           "--calls=FILE)";
   return nullptr;
 }
 
@@ -46,6 +54,14 @@ namespace dk_tools {
   if (!v) return std::nullopt;
   days = dispatchkit::parse_local_day_range(*v);
   return days.has_value();
+}
+
+// --timezone=ZONE (an IANA name, UTC or +08:00): true when `arg` is it; the name is
+// loaded, and an unknown one reported, by load_replay_scenario (bad input, exit 1).
+[[nodiscard]] inline bool timezone_flag(std::string_view arg, std::string& timezone) {
+  const std::optional<std::string_view> v = flag_value(arg, "--timezone");
+  if (v) timezone = std::string(*v);
+  return v.has_value();
 }
 
 inline constexpr const char* kDaysFlagError =

@@ -123,7 +123,7 @@ struct Calibration {
   std::vector<UnitPost> posts;
 
   // The kind of day of instant `t` for the drive model, by this calibration's calendar.
-  [[nodiscard]] DayKind day_kind_at(SimTime t, TimeZoneRule zone) const noexcept {
+  [[nodiscard]] DayKind day_kind_at(SimTime t, const TimeZone& zone) const noexcept {
     return day_kind(t, zone, holidays);
   }
   [[nodiscard]] const UnitPost* post_of(std::string_view call_sign) const noexcept {

@@ -16,7 +16,9 @@
 //   3,Traffic Collision,*,29-D-1,emergency collision: trauma centre, lights and sirens
 // `*` matches anything (including empty). Rows are tried IN FILE ORDER and the first
 // match wins (like a firewall rule list), so put specific rows first. `code` is any
-// DeterminantCode spelling (triage/determinant.hpp) that the response plan table knows.
+// DeterminantCode spelling (triage/determinant.hpp) that the response plan table knows,
+// or the word `priority`: the call's recorded priority is itself the code (the default of
+// the timeline file, whose priority column holds grades or determinants).
 //
 // The San Francisco default (sf_default()):
 //   | priority | call type         | group                        | code   | grade
@@ -45,7 +47,7 @@
 
 #include "absl/status/statusor.h"
 #include "dispatchkit/config.hpp"
-#include "dispatchkit/sim/recorded_calls.hpp"
+#include "dispatchkit/sim/call_record.hpp"
 #include "dispatchkit/triage/determinant.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
@@ -57,6 +59,7 @@ class CallMapping {
     std::string call_type;
     std::string call_type_group;
     DeterminantCode code;
+    bool code_is_priority = false;  // code column "priority": the call's priority is the code
     std::string note;
     std::uint32_t line = 0;
   };
@@ -70,13 +73,24 @@ class CallMapping {
   [[nodiscard]] static absl::StatusOr<CallMapping> load(const std::string& path);
   // The documented San Francisco table (kSfCallMappingCsv); parsed once, thread-safe.
   [[nodiscard]] static const CallMapping& sf_default();
+  // The one rule "*,*,*,priority": the priority is the code, as the timeline file and the
+  // JEMSS reader (grades I-III) write it; parsed once, thread-safe.
+  [[nodiscard]] static const CallMapping& timeline_default();
+  // The default of a record's format (RecordedLoadReport::format): sf_default() for "sf",
+  // else timeline_default().
+  [[nodiscard]] static const CallMapping& default_for(std::string_view format);
 
   // The first matching rule, or nullptr (a table without a final "*,*,*" row).
   [[nodiscard]] const Rule* match(const RecordedCall& call) const noexcept;
   // The code of the first matching rule; grade II when none matches (conservative).
+  // A rule whose code is "priority" gives the call's priority parsed as a code, or grade II
+  // when it does not parse.
   [[nodiscard]] DeterminantCode code_for(const RecordedCall& call) const noexcept {
     const Rule* r = match(call);
-    return r != nullptr ? r->code : DeterminantCode::grade(PriorityGrade::kII);
+    if (r == nullptr) return DeterminantCode::grade(PriorityGrade::kII);
+    if (!r->code_is_priority) return r->code;
+    absl::StatusOr<DeterminantCode> c = DeterminantCode::parse(call.original_priority);
+    return c.ok() ? *c : DeterminantCode::grade(PriorityGrade::kII);
   }
   [[nodiscard]] const std::vector<Rule>& rules() const noexcept { return rules_; }
   [[nodiscard]] const std::string& source() const noexcept { return source_; }

@@ -1,7 +1,7 @@
 // dispatchkit/sim/call_taking.hpp: how many call-takers each hour of the week needs so that
 // 95 % of 120 / 911 calls are answered within 10 s.
 //
-//   CallTakingPlan p = plan_call_takers(record, TimeZoneRule::america_los_angeles(),
+//   CallTakingPlan p = plan_call_takers(record, record.zone,
 //                                       {.handling_s = 120});
 //   p.by_hour_of_week[24 + 9].call_takers;    // Tuesday 09:00-10:00
 //
@@ -74,7 +74,7 @@ struct CallTakingPlan {
 // Received times -> the plan (see the banner); `zone` gives the local hour of week, the
 // period is [first received, last received].
 [[nodiscard]] inline CallTakingPlan plan_call_takers(std::span<const SimTime> received,
-                                                     TimeZoneRule zone,
+                                                     const TimeZone& zone,
                                                      const CallTakingOptions& options = {}) {
   CallTakingPlan p;
   p.options = options;
@@ -113,7 +113,8 @@ struct CallTakingPlan {
 }
 
 // The same over every call of a record.
-[[nodiscard]] inline CallTakingPlan plan_call_takers(const RecordedCalls& record, TimeZoneRule zone,
+[[nodiscard]] inline CallTakingPlan plan_call_takers(const RecordedCalls& record,
+                                                     const TimeZone& zone,
                                                      const CallTakingOptions& options = {}) {
   std::vector<SimTime> received;
   received.reserve(record.calls.size());

@@ -259,7 +259,7 @@ inline void add_sample(EtaValidation& v, const ReplayInputs& in, std::uint32_t c
   v.samples.push_back(s);
 }
 
-inline void finish_validation(EtaValidation& v, TimeZoneRule) {
+inline void finish_validation(EtaValidation& v, const TimeZone&) {
   v.overall = eta_error_stats(v.samples);
   std::array<std::vector<EtaSample>, 24> by_hour;
   for (const EtaSample& s : v.samples) by_hour[static_cast<std::size_t>(s.hour)].push_back(s);

@@ -2,7 +2,7 @@
 //
 //   HolidayCalendar cal;                                  // US federal holidays by default
 //   absl::StatusOr<HolidayCalendar> c = parse_holiday_calendar("us_federal,2017-01-03");
-//   DayKind d = day_kind(t, TimeZoneRule::america_los_angeles(), cal);   // kHoliday, ...
+//   DayKind d = day_kind(t, record.zone, cal);     // kHoliday, ...
 //   bool h = is_holiday(*detail::parse_iso_date("2017-01-02"), cal);    // true: observed
 //
 // Streets on a public holiday are emptier than on the working days around it (the bundled
@@ -45,7 +45,7 @@ struct HolidayCalendar {
 
 [[nodiscard]] bool is_holiday(std::int64_t local_day, const HolidayCalendar& cal) noexcept;
 [[nodiscard]] DayKind day_kind_of(std::int64_t local_day, const HolidayCalendar& cal) noexcept;
-[[nodiscard]] inline DayKind day_kind(SimTime t, TimeZoneRule zone,
+[[nodiscard]] inline DayKind day_kind(SimTime t, const TimeZone& zone,
                                       const HolidayCalendar& cal) noexcept {
   return day_kind_of(local_day(t, zone), cal);
 }

@@ -142,6 +142,14 @@ inline void draw_call(ReplayCall& rc, const RecordedCall& c,
           (s.transports ? service->on_scene_transport : service->on_scene_release).at(u1)));
       s.handover_s = static_cast<std::int32_t>(std::lround(service->handover.at(u2)));
     }
+    if (k == 0 && c.planned) {  // demand without a record: what the file plans, if anything
+      const PlannedService& p = *c.planned;
+      if (p.transports >= 0) s.transports = p.transports == 1;
+      if (p.on_scene_s >= 0) s.on_scene_s = p.on_scene_s;
+      if (p.handover_s >= 0) s.handover_s = p.handover_s;
+      s.from_record =
+          p.transports >= 0 && p.on_scene_s >= 0 && (!s.transports || p.handover_s >= 0);
+    }
     if (r != nullptr) {
       rc.recorded_unit[k] = replay_unit_of[r->unit];
       rc.recorded_dispatch[k] = r->dispatched;
@@ -253,12 +261,15 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
       ++in.calls_outside_days;
       continue;
     }
-    if (!c.any_ambulance()) {
+    // A call with a planned service is demand without a record: one ambulance, no
+    // recorded column (its recorded stamps stay kNoTime).
+    const bool planned = c.planned.has_value();
+    if (!planned && !c.any_ambulance()) {
       skip(SkipReason::kNoAmbulance);
       continue;
     }
     const std::vector<const RecordedResponse*> arrived = detail::arrived_ambulances(c);
-    if (arrived.empty()) {
+    if (!planned && arrived.empty()) {
       skip(SkipReason::kAmbulanceNeverOnScene);
       continue;
     }
@@ -281,6 +292,9 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
     if (is_set(first) && first >= rc.entered)
       decision = std::min<std::int64_t>(detail::secs(first) - detail::secs(rc.entered),
                                         options.max_decision_delay_s);
+    // A planned delay is the call-taking time itself (JEMSS dispatchDelay), not a wait for
+    // a free unit, so it is not capped.
+    if (planned && c.planned->dispatch_delay_s >= 0) decision = c.planned->dispatch_delay_s;
     rc.ready = rc.entered + SimDuration(decision);
     rc.location = c.location;
     rc.position = snapped->position;
@@ -295,10 +309,13 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
                                        : options.area;
     rc.target_s = static_cast<std::int32_t>(options.targets.response(rc.area, rc.grade).count());
     rc.ambulances =
-        static_cast<std::uint8_t>(std::min<std::size_t>(arrived.size(), kMaxUnitsPerCall));
+        planned
+            ? std::uint8_t{1}
+            : static_cast<std::uint8_t>(std::min<std::size_t>(arrived.size(), kMaxUnitsPerCall));
     detail::draw_call(rc, c, arrived, in, cal, replay_unit_of, root);
     rc.recorded_first_dispatch = c.first_ambulance_dispatch();
-    rc.recorded_first_on_scene = arrived.front()->on_scene;
+    rc.recorded_first_on_scene = arrived.empty() ? kNoTime : arrived.front()->on_scene;
+    in.calls_with_record += !planned;
     if (!any || rc.received < in.begin) in.begin = rc.received;
     if (!any || rc.received > in.end) in.end = rc.received;
     for (const RecordedResponse* r : arrived)
@@ -436,6 +453,7 @@ inline ReplayInputs repeat_replay(const ReplayInputs& in, std::uint32_t copies,
       }
   }
   out.end = in.end + period * (copies == 0 ? 0 : copies - 1);
+  out.calls_with_record = in.calls_with_record * copies;
   out.recorded_usage.busy_seconds *= copies;
   out.recorded_usage.on_duty_seconds = out.on_duty_seconds();
   out.recorded_kpis = compute_kpis(out.recorded_outcomes, out.recorded_usage);

@@ -203,11 +203,14 @@ struct ReplayInputs {
   // Calls received outside ReplayOptions::days (not replayed, and not "skipped": the
   // record holds nothing wrong with them).
   std::uint64_t calls_outside_days = 0;
+  // Replayed calls with a recorded response (the others are demand without a record,
+  // RecordedCall::planned, e.g. generated calls: no recorded column for them).
+  std::uint64_t calls_with_record = 0;
   // The period observed: first call received to the later of the last call received and
   // the last recorded "available" of a replayed call (utilisation's denominator).
   SimTime begin{};
   SimTime end{};
-  TimeZoneRule zone;
+  TimeZone zone;
   ReplayOptions options;
   // What really happened to the replayed calls (same definitions as the simulation).
   std::vector<CallOutcome> recorded_outcomes;

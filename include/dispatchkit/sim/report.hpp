@@ -211,7 +211,7 @@ inline std::string eta_stats_json(const EtaErrorStats& e) {
 }
 
 // Per local hour of day: calls, median response, share within 8 min, late fraction.
-inline std::string kpi_by_hour_json(std::span<const CallOutcome> outcomes, TimeZoneRule zone,
+inline std::string kpi_by_hour_json(std::span<const CallOutcome> outcomes, const TimeZone& zone,
                                     std::string_view indent) {
   const std::array<KpiSet, 24> by_hour =
       compute_kpis_by_hour(outcomes, [&](SimTime t) { return local_hour(t, zone); });
@@ -345,6 +345,14 @@ inline std::string report_json(const ReplayReportInputs& r) {
   for (std::size_t i = 0; i < kRowProblemCount; ++i)
     absl::StrAppend(&out, ", ", json_string(to_string(static_cast<RowProblem>(i))), ": ",
                     load.rows_rejected[i]);
+  absl::StrAppend(&out, "},\n    \"call_format\": ", json_string(load.format),
+                  ",\n    \"time_zone\": ", json_string(in.zone.name()),
+                  ",\n    \"tz_database\": ", json_string(tz_database_version()),
+                  ",\n    \"calls_without_unit\": ", load.calls_without_unit,
+                  ",\n    \"stages_missing\": {");
+  for (std::size_t i = 0; i < kTimelineStageCount; ++i)
+    absl::StrAppend(&out, i ? ", " : "", json_string(kTimelineStageNames[i]), ": ",
+                    load.stages_missing[i]);
   absl::StrAppend(
       &out, "},\n    \"stamps_out_of_order\": ", load.stamps_out_of_order,
       ",\n    \"units\": ", in.units.size(), ",\n    \"stations\": ", in.stations.size(),
@@ -354,6 +362,7 @@ inline std::string report_json(const ReplayReportInputs& r) {
   absl::StrAppend(&out, "  \"calls_in_record\": ", in.calls_in_record, ",\n");
   absl::StrAppend(&out, "  \"calls_outside_days\": ", in.calls_outside_days, ",\n");
   absl::StrAppend(&out, "  \"calls_replayed\": ", in.calls.size(), ",\n");
+  absl::StrAppend(&out, "  \"calls_with_record\": ", in.calls_with_record, ",\n");
   absl::StrAppend(&out, "  \"calls_skipped\": {\"total\": ", in.skipped_total());
   for (std::size_t i = 0; i < kSkipReasonCount; ++i)
     absl::StrAppend(&out, ", ", json_string(to_string(static_cast<SkipReason>(i))), ": ",
@@ -446,24 +455,30 @@ inline std::string report_json(const ReplayReportInputs& r) {
     });
   }
   absl::StrAppend(&out, "]},\n");
-  absl::StrAppend(&out, "  \"recorded\": ", detail::kpi_json(in.recorded_kpis, "  "), ",\n");
+  // Demand without a record (generated calls) has no recorded column: null, not zeros.
+  const bool recorded = in.calls_with_record != 0;
+  absl::StrAppend(&out, "  \"recorded\": ",
+                  recorded ? detail::kpi_json(in.recorded_kpis, "  ") : std::string("null"), ",\n");
   absl::StrAppend(&out, "  \"recorded_by_hour\": ",
-                  detail::kpi_by_hour_json(in.recorded_outcomes, in.zone, "  "), ",\n");
+                  recorded ? detail::kpi_by_hour_json(in.recorded_outcomes, in.zone, "  ")
+                           : std::string("null"),
+                  ",\n");
   absl::StrAppend(&out, "  \"strategies\": [");
   for (std::size_t s = 0; s < r.runs.size(); ++s) {
     const ReplayResult& run = r.runs[s];
-    absl::StrAppend(&out, s ? "," : "", "\n    {\n      \"name\": ", json_string(run.strategy),
-                    ",\n      \"decisions\": ", json_string(run.decisions),
-                    ",\n      \"simulated\": ", detail::kpi_json(run.kpis, "      "),
-                    ",\n      \"recorded\": ", detail::kpi_json(in.recorded_kpis, "      "),
-                    ",\n      \"counters\": {\"events\": ", run.events,
-                    ", \"dispatches\": ", run.dispatches, ", \"preemptions\": ", run.preemptions,
-                    ", \"calls_queued\": ", run.calls_queued, ", \"transports\": ", run.transports,
-                    ", \"recorded_dispatches\": ", run.recorded_dispatches,
-                    ", \"substituted_dispatches\": ", run.substituted_dispatches,
-                    ", \"recorded_units_released\": ", run.recorded_units_released,
-                    "},\n      \"by_hour\": ",
-                    detail::kpi_by_hour_json(run.outcomes, in.zone, "      "), "\n    }");
+    absl::StrAppend(
+        &out, s ? "," : "", "\n    {\n      \"name\": ", json_string(run.strategy),
+        ",\n      \"decisions\": ", json_string(run.decisions),
+        ",\n      \"simulated\": ", detail::kpi_json(run.kpis, "      "), ",\n      \"recorded\": ",
+        recorded ? detail::kpi_json(in.recorded_kpis, "      ") : std::string("null"),
+        ",\n      \"counters\": {\"events\": ", run.events, ", \"dispatches\": ", run.dispatches,
+        ", \"preemptions\": ", run.preemptions, ", \"calls_queued\": ", run.calls_queued,
+        ", \"transports\": ", run.transports,
+        ", \"recorded_dispatches\": ", run.recorded_dispatches,
+        ", \"substituted_dispatches\": ", run.substituted_dispatches,
+        ", \"recorded_units_released\": ", run.recorded_units_released,
+        "},\n      \"by_hour\": ", detail::kpi_by_hour_json(run.outcomes, in.zone, "      "),
+        "\n    }");
   }
   absl::StrAppend(&out, r.runs.empty() ? "]\n" : "\n  ]\n", "}\n");
   return out;
@@ -512,7 +527,7 @@ inline std::string calls_csv(const ReplayReportInputs& r) {
 inline std::string report_table(const ReplayReportInputs& r) {
   const ReplayInputs& in = *r.inputs;
   std::vector<std::pair<std::string, const KpiReport*>> cols;
-  cols.emplace_back("recorded", &in.recorded_kpis);
+  if (in.calls_with_record != 0) cols.emplace_back("recorded", &in.recorded_kpis);
   for (const ReplayResult& run : r.runs) cols.emplace_back(run.strategy, &run.kpis);
   const int width = detail::column_width(cols);
   std::string out = absl::StrFormat(
@@ -713,7 +728,7 @@ inline std::string report_summary(const ReplayReportInputs& r) {
   absl::StrAppend(&out, absl::StrFormat("\n%u ambulances, %.0f unit-hours on duty.\n\n",
                                         in.units.size(), in.on_duty_seconds() / 3600.0));
   std::vector<std::pair<std::string, const KpiReport*>> cols;
-  cols.emplace_back("recorded", &in.recorded_kpis);
+  if (in.calls_with_record != 0) cols.emplace_back("recorded", &in.recorded_kpis);
   for (const ReplayResult& run : r.runs) cols.emplace_back(run.strategy, &run.kpis);
   const int width = detail::column_width(cols);
   absl::StrAppend(&out, absl::StrFormat("%-36s", ""));

@@ -10,8 +10,10 @@
 // A ReplayScenario owns everything the replay inputs point into (graph, snapper, record,
 // contraction hierarchy), on the heap so the pointers stay valid when the scenario moves.
 // Optional files: a fleet (load_fleet_file format), a call mapping (CallMapping CSV) and a
-// response plan table (triage CSV); without them the record's fleet, the San Francisco
-// mapping and the default plan table are used.
+// response plan table (triage CSV); without them the record's fleet, the mapping of the
+// call file's format (CallMapping::default_for) and the default plan table are used. A
+// JEMSS model directory (ReplayPaths::jemss) stands for graph, stations, hospitals and
+// fleet: its ambulances, on duty throughout (sim/io/jemss_model.hpp).
 #pragma once
 
 #include <memory>
@@ -22,9 +24,11 @@
 #include "dispatchkit/config.hpp"
 #include "dispatchkit/detail/status_macros.hpp"
 #include "dispatchkit/graph/io.hpp"
+#include "dispatchkit/graph/io/jemss.hpp"
 #include "dispatchkit/graph/snap.hpp"
 #include "dispatchkit/route/ch/contraction_hierarchy.hpp"
 #include "dispatchkit/sim/call_mapping.hpp"
+#include "dispatchkit/sim/io/jemss_model.hpp"
 #include "dispatchkit/sim/recorded_calls.hpp"
 #include "dispatchkit/sim/replay.hpp"
 #include "dispatchkit/sim/sites.hpp"
@@ -40,11 +44,17 @@ struct ReplayPaths {
   std::string fleet;      // optional: call_sign,station,capabilities
   std::string mapping;    // optional: CallMapping CSV
   std::string plans;      // optional: response plan table CSV
+  // optional: a JEMSS model directory (graph/io/jemss.hpp) giving the road network,
+  // stations, hospitals and ambulances; then graph, stations, hospitals and fleet stay empty
+  std::string jemss;
 };
 
 struct ReplayScenarioOptions {
   ReplayOptions replay;
   RecordedCallsOptions calls;
+  // The local time zone of the call file by IANA name ("Asia/Shanghai"), loaded into
+  // calls.zone; empty: calls.zone as given (unset: the format's own).
+  std::string timezone;
   bool build_ch = true;  // build a contraction hierarchy for the ChOracle
   bool keep_largest_scc = true;
   OsmLoadOptions osm;  // when the graph is an OpenStreetMap extract (profile, components)
@@ -70,23 +80,43 @@ struct ReplayScenario {
 inline absl::StatusOr<std::unique_ptr<ReplayScenario>> load_replay_scenario(
     const ReplayPaths& paths, const ReplayScenarioOptions& options) {
   auto s = std::make_unique<ReplayScenario>();
+  // The zone first: a misspelt one is reported before minutes of loading.
+  RecordedCallsOptions calls_options = options.calls;
+  if (!options.timezone.empty()) {
+    DK_ASSIGN_OR_RETURN(calls_options.zone, TimeZone::load(options.timezone));
+  }
   GraphLoadOptions graph_options;
   graph_options.keep_largest_scc = options.keep_largest_scc;
   graph_options.osm = options.osm;
-  DK_ASSIGN_OR_RETURN(RoadGraph graph, load_graph(paths.graph, graph_options));
-  s->graph = std::make_unique<RoadGraph>(std::move(graph));
+  std::optional<JemssCity> city;
+  if (!paths.jemss.empty()) {
+    DK_ASSIGN_OR_RETURN(city, load_jemss_city(paths.jemss, graph_options));
+    s->graph = std::make_unique<RoadGraph>(std::move(city->graph));
+  } else {
+    DK_ASSIGN_OR_RETURN(RoadGraph graph, load_graph(paths.graph, graph_options));
+    s->graph = std::make_unique<RoadGraph>(std::move(graph));
+  }
   DK_ASSIGN_OR_RETURN(Snapper snapper, Snapper::build(*s->graph));
   s->snapper = std::make_unique<Snapper>(std::move(snapper));
   if (options.build_ch) {
     DK_ASSIGN_OR_RETURN(ContractionHierarchy ch, ContractionHierarchy::build(*s->graph));
     s->ch = std::make_unique<ContractionHierarchy>(std::move(ch));
   }
-  DK_ASSIGN_OR_RETURN(s->record, load_recorded_calls(paths.calls, options.calls));
-  DK_ASSIGN_OR_RETURN(std::vector<Site> stations, load_sites(paths.stations));
-  DK_ASSIGN_OR_RETURN(std::vector<Hospital> hospitals,
-                      load_emergency_departments(paths.hospitals, *s->snapper));
+  DK_ASSIGN_OR_RETURN(s->record, load_recorded_calls(paths.calls, calls_options));
+  std::vector<Site> stations;
+  std::vector<Hospital> hospitals;
+  std::optional<std::vector<ReplayUnit>> fleet;
+  if (city) {
+    JemssFleet f = jemss_fleet(*city, *s->snapper);
+    stations = std::move(f.stations);
+    hospitals = std::move(f.hospitals);
+    fleet = std::move(f.units);
+  } else {
+    DK_ASSIGN_OR_RETURN(stations, load_sites(paths.stations));
+    DK_ASSIGN_OR_RETURN(hospitals, load_emergency_departments(paths.hospitals, *s->snapper));
+  }
   if (paths.mapping.empty()) {
-    s->mapping = CallMapping::sf_default();
+    s->mapping = CallMapping::default_for(s->record.report.format);
   } else {
     DK_ASSIGN_OR_RETURN(s->mapping, CallMapping::load(paths.mapping));
   }
@@ -95,7 +125,6 @@ inline absl::StatusOr<std::unique_ptr<ReplayScenario>> load_replay_scenario(
   } else {
     DK_ASSIGN_OR_RETURN(s->plans, ResponsePlanTable::load(paths.plans));
   }
-  std::optional<std::vector<ReplayUnit>> fleet;
   if (!paths.fleet.empty()) {
     DK_ASSIGN_OR_RETURN(fleet, load_fleet_file(paths.fleet, stations));
   }

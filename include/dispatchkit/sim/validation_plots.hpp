@@ -82,7 +82,7 @@ inline std::string eta_scatter_svg(const ReplayReportInputs& r) {
 inline std::string kpi_chart_svg(const ReplayReportInputs& r) {
   const ReplayInputs& in = *r.inputs;
   std::vector<std::pair<std::string, const KpiReport*>> cols;
-  cols.emplace_back("recorded", &in.recorded_kpis);
+  if (in.calls_with_record != 0) cols.emplace_back("recorded", &in.recorded_kpis);
   for (const ReplayResult& run : r.runs) cols.emplace_back(run.strategy, &run.kpis);
   struct Measure {
     const char* label;

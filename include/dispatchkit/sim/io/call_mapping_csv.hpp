@@ -68,7 +68,10 @@ inline absl::StatusOr<CallMapping> CallMapping::parse(std::string_view csv, std:
       absl::StrAppend(&errors, width.message(), "\n");
       continue;
     }
-    absl::StatusOr<DeterminantCode> code = DeterminantCode::parse(rows.field(kCode));
+    const bool from_priority = rows.field(kCode) == "priority";
+    absl::StatusOr<DeterminantCode> code = from_priority
+                                               ? DeterminantCode::grade(PriorityGrade::kII)
+                                               : DeterminantCode::parse(rows.field(kCode));
     if (!code.ok()) {
       absl::StrAppend(&errors, rows.where(), ": ", code.status().message(), "\n");
       continue;
@@ -78,6 +81,7 @@ inline absl::StatusOr<CallMapping> CallMapping::parse(std::string_view csv, std:
     r.call_type = std::string(rows.field(kCallType));
     r.call_type_group = std::string(rows.field(kGroup));
     r.code = *code;
+    r.code_is_priority = from_priority;
     r.note = std::string(rows.field(kNote));
     r.line = rows.line_number();
     m.rules_.push_back(std::move(r));
@@ -97,6 +101,22 @@ inline absl::StatusOr<CallMapping> CallMapping::load(const std::string& path) {
 inline const CallMapping& CallMapping::sf_default() {
   static const CallMapping m = *parse(kSfCallMappingCsv, "sf_default");
   return m;
+}
+
+// The timeline file's default: its priority is the code (a grade, an MPDS determinant or
+// an agency's code the plan table knows).
+inline constexpr std::string_view kTimelineCallMappingCsv = R"csv(
+original_priority,call_type,call_type_group,code,note
+*,*,*,priority,the recorded priority is the determinant code
+)csv";
+
+inline const CallMapping& CallMapping::timeline_default() {
+  static const CallMapping m = *parse(kTimelineCallMappingCsv, "timeline_default");
+  return m;
+}
+
+inline const CallMapping& CallMapping::default_for(std::string_view format) {
+  return format == "sf" ? sf_default() : timeline_default();
 }
 
 DISPATCHKIT_NAMESPACE_END

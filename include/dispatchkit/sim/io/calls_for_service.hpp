@@ -43,26 +43,20 @@
 #include "dispatchkit/io/csv.hpp"
 #include "dispatchkit/io/file.hpp"
 #include "dispatchkit/io/text.hpp"
+#include "dispatchkit/sim/call_record.hpp"
 #include "dispatchkit/sim/local_time.hpp"
-#include "dispatchkit/sim/recorded_calls.hpp"
 #include "dispatchkit/triage/time.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
-struct RecordedCallsOptions {
-  TimeZoneRule zone = TimeZoneRule::america_los_angeles();
-  std::uint32_t max_examples = 20;  // problem lines quoted in the report
-};
-
-// Loads a calls-for-service export (gzip/xz/plain). Errors: NotFound (no file), DataLoss
-// (truncated compressed file), InvalidArgument "PATH:LINE: ..." for an empty file, a
-// header lacking a required column (Call Number, Unit ID, Received DtTm, Dispatch DtTm,
-// On Scene DtTm, Location; the other columns are optional) or a quoted field that is
-// never closed (the rest of the file would be one field). Bad rows are reported, not
+// Reads a calls-for-service export from text in memory (`path` names it in messages;
+// load_recorded_calls in sim/io/call_files.hpp reads a file of any call format). Stamps
+// are local time in options.zone (default America/Los_Angeles). Errors: InvalidArgument
+// "PATH:LINE: ..." for an empty file, a header lacking a required column (Call Number,
+// Unit ID, Received DtTm, Dispatch DtTm, On Scene DtTm, Location; the other columns are
+// optional) or a quoted field that is never closed (the rest of the file would be one
+// field); NotFound when the zone is not in the tz database. Bad rows are reported, not
 // errors.
-[[nodiscard]] absl::StatusOr<RecordedCalls> load_recorded_calls(
-    const std::string& path, const RecordedCallsOptions& options = {});
-// The same from text already in memory (`path` only names it in messages).
 [[nodiscard]] absl::StatusOr<RecordedCalls> parse_recorded_calls(
     const std::string& path, std::string_view text, const RecordedCallsOptions& options = {});
 
@@ -148,9 +142,15 @@ inline absl::StatusOr<RecordedCalls> parse_recorded_calls(const std::string& pat
        false},
   };
   RecordedCalls out;
-  out.zone = options.zone;
+  if (options.zone) {
+    out.zone = *options.zone;
+  } else {
+    DK_ASSIGN_OR_RETURN(out.zone, TimeZone::load("America/Los_Angeles"));
+  }
+  const TimeZone& zone = out.zone;
   RecordedLoadReport& rep = out.report;
   rep.path = path;
+  rep.format = to_string(CallFormat::kCallsForService);
   DK_ASSIGN_OR_RETURN(
       CsvReader csv,
       CsvReader::open(path, text, kColumns,
@@ -184,8 +184,7 @@ inline absl::StatusOr<RecordedCalls> parse_recorded_calls(const std::string& pat
       reject(RowProblem::kNoUnit, "");
       continue;
     }
-    const std::optional<SimTime> received =
-        parse_local_timestamp(csv.field(kReceived), options.zone);
+    const std::optional<SimTime> received = parse_local_timestamp(csv.field(kReceived), zone);
     if (!received) {
       reject(RowProblem::kBadReceived, csv.field(kReceived));
       continue;
@@ -200,7 +199,7 @@ inline absl::StatusOr<RecordedCalls> parse_recorded_calls(const std::string& pat
       const std::string_view s = csv.field(kStampColumns[i]);
       stamps[i] = kNoTime;
       if (s.empty()) continue;
-      const std::optional<SimTime> t = parse_local_timestamp(s, options.zone);
+      const std::optional<SimTime> t = parse_local_timestamp(s, zone);
       if (!t) {
         reject(RowProblem::kBadTimestamp, s);
         bad = true;
@@ -270,6 +269,7 @@ inline absl::StatusOr<RecordedCalls> parse_recorded_calls(const std::string& pat
       *chain[i] = t;
       latest = t;
     }
+    detail::count_missing_stages(rep, r);
     call.responses.push_back(std::move(r));
     ++rep.rows_used;
   }
@@ -278,24 +278,8 @@ inline absl::StatusOr<RecordedCalls> parse_recorded_calls(const std::string& pat
   DK_RETURN_IF_ERROR(csv.status());
   for (std::uint8_t d : disagreeing) rep.calls_disagreeing += d;
 
-  for (RecordedCall& c : out.calls)
-    std::sort(c.responses.begin(), c.responses.end(),
-              [&](const RecordedResponse& a, const RecordedResponse& b) {
-                // Undispatched rows (kNoTime, the minimum) first; then by unit name.
-                if (a.dispatched != b.dispatched) return a.dispatched < b.dispatched;
-                return out.unit_names[a.unit] < out.unit_names[b.unit];
-              });
-  std::sort(out.calls.begin(), out.calls.end(), [](const RecordedCall& a, const RecordedCall& b) {
-    if (a.received != b.received) return a.received < b.received;
-    return a.call_number < b.call_number;
-  });
+  detail::finish_record(out);
   return out;
-}
-
-inline absl::StatusOr<RecordedCalls> load_recorded_calls(const std::string& path,
-                                                         const RecordedCallsOptions& options) {
-  DK_ASSIGN_OR_RETURN(std::string text, read_file(path));
-  return parse_recorded_calls(path, text, options);
 }
 
 DISPATCHKIT_NAMESPACE_END

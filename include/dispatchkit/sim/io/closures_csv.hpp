@@ -2,7 +2,7 @@
 // bridge shut for two hours, a street fair), from a CSV file.
 //
 //   absl::StatusOr<std::vector<RoadClosure>> c =
-//       load_closures("closures.csv", graph, TimeZoneRule::america_los_angeles(),
+//       load_closures("closures.csv", graph, record.zone,
 //                     inputs.begin, inputs.end);
 //
 // Format (read with io/csv.hpp's CsvReader, like every table): a header naming
@@ -52,12 +52,12 @@ struct RoadClosure {
 [[nodiscard]] absl::StatusOr<std::vector<RoadClosure>> parse_closures(const std::string& path,
                                                                       std::string_view text,
                                                                       const RoadGraph& graph,
-                                                                      TimeZoneRule zone,
+                                                                      const TimeZone& zone,
                                                                       SimTime begin, SimTime end);
 // The same from a file (gzip, xz or plain); NotFound if there is none.
 [[nodiscard]] absl::StatusOr<std::vector<RoadClosure>> load_closures(const std::string& path,
                                                                      const RoadGraph& graph,
-                                                                     TimeZoneRule zone,
+                                                                     const TimeZone& zone,
                                                                      SimTime begin, SimTime end);
 
 // ---------------------------------------------------------------------------------------
@@ -66,7 +66,7 @@ struct RoadClosure {
 inline absl::StatusOr<std::vector<RoadClosure>> parse_closures(const std::string& path,
                                                                std::string_view text,
                                                                const RoadGraph& graph,
-                                                               TimeZoneRule zone, SimTime begin,
+                                                               const TimeZone& zone, SimTime begin,
                                                                SimTime end) {
   enum Column : std::size_t { kStart, kEnd, kFrom, kTo };
   static constexpr CsvColumn kColumns[] = {{"start"}, {"end"}, {"from"}, {"to"}};
@@ -110,7 +110,7 @@ inline absl::StatusOr<std::vector<RoadClosure>> parse_closures(const std::string
 
 inline absl::StatusOr<std::vector<RoadClosure>> load_closures(const std::string& path,
                                                               const RoadGraph& graph,
-                                                              TimeZoneRule zone, SimTime begin,
+                                                              const TimeZone& zone, SimTime begin,
                                                               SimTime end) {
   DK_ASSIGN_OR_RETURN(std::string text, read_file(path));
   return parse_closures(path, text, graph, zone, begin, end);
