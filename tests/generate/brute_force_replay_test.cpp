@@ -150,6 +150,9 @@ TEST_CASE("generated Manhattan day: the engine's responses equal a brute-force s
   REQUIRE(s.ok());
   ReplayScenario& sc = **s;
   CHECK(sc.inputs.calls_with_record == 0);
+  // JEMSS serves every call: off road at the model's speed (travel_1.csv, 352 km/day).
+  CHECK(sc.inputs.skipped_total() == 0);
+  CHECK(sc.inputs.options.last_stretch_kmh == Approx(352.0 / 24));
   REQUIRE(sc.inputs.calls.size() > 400);
   // Three crews per published ambulance, so that no call waits for a unit: the brute force
   // then needs no queue discipline.

@@ -154,6 +154,12 @@ TEST_CASE("raster: the Manhattan GeoTIFF in its zip, covering the network", "[ge
   absl::StatusOr<RoadGraph> g = load_jemss_graph(dk_test::bundled("manhattan"));
   REQUIRE(g.ok());
   CHECK(r.check_covers(*g).ok());
+  absl::StatusOr<std::vector<JemssTravelMode>> modes =
+      load_jemss_travel_modes(dk_test::bundled("manhattan/travel_1.csv"));
+  REQUIRE(modes.ok());
+  REQUIRE(modes->size() == 2);
+  CHECK((*modes)[0].off_road_kmh == Approx(14.6667));  // 352 km/day, "= 14.7*24"
+  CHECK((*modes)[1].off_road_kmh == Approx(11.0));
   // San Francisco is not in Manhattan's raster.
   absl::StatusOr<RoadGraph> sf = load_graph(dk_test::bundled("sf/sf_osm_edges.csv.xz"));
   REQUIRE(sf.ok());

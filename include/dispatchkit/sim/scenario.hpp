@@ -16,6 +16,7 @@
 // fleet: its ambulances, on duty throughout (sim/io/jemss_model.hpp).
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,6 +49,11 @@ struct ReplayPaths {
   // stations, hospitals and ambulances; then graph, stations, hospitals and fleet stay empty
   std::string jemss;
 };
+
+// How far from the road network a call of a JEMSS model may be and still be reached
+// (off road, at the model's speed): JEMSS itself has no limit; a place this far off is not
+// in the city.
+inline constexpr double kJemssMaxSnapMeters = 50'000.0;
 
 struct ReplayScenarioOptions {
   ReplayOptions replay;
@@ -106,7 +112,14 @@ inline absl::StatusOr<std::unique_ptr<ReplayScenario>> load_replay_scenario(
   std::vector<Site> stations;
   std::vector<Hospital> hospitals;
   std::optional<std::vector<ReplayUnit>> fleet;
+  ReplayOptions replay = options.replay;
   if (city) {
+    // JEMSS serves every call, walking from the network to it at the model's off-road
+    // speed: so the last stretch is at that speed (mode 1, lights and sirens) and a call
+    // far from the main roads is reached, not skipped.
+    if (!city->travel_modes.empty())
+      replay.last_stretch_kmh = city->travel_modes.front().off_road_kmh;
+    replay.max_snap_distance = std::max(replay.max_snap_distance, Meters{kJemssMaxSnapMeters});
     JemssFleet f = jemss_fleet(*city, *s->snapper);
     stations = std::move(f.stations);
     hospitals = std::move(f.hospitals);
@@ -128,10 +141,9 @@ inline absl::StatusOr<std::unique_ptr<ReplayScenario>> load_replay_scenario(
   if (!paths.fleet.empty()) {
     DK_ASSIGN_OR_RETURN(fleet, load_fleet_file(paths.fleet, stations));
   }
-  DK_ASSIGN_OR_RETURN(
-      s->inputs,
-      prepare_replay(*s->graph, *s->snapper, s->record, std::move(stations), std::move(hospitals),
-                     s->mapping, s->plans, options.replay, std::move(fleet)));
+  DK_ASSIGN_OR_RETURN(s->inputs, prepare_replay(*s->graph, *s->snapper, s->record,
+                                                std::move(stations), std::move(hospitals),
+                                                s->mapping, s->plans, replay, std::move(fleet)));
   return s;
 }
 

@@ -79,12 +79,20 @@ struct JemssAmbulance {
   std::int32_t ambulance_class = 1;  // JEMSS "class" (1 in the published models)
 };
 
+// A travel mode of travel_1.csv: how fast a unit moves between the road network and a
+// place off it (the call, a station off the main roads).
+struct JemssTravelMode {
+  std::int64_t index = 0;   // 1 = lights and sirens, 2 = regular in the published models
+  double off_road_kmh = 0;  // offRoadSpeed (km per day in the file) / 24
+};
+
 // Everything load_jemss_city() reads from a model directory.
 struct JemssCity {
   RoadGraph graph;
   std::vector<JemssStation> stations;
   std::vector<JemssHospital> hospitals;
   std::vector<JemssAmbulance> ambulances;
+  std::vector<JemssTravelMode> travel_modes;  // travel_1.csv; empty when the model has none
 };
 
 // The road network of a JEMSS model directory (nodes.csv + arcs.csv, compressed or not).
@@ -98,7 +106,11 @@ struct JemssCity {
 // at the ambulance's line otherwise).
 [[nodiscard]] absl::StatusOr<std::vector<JemssAmbulance>> load_jemss_ambulances(
     const std::string& path, std::span<const JemssStation> stations = {});
-// Graph plus stations_1.csv, hospitals_1.csv and ambulances_1.csv of `dir`.
+// Table "travelModes" of travel_1.csv: travelModeIndex, offRoadSpeed (km/day).
+[[nodiscard]] absl::StatusOr<std::vector<JemssTravelMode>> load_jemss_travel_modes(
+    const std::string& path);
+// Graph plus stations_1.csv, hospitals_1.csv and ambulances_1.csv of `dir`, and
+// travel_1.csv when the directory has one.
 [[nodiscard]] absl::StatusOr<JemssCity> load_jemss_city(const std::string& dir,
                                                         const GraphLoadOptions& options = {});
 
@@ -372,7 +384,29 @@ inline absl::StatusOr<JemssCity> load_jemss_city(const std::string& dir,
   DK_ASSIGN_OR_RETURN(city.hospitals, load_jemss_hospitals(file("hospitals_1.csv")));
   DK_ASSIGN_OR_RETURN(city.ambulances,
                       load_jemss_ambulances(file("ambulances_1.csv"), city.stations));
+  if (std::filesystem::exists(file("travel_1.csv"))) {
+    DK_ASSIGN_OR_RETURN(city.travel_modes, load_jemss_travel_modes(file("travel_1.csv")));
+  }
   return city;
+}
+
+inline absl::StatusOr<std::vector<JemssTravelMode>> load_jemss_travel_modes(
+    const std::string& path) {
+  constexpr CsvColumn kColumns[] = {{"travelModeIndex"}, {"offRoadSpeed"}};
+  std::vector<JemssTravelMode> out;
+  DK_RETURN_IF_ERROR(
+      detail::read_jemss_file(path, "travelModes", kColumns, [&](const CsvReader& csv) {
+        JemssTravelMode m;
+        double per_day = 0;
+        DK_RETURN_IF_ERROR(detail::parse_jemss_index(csv, 0, "a travel mode index", m.index));
+        DK_RETURN_IF_ERROR(csv.parse(1, "an off-road speed in km/day", per_day));
+        if (!(per_day > 0))
+          return csv.error(absl::StrCat("offRoadSpeed must be > 0 km/day, got ", per_day));
+        m.off_road_kmh = per_day / 24.0;
+        out.push_back(m);
+        return absl::OkStatus();
+      }));
+  return out;
 }
 
 DISPATCHKIT_NAMESPACE_END
