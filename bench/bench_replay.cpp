@@ -68,7 +68,8 @@ absl::StatusOr<std::unique_ptr<GeneratedCity>> load_generated_city(const std::st
   if (!replay) return city;
   DK_ASSIGN_OR_RETURN(GeneratedCalls year,
                       generate_calls(city->config, city->raster, {.seed = 1, .days = 365}));
-  // The model and the generated record, prepared as dk-replay --jemss does.
+  // The model and the generated record, prepared as dk-replay --jemss does (off road at the
+  // model's speed, so every call is served).
   auto sc = std::make_unique<ReplayScenario>();
   GraphLoadOptions graph_options;
   graph_options.keep_largest_scc = true;
@@ -82,9 +83,10 @@ absl::StatusOr<std::unique_ptr<GeneratedCity>> load_generated_city(const std::st
   sc->mapping = CallMapping::timeline_default();
   sc->plans = ResponsePlanTable::default_table();
   JemssFleet f = jemss_fleet(model, *sc->snapper);
-  DK_ASSIGN_OR_RETURN(sc->inputs, prepare_replay(*sc->graph, *sc->snapper, sc->record,
-                                                 std::move(f.stations), std::move(f.hospitals),
-                                                 sc->mapping, sc->plans, {}, std::move(f.units)));
+  DK_ASSIGN_OR_RETURN(sc->inputs,
+                      prepare_replay(*sc->graph, *sc->snapper, sc->record, std::move(f.stations),
+                                     std::move(f.hospitals), sc->mapping, sc->plans,
+                                     jemss_replay_options(model, {}), std::move(f.units)));
   city->scenario = std::move(sc);
   return city;
 }

@@ -55,6 +55,16 @@ struct ReplayPaths {
 // in the city.
 inline constexpr double kJemssMaxSnapMeters = 50'000.0;
 
+// The replay options a JEMSS model implies on top of `base`. JEMSS serves every call,
+// walking from the network to it at the model's off-road speed: so the last stretch is at
+// that speed (mode 1, lights and sirens) and a call far from the main roads is reached, not
+// skipped.
+inline ReplayOptions jemss_replay_options(const JemssCity& city, ReplayOptions base) {
+  if (!city.travel_modes.empty()) base.last_stretch_kmh = city.travel_modes.front().off_road_kmh;
+  base.max_snap_distance = std::max(base.max_snap_distance, Meters{kJemssMaxSnapMeters});
+  return base;
+}
+
 struct ReplayScenarioOptions {
   ReplayOptions replay;
   RecordedCallsOptions calls;
@@ -114,12 +124,7 @@ inline absl::StatusOr<std::unique_ptr<ReplayScenario>> load_replay_scenario(
   std::optional<std::vector<ReplayUnit>> fleet;
   ReplayOptions replay = options.replay;
   if (city) {
-    // JEMSS serves every call, walking from the network to it at the model's off-road
-    // speed: so the last stretch is at that speed (mode 1, lights and sirens) and a call
-    // far from the main roads is reached, not skipped.
-    if (!city->travel_modes.empty())
-      replay.last_stretch_kmh = city->travel_modes.front().off_road_kmh;
-    replay.max_snap_distance = std::max(replay.max_snap_distance, Meters{kJemssMaxSnapMeters});
+    replay = jemss_replay_options(*city, replay);
     JemssFleet f = jemss_fleet(*city, *s->snapper);
     stations = std::move(f.stations);
     hospitals = std::move(f.hospitals);
