@@ -344,6 +344,24 @@ inline bool CsvReader::read_record() noexcept {
   }
 }
 
+// The header of CSV text: its first line (after a UTF-8 byte-order mark) split into
+// trimmed fields; empty when that line is not valid CSV. How a loader tells formats apart
+// by their header (sim/io/call_files.hpp, plan/demand.hpp) before reading them.
+// (Also empty if memory runs out: a format test must not throw.)
+[[nodiscard]] inline std::vector<std::string_view> csv_header_fields(
+    std::string_view text) noexcept {
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  const std::string_view first = text.substr(0, text.find_first_of("\r\n"));
+  std::vector<std::string_view> fields;
+  try {
+    split_csv(first, fields);
+  } catch (...) {
+    return {};
+  }
+  for (std::string_view& f : fields) f = trim(f);
+  return fields;
+}
+
 // `s` as one CSV field: unchanged, or in double quotes (with " doubled) when it holds a
 // comma, a quote or a line break (RFC 4180).
 [[nodiscard]] inline std::string csv_field(std::string_view s) {

@@ -47,16 +47,8 @@ DISPATCHKIT_NAMESPACE_BEGIN
 
 inline CallFormat detect_call_format(std::string_view text) noexcept {
   if (is_jemss_calls_text(text)) return CallFormat::kJemss;
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
-  const std::string_view first = text.substr(0, text.find_first_of("\r\n"));
-  std::vector<std::string_view> fields;
-  try {
-    split_csv(first, fields);
-  } catch (...) {
-    return CallFormat::kCallsForService;
-  }
-  for (std::string_view& f : fields) f = trim(f);
-  return is_timeline_header(fields) ? CallFormat::kTimeline : CallFormat::kCallsForService;
+  return is_timeline_header(csv_header_fields(text)) ? CallFormat::kTimeline
+                                                     : CallFormat::kCallsForService;
 }
 
 inline absl::StatusOr<RecordedCalls> parse_call_file(const std::string& path, std::string_view text,

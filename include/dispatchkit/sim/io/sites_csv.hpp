@@ -2,6 +2,7 @@
 //
 //   absl::StatusOr<std::vector<Site>> st = load_sites("data/sf/sf_fire_stations.csv");
 //   st->front().number;    // 15 for "Fire Station #15"
+//   write_file_atomically("layout.csv", sites_csv(*st));   // reads back the same
 //   absl::StatusOr<std::vector<Hospital>> h = load_emergency_departments(
 //       "data/sf/sf_hospitals.csv", snapper);   // HIFLD, minus psychiatric / long-term care
 //
@@ -14,6 +15,7 @@
 // short and hand-kept, so a typo must be fixed, not skipped.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -22,6 +24,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "dispatchkit/config.hpp"
 #include "dispatchkit/detail/status_macros.hpp"
 #include "dispatchkit/io/csv.hpp"
@@ -39,6 +42,11 @@ DISPATCHKIT_NAMESPACE_BEGIN
                                                             std::string_view text);
 // The same from a file (gzip, xz or plain); NotFound if there is none.
 [[nodiscard]] absl::StatusOr<std::vector<Site>> load_sites(const std::string& path);
+
+// A sites file of `sites`: `name,latitude,longitude`, names quoted as the reader unquotes
+// them, coordinates to 7 decimals (about 1 cm): what parse_sites reads back (a planned
+// layout, dk-plan site's sites.csv).
+[[nodiscard]] std::string sites_csv(std::span<const Site> sites);
 
 // Hospitals a replay may take patients to: recommend's HIFLD loader
 // (load_hifld_hospitals: trauma levels, snapping; by default without psychiatric,
@@ -68,7 +76,7 @@ inline absl::StatusOr<std::vector<Site>> parse_sites(const std::string& path,
     if (detail::equal_ignoring_case(csv.field(kStatus), "closed")) continue;
     if (detail::hifld_type_without_ed(csv.field(kType))) continue;
     Site s;
-    s.name = std::string(csv.field(kName));
+    s.name = csv.text(kName);  // unquoted: "A ""B""" is A "B"
     if (!parse_number(csv.field(kLatitude), s.location.lat) ||
         !parse_number(csv.field(kLongitude), s.location.lon) || !s.location.is_valid())
       return csv.error("latitude/longitude is not a WGS84 coordinate");
@@ -78,6 +86,14 @@ inline absl::StatusOr<std::vector<Site>> parse_sites(const std::string& path,
   DK_RETURN_IF_ERROR(csv.status());
   if (sites.empty()) return absl::InvalidArgumentError(absl::StrCat(path, ": no sites"));
   return sites;
+}
+
+inline std::string sites_csv(std::span<const Site> sites) {
+  std::string out = "name,latitude,longitude\n";
+  for (const Site& s : sites)
+    absl::StrAppend(&out, csv_field(s.name), ",", absl::StrFormat("%.7f", s.location.lat), ",",
+                    absl::StrFormat("%.7f", s.location.lon), "\n");
+  return out;
 }
 
 inline absl::StatusOr<std::vector<Site>> load_sites(const std::string& path) {
