@@ -23,6 +23,9 @@
 //                         default: SF America/Los_Angeles, JEMSS UTC, a timeline file its
 //                         stamps' offsets); the report records it with the tz database
 //   --fleet=FILE          call_sign,station,capabilities (default: the record's ambulances)
+//   --extra-units=FILE    more units in the same format, added to the fleet, on duty
+//                         throughout: a plan's new stations' ambulances (dk-plan site's
+//                         new_units.csv, with --stations=its sites.csv)
 //   --traffic=FILE        a traffic profile (dk-traffic): decisions and simulated drives
 //                         on the time-of-day metric of each decision's local time
 //                         (TimeOfDayOracle over a CCH), and a time-of-day ETA validation
@@ -108,7 +111,7 @@ int usage(const char* why) {
       "usage: dk-replay --graph=FILE --calls=FILE --stations=FILE --hospitals=FILE\n"
       "       dk-replay --jemss=DIR --calls=FILE\n"
       "                 (--strategy=NAME | --compare=A,B,...) --out=DIR\n"
-      "                 [--timezone=ZONE] [--fleet=FILE] [--traffic=FILE]\n"
+      "                 [--timezone=ZONE] [--fleet=FILE] [--extra-units=FILE] [--traffic=FILE]\n"
       "                 [--decisions=time_of_day|free_flow|both]\n"
       "                 [--closures=FILE] [--areas=FILE] [--targets=FILE] [--handling-s=X]\n"
       "                 [--mapping=FILE] [--plans=FILE]\n"

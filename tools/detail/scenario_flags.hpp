@@ -15,14 +15,20 @@
 
 namespace dk_tools {
 
-// --graph, --calls, --stations, --hospitals, --fleet, --mapping, --plans, --jemss: true
+// --graph, --calls, --stations, --hospitals, --fleet, --mapping, --plans, --jemss,
+// --extra-units: true
 // when `arg` is one of them (its value stored in `paths`).
 [[nodiscard]] inline bool recorded_city_flag(std::string_view arg,
                                              dispatchkit::ReplayPaths& paths) {
-  const std::pair<std::string_view, std::string*> flags[] = {
-      {"--graph", &paths.graph},         {"--calls", &paths.calls}, {"--stations", &paths.stations},
-      {"--hospitals", &paths.hospitals}, {"--fleet", &paths.fleet}, {"--mapping", &paths.mapping},
-      {"--plans", &paths.plans},         {"--jemss", &paths.jemss}};
+  const std::pair<std::string_view, std::string*> flags[] = {{"--graph", &paths.graph},
+                                                             {"--calls", &paths.calls},
+                                                             {"--stations", &paths.stations},
+                                                             {"--hospitals", &paths.hospitals},
+                                                             {"--fleet", &paths.fleet},
+                                                             {"--mapping", &paths.mapping},
+                                                             {"--plans", &paths.plans},
+                                                             {"--jemss", &paths.jemss},
+                                                             {"--extra-units", &paths.extra_units}};
   for (const auto& [flag, out] : flags)
     if (const std::optional<std::string_view> v = flag_value(arg, flag)) {
       *out = std::string(*v);

@@ -43,8 +43,12 @@ struct ReplayPaths {
   std::string stations;   // sites CSV
   std::string hospitals;  // HIFLD hospitals CSV
   std::string fleet;      // optional: call_sign,station,capabilities
-  std::string mapping;    // optional: CallMapping CSV
-  std::string plans;      // optional: response plan table CSV
+  // optional: more units (the same format), added to the fleet (the record's, --fleet's or
+  // the JEMSS model's): the ambulances of a plan's new stations (dk-plan site's
+  // new_units.csv), on duty throughout
+  std::string extra_units;
+  std::string mapping;  // optional: CallMapping CSV
+  std::string plans;    // optional: response plan table CSV
   // optional: a JEMSS model directory (graph/io/jemss.hpp) giving the road network,
   // stations, hospitals and ambulances; then graph, stations, hospitals and fleet stay empty
   std::string jemss;
@@ -145,6 +149,18 @@ inline absl::StatusOr<std::unique_ptr<ReplayScenario>> load_replay_scenario(
   }
   if (!paths.fleet.empty()) {
     DK_ASSIGN_OR_RETURN(fleet, load_fleet_file(paths.fleet, stations));
+  }
+  if (!paths.extra_units.empty()) {
+    DK_ASSIGN_OR_RETURN(std::vector<ReplayUnit> extra,
+                        load_fleet_file(paths.extra_units, stations));
+    if (!fleet) fleet = derive_fleet(s->record, stations, replay);
+    for (ReplayUnit& u : extra) {
+      for (const ReplayUnit& have : *fleet)
+        if (have.call_sign == u.call_sign)
+          return absl::InvalidArgumentError(absl::StrCat(paths.extra_units, ": unit '", u.call_sign,
+                                                         "' is already in the fleet"));
+      fleet->push_back(std::move(u));
+    }
   }
   DK_ASSIGN_OR_RETURN(s->inputs, prepare_replay(*s->graph, *s->snapper, s->record,
                                                 std::move(stations), std::move(hospitals),
