@@ -20,7 +20,7 @@
 # A component may set DISPATCHKIT_COMPONENT_<name>_DEFINITIONS (compile definitions its
 # consumers get). A header belongs to the component whose matching entry is longest.
 
-set(DISPATCHKIT_COMPONENTS core osm cch traffic sim generate)
+set(DISPATCHKIT_COMPONENTS core osm cch traffic sim generate plan plan_mip)
 
 # core: ids, readers, the road graph, snapping, Dijkstra, CH, triage, recommendation. Graph
 # files arrive gzip- or xz-compressed, hence zlib and liblzma; CH contraction uses threads.
@@ -76,6 +76,20 @@ set(DISPATCHKIT_COMPONENT_generate_DEPENDS sim)
 set(DISPATCHKIT_COMPONENT_generate_PACKAGES GDAL EXPAT)
 set(DISPATCHKIT_COMPONENT_generate_LINK GDAL::GDAL EXPAT::EXPAT)
 
+# plan: coverage, isochrones and station siting (plan/, plan.hpp). It reads demand from call
+# records and sites from the replay's files, so it builds on sim; nothing below includes it.
+set(DISPATCHKIT_COMPONENT_plan_HEADERS plan/ plan.hpp)
+set(DISPATCHKIT_COMPONENT_plan_DEPENDS sim)
+set(DISPATCHKIT_COMPONENT_plan_PACKAGES)
+set(DISPATCHKIT_COMPONENT_plan_LINK)
+
+# plan_mip: the siting models as mixed-integer programs, solved exactly with GLPK (Debian
+# libglpk-dev), apart from plan so that coverage and the heuristics need no solver.
+set(DISPATCHKIT_COMPONENT_plan_mip_HEADERS plan/mip/)
+set(DISPATCHKIT_COMPONENT_plan_mip_DEPENDS plan)
+set(DISPATCHKIT_COMPONENT_plan_mip_PACKAGES GLPK)
+set(DISPATCHKIT_COMPONENT_plan_mip_LINK GLPK::GLPK)
+
 set(DISPATCHKIT_COMPONENT_all_HEADERS dispatchkit.hpp)
 set(DISPATCHKIT_COMPONENT_all_DEPENDS ${DISPATCHKIT_COMPONENTS})
 
@@ -84,6 +98,7 @@ set(DISPATCHKIT_PACKAGE_METIS_MARKER METIS_VER_MAJOR)
 set(DISPATCHKIT_PACKAGE_Osmium_MARKER LIBOSMIUM_VERSION_MAJOR)
 set(DISPATCHKIT_PACKAGE_nlohmann_json_MARKER NLOHMANN_JSON_VERSION_MAJOR)
 set(DISPATCHKIT_PACKAGE_GDAL_MARKER GDAL_RELEASE_NAME)
+set(DISPATCHKIT_PACKAGE_GLPK_MARKER GLP_MAJOR_VERSION)
 set(DISPATCHKIT_PACKAGE_nlohmann_json_VERSION 3.10)
 
 # dispatchkit_component_closure(<out> <component>...): the components named and every one they

@@ -4,7 +4,7 @@
 DK_PACKAGES=(cmake g++ make libboost-graph-dev libabsl-dev libbenchmark-dev catch2 zlib1g-dev
              liblzma-dev libmetis-dev xz-utils
              libosmium2-dev libprotozero-dev libbz2-dev libexpat1-dev nlohmann-json3-dev
-             libgdal-dev tzdata)
+             libgdal-dev tzdata libglpk-dev)
 
 dk_ensure_packages() {
   local missing=()

@@ -10,6 +10,7 @@
 //   sim/calibration.hpp, sim/io/calibration_json.hpp       a model fitted from a record
 //   sim/replications.hpp                                   KPIs over seeded replications
 //   sim/holidays.hpp                                       working day, weekend or holiday
+//   plan.hpp                                               coverage, isochrones, station siting
 #pragma once
 
 #include "dispatchkit/config.hpp"
@@ -23,6 +24,8 @@
 #include "dispatchkit/graph/road_position.hpp"
 #include "dispatchkit/graph/snap.hpp"
 #include "dispatchkit/graph/types.hpp"
+#include "dispatchkit/plan.hpp"
+#include "dispatchkit/plan/mip/glpk_siting.hpp"
 #include "dispatchkit/recommend/recommend.hpp"
 #include "dispatchkit/recommend/traffic/cch_oracle.hpp"
 #include "dispatchkit/recommend/traffic/time_of_day_oracle.hpp"

@@ -1,0 +1,270 @@
+// dispatchkit/plan/io/plan_files.hpp: what dk-plan writes, so that other programs read it.
+//
+//   write_file_atomically("out/sites.csv", sites_csv(layout));      // sim/io/sites_csv.hpp
+//   nlohmann::ordered_json j = coverage_json(summary, placed, sites, info);   // coverage.json
+//   write_file_atomically("out/coverage.geojson", coverage_geojson(...).dump(1));
+//   write_file_atomically("out/coverage.svg", coverage_svg(...));
+//
+// A plan's layout is written as a sites file by sim/io/sites_csv.hpp's sites_csv(), beside
+// its reader, so it replays with `dk-replay --stations=` and feeds `dk-plan --sites=`.
+// coverage.json's `within` maps each minute value, written as
+// the shortest decimal ("8", "7.5"), to the demand-weighted share within it, in [0, 1];
+// the same map appears per district. The GeoJSON holds the sites and the demand points
+// (with their best and second-best times) as Points and the per-arc reach of each minute
+// value (plan/isochrone.hpp) as a MultiLineString. The SVG is a plain map in an
+// equirectangular projection (deterministic bytes): reach outlines, demand shaded by best
+// time, existing sites as squares and new ones as diamonds. docs/plan.md lists every field.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "dispatchkit/config.hpp"
+#include "dispatchkit/io/csv.hpp"
+#include "dispatchkit/plan/coverage.hpp"
+#include "dispatchkit/plan/demand.hpp"
+#include "dispatchkit/plan/isochrone.hpp"
+#include "dispatchkit/sim/sites.hpp"
+
+DISPATCHKIT_NAMESPACE_BEGIN
+
+namespace detail {
+// Text for an SVG element or attribute: a site named "A & B" must not break the file.
+[[nodiscard]] inline std::string xml_escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+}  // namespace detail
+
+// "8" for 8, "7.5" for 7.5: the key a minute or radius value is written under.
+[[nodiscard]] inline std::string plan_key(double v) {
+  return absl::StrCat(v);
+}
+
+// The shares of one CoverageShares as JSON maps keyed by plan_key.
+[[nodiscard]] inline nlohmann::ordered_json coverage_shares_json(const CoverageSummary& s,
+                                                                 const CoverageShares& c) {
+  nlohmann::ordered_json j;
+  j["weight"] = c.weight;
+  nlohmann::ordered_json within = nlohmann::ordered_json::object(),
+                         twice = nlohmann::ordered_json::object(),
+                         km = nlohmann::ordered_json::object();
+  for (std::size_t k = 0; k < s.minutes.size(); ++k) {
+    within[plan_key(s.minutes[k])] = c.within[k];
+    twice[plan_key(s.minutes[k])] = c.within_twice[k];
+  }
+  for (std::size_t k = 0; k < s.radius_m.size(); ++k)
+    km[plan_key(s.radius_m[k] / 1000.0)] = c.within_km[k];
+  j["within"] = within;
+  j["within_twice"] = twice;
+  j["within_km"] = km;
+  j["mean_best_s"] = c.mean_best_s;
+  j["unreachable"] = c.unreachable;
+  return j;
+}
+
+// What the coverage was computed on, for the report's header.
+struct CoverageRunInfo {
+  std::string graph;
+  std::string sites_file;
+  std::string demand_source;
+  std::string travel_mode = "lights_and_sirens";
+  std::string metric = "free_flow";
+  double turnout_s = 0;
+  double seconds = 0;  // time to compute the tables
+};
+
+[[nodiscard]] inline nlohmann::ordered_json coverage_json(const CoverageSummary& s,
+                                                          const PlacedDemand& placed,
+                                                          std::span<const Site> sites,
+                                                          const CoverageRunInfo& info) {
+  nlohmann::ordered_json j;
+  j["graph"] = info.graph;
+  j["sites_file"] = info.sites_file;
+  j["sites"] = sites.size();
+  j["demand"] = {{"source", info.demand_source},
+                 {"points", placed.size() + placed.off_network.points},
+                 {"placed", placed.size()},
+                 {"weight", placed.total_weight},
+                 {"off_network",
+                  {{"points", placed.off_network.points}, {"weight", placed.off_network.weight}}}};
+  j["travel"] = {
+      {"mode", info.travel_mode}, {"metric", info.metric}, {"turnout_s", info.turnout_s}};
+  j["minutes"] = s.minutes;
+  nlohmann::ordered_json radius = nlohmann::ordered_json::array();
+  for (double r : s.radius_m) radius.push_back(r / 1000.0);
+  j["radius_km"] = radius;
+  nlohmann::ordered_json overall = coverage_shares_json(s, s.overall);
+  for (auto it = overall.begin(); it != overall.end(); ++it)
+    if (it.key() != "weight") j[it.key()] = it.value();
+  nlohmann::ordered_json districts = nlohmann::ordered_json::array();
+  for (std::size_t d = 0; d < s.by_district.size(); ++d) {
+    if (!(s.by_district[d].weight > 0)) continue;
+    nlohmann::ordered_json dj;
+    dj["name"] = s.district_names[d].empty() ? "(none)" : s.district_names[d];
+    const nlohmann::ordered_json shares = coverage_shares_json(s, s.by_district[d]);
+    for (auto it = shares.begin(); it != shares.end(); ++it) dj[it.key()] = it.value();
+    districts.push_back(dj);
+  }
+  j["districts"] = districts;
+  nlohmann::ordered_json per_site = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < sites.size(); ++i)
+    per_site.push_back(
+        {{"name", sites[i].name},
+         {"latitude", sites[i].location.lat},
+         {"longitude", sites[i].location.lon},
+         {"nearest_for_points", i < s.points_per_site.size() ? s.points_per_site[i] : 0},
+         {"nearest_for_weight", i < s.weight_per_site.size() ? s.weight_per_site[i] : 0.0}});
+  j["per_site"] = per_site;
+  j["seconds"] = info.seconds;
+  return j;
+}
+
+[[nodiscard]] inline nlohmann::ordered_json geojson_point(LatLon p) {
+  return {{"type", "Point"}, {"coordinates", {p.lon, p.lat}}};
+}
+
+// Sites (property "role": "site" or "new site"), demand points (role "demand", weight,
+// best_s, second_s; null when unreachable) and one MultiLineString per reach.
+[[nodiscard]] inline nlohmann::ordered_json coverage_geojson(std::span<const Site> sites,
+                                                             std::span<const std::uint8_t> is_new,
+                                                             const PlacedDemand& placed,
+                                                             std::span<const PointCoverage> best,
+                                                             std::span<const Reach> reach) {
+  nlohmann::ordered_json features = nlohmann::ordered_json::array();
+  for (const Reach& r : reach) {
+    nlohmann::ordered_json lines = nlohmann::ordered_json::array();
+    for (const ReachSegment& s : r.segments)
+      lines.push_back({{s.from.lon, s.from.lat}, {s.to.lon, s.to.lat}});
+    features.push_back(
+        {{"type", "Feature"},
+         {"geometry", {{"type", "MultiLineString"}, {"coordinates", lines}}},
+         {"properties", {{"role", "reach"}, {"minutes", r.minutes}, {"arc_km", r.arc_km}}}});
+  }
+  for (std::size_t i = 0; i < sites.size(); ++i)
+    features.push_back({{"type", "Feature"},
+                        {"geometry", geojson_point(sites[i].location)},
+                        {"properties",
+                         {{"role", i < is_new.size() && is_new[i] ? "new site" : "site"},
+                          {"name", sites[i].name}}}});
+  auto seconds = [](Weight w) -> nlohmann::ordered_json {
+    if (w == kInfWeight) return nullptr;
+    return static_cast<double>(w) / 10.0;
+  };
+  for (std::size_t i = 0; i < placed.size(); ++i) {
+    const PointCoverage c = i < best.size() ? best[i] : PointCoverage{};
+    nlohmann::ordered_json props = {{"role", "demand"},
+                                    {"weight", placed.weights[i]},
+                                    {"best_s", seconds(c.best)},
+                                    {"second_s", seconds(c.second)}};
+    if (placed.district_names.size() > 1)
+      props["district"] = placed.district_names[placed.districts[i]];
+    features.push_back({{"type", "Feature"},
+                        {"geometry", geojson_point(placed.locations[i])},
+                        {"properties", props}});
+  }
+  return {{"type", "FeatureCollection"}, {"features", features}};
+}
+
+// The coverage map as SVG (see the banner). `minutes` colour the demand: within the first
+// value green, within the last orange, beyond it red, unreachable grey.
+[[nodiscard]] inline std::string coverage_svg(
+    std::span<const Site> sites, std::span<const std::uint8_t> is_new, const PlacedDemand& placed,
+    std::span<const PointCoverage> best, std::span<const Reach> reach, std::string_view title) {
+  double lat0 = 90, lat1 = -90, lon0 = 180, lon1 = -180;
+  auto extend = [&](LatLon p) {
+    lat0 = std::min(lat0, p.lat);
+    lat1 = std::max(lat1, p.lat);
+    lon0 = std::min(lon0, p.lon);
+    lon1 = std::max(lon1, p.lon);
+  };
+  for (const Site& s : sites) extend(s.location);
+  for (const LatLon& p : placed.locations) extend(p);
+  if (lat1 < lat0) lat0 = lat1 = lon0 = lon1 = 0;
+  const double kx = std::cos((lat0 + lat1) / 2 * kRadiansPerDegree);
+  const double span_x = std::max(1e-6, (lon1 - lon0) * kx), span_y = std::max(1e-6, lat1 - lat0);
+  const double width = 900, margin = 20, legend = 60;
+  const double scale = (width - 2 * margin) / std::max(span_x, span_y * 0.75);
+  const double height = span_y * scale + 2 * margin + legend;
+  auto x = [&](LatLon p) { return margin + (p.lon - lon0) * kx * scale; };
+  auto y = [&](LatLon p) { return margin + legend + (lat1 - p.lat) * scale; };
+  std::string out = absl::StrFormat(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" "
+      "viewBox=\"0 0 %.0f %.0f\" font-family=\"sans-serif\" font-size=\"12\">\n"
+      "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
+      span_x * scale + 2 * margin, height, span_x * scale + 2 * margin, height);
+  absl::StrAppendFormat(&out, "<text x=\"%.0f\" y=\"18\" font-size=\"14\">%s</text>\n", margin,
+                        detail::xml_escape(title));
+  static constexpr const char* kReachColour[] = {"#2b8cbe", "#7bccc4", "#bae4bc", "#f0f9e8"};
+  // Widest reach first, so that the tighter outline is drawn over it.
+  for (std::size_t k = reach.size(); k-- > 0;) {
+    const char* colour = kReachColour[std::min<std::size_t>(k, 3)];
+    std::string d;
+    for (const ReachSegment& s : reach[k].segments)
+      absl::StrAppendFormat(&d, "M%.1f %.1fL%.1f %.1f", x(s.from), y(s.from), x(s.to), y(s.to));
+    absl::StrAppendFormat(&out,
+                          "<path d=\"%s\" stroke=\"%s\" stroke-width=\"2.5\" fill=\"none\" "
+                          "stroke-linecap=\"round\"><title>within %s min</title></path>\n",
+                          d, colour, plan_key(reach[k].minutes));
+  }
+  const double first = reach.empty() ? 8 * 600.0 : reach.front().minutes * 600.0;
+  const double last = reach.empty() ? first : reach.back().minutes * 600.0;
+  for (std::size_t i = 0; i < placed.size(); ++i) {
+    const Weight b = i < best.size() ? best[i].best : kInfWeight;
+    const char* fill = b == kInfWeight ? "#999999"
+                       : b <= first    ? "#1a9641"
+                       : b <= last     ? "#fdae61"
+                                       : "#d7191c";
+    absl::StrAppendFormat(&out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"1.6\" fill=\"%s\"/>\n",
+                          x(placed.locations[i]), y(placed.locations[i]), fill);
+  }
+  for (std::size_t i = 0; i < sites.size(); ++i) {
+    const double sx = x(sites[i].location), sy = y(sites[i].location);
+    if (i < is_new.size() && is_new[i])
+      absl::StrAppendFormat(&out,
+                            "<path d=\"M%.1f %.1fl6 6l-6 6l-6 -6z\" fill=\"#0571b0\" "
+                            "stroke=\"black\"><title>%s (new)</title></path>\n",
+                            sx, sy - 6, detail::xml_escape(sites[i].name));
+    else
+      absl::StrAppendFormat(&out,
+                            "<rect x=\"%.1f\" y=\"%.1f\" width=\"8\" height=\"8\" fill=\"black\">"
+                            "<title>%s</title></rect>\n",
+                            sx - 4, sy - 4, detail::xml_escape(sites[i].name));
+  }
+  absl::StrAppendFormat(
+      &out,
+      "<text x=\"%.0f\" y=\"38\">demand: green within %s min, orange within %s min, red beyond, "
+      "grey unreachable; lines: streets within reach; squares: sites, diamonds: new sites</text>\n",
+      margin, plan_key(first / 600.0), plan_key(last / 600.0));
+  out += "</svg>\n";
+  return out;
+}
+
+DISPATCHKIT_NAMESPACE_END
