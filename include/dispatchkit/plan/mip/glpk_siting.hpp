@@ -25,7 +25,8 @@
 // - p-median: a_ij in [0, 1] assigning point i to candidate j when it beats the best
 //   existing time t_i (or unreachable_s), sum_j a_ij <= 1 and a_ij <= x_j (the strong
 //   form); minimise sum w_i (t_i + sum_j (t_ij - t_i) a_ij).
-// The heuristic's answer (`start`) is handed to GLPK as its first incumbent. The objective
+// The heuristic's answer (`start`) is handed to GLPK as its first incumbent (GLPK's MIP
+// presolver is then off: it would solve a copy whose columns the start cannot name). The objective
 // reported is siting_objective() of the chosen set, so it compares exactly with the others.
 //
 // Thread safety: GLPK keeps per-thread state; one solve per thread at a time.
@@ -211,7 +212,10 @@ struct GlpkCallbackState {
 
 inline void glpk_callback(glp_tree* tree, void* info) {
   auto* s = static_cast<GlpkCallbackState*>(info);
-  if (glp_ios_reason(tree) == GLP_IHEUR && s->start != nullptr && !s->start_given) {
+  // glp_ios_heur_sol reads the columns of the problem the tree solves and does not check
+  // feasibility: hand the start over only on our own model (never a presolved copy).
+  if (glp_ios_reason(tree) == GLP_IHEUR && s->start != nullptr && !s->start_given &&
+      static_cast<std::size_t>(glp_get_num_cols(glp_ios_get_prob(tree))) + 1 == s->start->size()) {
     s->start_given = true;
     glp_ios_heur_sol(tree, s->start->data());
   }
@@ -262,7 +266,22 @@ inline absl::StatusOr<SitingResult> solve_siting_mip(const SitingProblem& p,
   glp_iocp parm;
   glp_init_iocp(&parm);
   parm.msg_lev = GLP_MSG_OFF;
-  parm.presolve = GLP_ON;
+  // GLPK's MIP presolver solves a transformed copy, whose columns a start cannot name; with
+  // a start, the LP relaxation is solved here and branch and cut runs on the model itself.
+  parm.presolve = options.start ? GLP_OFF : GLP_ON;
+  if (options.start) {
+    glp_smcp simplex;
+    glp_init_smcp(&simplex);
+    simplex.msg_lev = GLP_MSG_OFF;
+    simplex.tm_lim = static_cast<int>(std::clamp(options.time_limit_s, 0.001, 2.0e6) * 1000.0);
+    const int lp_ret = glp_simplex(lp, &simplex);
+    if (lp_ret == GLP_ETMLIM)
+      return absl::DeadlineExceededError(absl::StrFormat(
+          "glpk: time limit of %g s reached in the LP relaxation", options.time_limit_s));
+    if (lp_ret != 0 || glp_get_status(lp) != GLP_OPT)
+      return absl::InternalError(absl::StrCat("glpk: the LP relaxation failed (code ", lp_ret,
+                                              ", status ", glp_get_status(lp), ")"));
+  }
   parm.mip_gap = 0.0;
   parm.tm_lim = static_cast<int>(std::clamp(options.time_limit_s, 0.001, 2.0e6) * 1000.0);
   parm.cb_func = detail::glpk_callback;
