@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "detail/tool_flags.hpp"
 #include "dispatchkit/graph/io.hpp"
@@ -77,17 +78,20 @@ int usage(std::string_view message) {
   return dk_tools::kExitUsage;
 }
 
-// "8,12,14" -> {8, 12, 14}; false on an empty list or a value that is not > 0.
-bool parse_list(std::string_view v, std::vector<double>& out) {
+// "12,8,8" -> {8, 12} (ascending, once each: the map's colours and the JSON keys need it);
+// false on an empty list or a value that is not in (0, `max`].
+bool parse_list(std::string_view v, std::vector<double>& out, double max) {
   out.clear();
   while (true) {
     const std::size_t comma = v.find(',');
     double x = 0;
-    if (!parse_number(v.substr(0, comma), x) || !(x > 0)) return false;
+    if (!parse_number(v.substr(0, comma), x) || !(x > 0) || x > max) return false;
     out.push_back(x);
     if (comma == std::string_view::npos) break;
     v.remove_prefix(comma + 1);
   }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return !out.empty();
 }
 
@@ -167,6 +171,13 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
+// JSON as text; a name that is not UTF-8 (a Latin-1 station list) is written with U+FFFD
+// in place of its bad bytes instead of aborting the tool.
+std::string json_text(const nlohmann::ordered_json& j, int indent = 2) {
+  return j.dump(indent, ' ', false, nlohmann::ordered_json::error_handler_t::replace) +
+         (indent >= 0 ? "\n" : "");
+}
+
 absl::Status write_out(const std::string& dir, const std::string& name, const std::string& text) {
   return write_file_atomically(dir + "/" + name, text);
 }
@@ -184,17 +195,18 @@ int run_coverage(const Flags& f) {
     distances = site_road_distances(w.graph, w.site_positions, w.demand.positions);
   const std::vector<PointCoverage> best = best_two(times);
   const CoverageSummary summary =
-      summarize_coverage(w.demand, best, f.minutes, distances ? &*distances : nullptr, radius_m);
+      summarize_coverage(w.demand, best, f.minutes, distances ? &*distances : nullptr, radius_m,
+                         static_cast<std::uint32_t>(w.sites.size()));
   const double seconds = seconds_since(start);
   const std::vector<Reach> reach =
-      reach_within(w.graph, w.site_positions, f.minutes, Deciseconds::from_seconds(f.turnout_s));
+      reach_within(w.graph, w.site_positions, f.minutes, time_options(f));
   const std::vector<std::uint8_t> is_new(w.sites.size(), 0);
   const nlohmann::ordered_json j =
       coverage_json(summary, w.demand, w.sites, run_info(f, w, seconds));
   for (const auto& [name, text] :
-       {std::pair<std::string, std::string>{"coverage.json", j.dump(2) + "\n"},
+       {std::pair<std::string, std::string>{"coverage.json", json_text(j)},
         {"coverage.geojson",
-         coverage_geojson(w.sites, is_new, w.demand, best, reach).dump() + "\n"},
+         json_text(coverage_geojson(w.sites, is_new, w.demand, best, reach), -1)},
         {"coverage.svg", coverage_svg(w.sites, is_new, w.demand, best, reach,
                                       absl::StrCat("coverage of ", w.demand_source, " by ",
                                                    w.sites.size(), " sites"))}})
@@ -228,6 +240,16 @@ int run_site(const Flags& f) {
     absl::StatusOr<std::vector<Site>> c = load_sites(f.candidates);
     if (!c.ok()) return dk_tools::status_error(kTool, c.status());
     candidates = *std::move(c);
+  }
+  // A candidate's name is what sites.csv and new_units.csv call it: it must tell it apart.
+  {
+    absl::flat_hash_set<std::string> names;
+    for (const Site& s : w.sites) names.insert(s.name);
+    for (const Site& c : candidates)
+      if (!names.insert(c.name).second)
+        return dk_tools::input_error(
+            kTool, absl::StrCat(f.candidates, ": candidate '", c.name,
+                                "' has the name of an existing site or of another candidate"));
   }
   const SnapOptions snap{.max_distance = Meters{f.max_snap}};
   absl::StatusOr<std::vector<RoadPosition>> at = place_sites(candidates, *w.snapper, snap);
@@ -376,7 +398,8 @@ int run_site(const Flags& f) {
                  "%s: %zu of the %u new sites add nothing to the objective (k is more than "
                  "%s needs at this target): %s\n",
                  kTool, result.redundant.size(), p.k,
-                 std::string(siting_method_name(p.method)).c_str(), redundant.dump().c_str());
+                 std::string(siting_method_name(p.method)).c_str(),
+                 json_text(redundant, -1).c_str());
   plan["within_before"] = within(f.keep_existing ? std::span<const RoadPosition>(w.site_positions)
                                                  : std::span<const RoadPosition>{});
   plan["within_after"] = within(layout_at);
@@ -391,27 +414,31 @@ int run_site(const Flags& f) {
                     ",als&bls&transport\n");
   std::string today_units = "call_sign,station,capabilities\n";
   if (f.keep_existing && !radius) {
-    const CoverageSummary today = summarize_coverage(w.demand, best_two(existing), minutes);
+    const CoverageSummary today =
+        summarize_coverage(w.demand, best_two(existing), minutes, nullptr, {}, existing.sites);
     std::vector<std::uint32_t> order(w.sites.size());
     for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
       return today.weight_per_site[a] > today.weight_per_site[b];
     });
-    for (std::size_t i = 0; i < result.chosen.size() && i < order.size(); ++i)
-      absl::StrAppend(&today_units, "PLAN", i + 1, ",", csv_field(w.sites[order[i]].name),
-                      ",als&bls&transport\n");
+    for (std::size_t i = 0; i < result.chosen.size() && !order.empty(); ++i)
+      absl::StrAppend(&today_units, "PLAN", i + 1, ",",
+                      csv_field(w.sites[order[i % order.size()]].name), ",als&bls&transport\n");
   }
-  const std::vector<Reach> reach =
-      reach_within(w.graph, layout_at, minutes, Deciseconds::from_seconds(f.turnout_s));
+  const bool write_today = f.keep_existing && !radius;
+  plan["today_units"] = write_today ? nlohmann::ordered_json("today_units.csv") : nullptr;
+  const std::vector<Reach> reach = reach_within(w.graph, layout_at, minutes, time_options(f));
   for (const auto& [name, text] :
        {std::pair<std::string, std::string>{"sites.csv", sites_csv(layout)},
         {"new_units.csv", new_units},
-        {"today_units.csv", today_units},
-        {"plan.json", plan.dump(2) + "\n"},
+        {"plan.json", json_text(plan)},
         {"coverage.svg", coverage_svg(layout, is_new, w.demand, after_best, reach,
                                       absl::StrCat(std::string(siting_method_name(p.method)), ": ",
                                                    p.k, " new sites"))}})
     if (absl::Status s = write_out(f.out, name, text); !s.ok())
+      return dk_tools::status_error(kTool, s);
+  if (write_today)
+    if (absl::Status s = write_out(f.out, "today_units.csv", today_units); !s.ok())
       return dk_tools::status_error(kTool, s);
   std::printf(
       "%s k=%u: objective %.4f (today %.4f), %s, gap %.4f; wrote %s/sites.csv (%zu sites)\n",
@@ -453,9 +480,11 @@ int main(int argc, char** argv) {
     } else if (auto v = dk_tools::flag_value(a, "--candidates")) {
       f.candidates = std::string(*v);
     } else if (auto v = dk_tools::flag_value(a, "--minutes")) {
-      if (!parse_list(*v, f.minutes)) return usage("--minutes is a list of numbers > 0");
+      if (!parse_list(*v, f.minutes, 1440))
+        return usage("--minutes is a list of numbers in (0, 1440]");
     } else if (auto v = dk_tools::flag_value(a, "--radius-km")) {
-      if (!parse_list(*v, f.radius_km)) return usage("--radius-km is a list of numbers > 0");
+      if (!parse_list(*v, f.radius_km, 10000))
+        return usage("--radius-km is a list of numbers in (0, 10000]");
     } else if (auto v = dk_tools::flag_value(a, "--mode")) {
       if (*v == "lights")
         f.mode = TravelMode::kLightsAndSirens;

@@ -13,6 +13,7 @@
 #include "dispatchkit/plan.hpp"
 #include "dispatchkit/route/ch.hpp"
 #include "dispatchkit/sim/io/call_files.hpp"
+#include "dispatchkit/sim/io/fleet_csv.hpp"
 #include "dispatchkit/sim/io/sites_csv.hpp"
 #include "test_data.hpp"
 
@@ -113,6 +114,10 @@ TEST_CASE("coverage: best two and the shares, counted plainly", "[plan]") {
   double districts = 0;
   for (const CoverageShares& d : s.by_district) districts += d.weight;
   CHECK(districts == Approx(s.overall.weight));
+  // Per-site tallies hold every site when told how many there are.
+  const CoverageSummary wide = summarize_coverage(c.calls, best, minutes, nullptr, {}, 50);
+  CHECK(wide.points_per_site.size() == 50);
+  CHECK(wide.weight_per_site[49] == 0);
   // Every placed point has a nearest station.
   std::uint32_t served = 0;
   for (std::uint32_t n : s.points_per_site) served += n;
@@ -146,6 +151,14 @@ TEST_CASE("coverage: per-arc reach agrees with the nearest station's time", "[pl
   for (std::uint32_t a = 0; a < c.graph.arc_count(); ++a)
     expected += d.distance_to(c.graph.tail(ArcId(a))).count() <= 1200 ? 1 : 0;
   CHECK(r[0].segments.size() == expected);
+  // Normal driving with a turnout: the lights-and-sirens reach of (T - turnout) / (4/3).
+  const std::array eight{8.0};
+  const std::array same{(8.0 * 60 - 60) / 60 / (4.0 / 3)};
+  const std::vector<Reach> normal = reach_within(
+      c.graph, c.at, eight, {.mode = TravelMode::kNormal, .turnout = Deciseconds{600}});
+  const std::vector<Reach> ls = reach_within(c.graph, c.at, same);
+  CHECK(normal[0].segments.size() == ls[0].segments.size());
+  CHECK(normal[0].arc_km == Approx(ls[0].arc_km));
 }
 
 TEST_CASE("demand: grid CSV, record and nodes; errors name the line", "[plan]") {
@@ -200,6 +213,21 @@ TEST_CASE("plan files: sites.csv reads back as a sites file", "[plan]") {
   REQUIRE(back->size() == layout.size());
   CHECK(back->back().name == "New, \"A\"");
   CHECK(std::abs(back->front().location.lat - layout.front().location.lat) < 1e-7);
+  // A fleet file names a planned site by its exact name before any station number: "12"
+  // is the site named 12, not Fire Station #12; quoted names are unquoted.
+  std::vector<Site> named = c.stations;
+  named.push_back(Site{.name = "12", .location = {37.75, -122.45}});
+  named.push_back(Site{.name = "Lot \"B\"", .location = {37.76, -122.44}});
+  absl::StatusOr<std::vector<ReplayUnit>> units =
+      parse_fleet_file("units.csv",
+                       "call_sign,station,capabilities\nP1,12,als&bls&transport\nP2,\"Lot "
+                       "\"\"B\"\"\",bls&transport\n"
+                       "P3,15,bls&transport\n",
+                       named);
+  REQUIRE(units.ok());
+  CHECK((*units)[0].station == named.size() - 2);
+  CHECK((*units)[1].station == named.size() - 1);
+  CHECK(named[(*units)[2].station].number == 15);
   // Grid candidates lie on streets and are unique.
   const std::vector<Site> grid = grid_candidates(*c.snapper, Meters{500}, c.calls.locations);
   CHECK(grid.size() > 300);

@@ -146,6 +146,8 @@ TEST_CASE("siting: the incremental objective equals the plain one", "[plan]") {
     CHECK(r->chosen.size() == 4);
     CHECK(r->objective == Approx(siting_objective(p, r->chosen)).epsilon(1e-9));
     CHECK(r->objective_existing == Approx(siting_objective(p, {})).epsilon(1e-9));
+    // p-median counts a point at most unreachable_s.
+    if (m == SitingMethod::kPMedian) CHECK(r->objective <= p.unreachable_s);
     // Swaps never make it worse than greedy.
     CHECK(within_gap(m, r->objective, r->greedy_objective, 0.0));
   }

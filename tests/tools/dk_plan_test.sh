@@ -40,6 +40,11 @@ json cov/coverage.json '0 <= j["within"]["2"] <= j["within"]["4"] <= j["within"]
   fail "coverage.geojson roles"
 grep -q '^<svg' cov/coverage.svg || fail "coverage.svg is not SVG"
 
+# Minute values are sorted and kept once.
+"$dk_plan" coverage "${city[@]}" --demand=nodes --minutes=8,4,8 --out=sorted > out 2> err
+expect_status 0 $? "unsorted minutes"
+[ "$(json sorted/coverage.json 'j["minutes"]')" = "[4.0, 8.0]" ] || fail "minutes sorted: $(json sorted/coverage.json 'j["minutes"]')"
+
 # Graph nodes as demand, normal driving with a turnout: slower, so less is within 4 min.
 "$dk_plan" coverage "${city[@]}" --demand=nodes --minutes=4 --mode=normal --turnout=60 \
   --out=nodes > out 2> err
@@ -107,6 +112,9 @@ run_expect 1 "k above the candidates" "is more than the 3 candidate sites" -- \
 printf 'lat,lon,weight\n36.0,-124.0,5\n' > far.csv
 run_expect 1 "demand off the network" "no demand on the road network" -- \
   "$dk_plan" coverage "${city[@]}" --demand=far.csv --minutes=8 --out=x
+printf 'name,latitude,longitude\nA,37.7599,-122.4148\nA,37.7080,-122.4550\n' > twice_named.csv
+run_expect 1 "two candidates of one name" "candidate 'A' has the name" -- \
+  "$dk_plan" site "${city[@]}" --demand=grid.csv --minutes=4 --k=1 --method=mclp --candidates=twice_named.csv --out=x
 printf 'lat,lon\n' > empty.csv
 run_expect 1 "empty demand" "no demand points" -- \
   "$dk_plan" coverage "${city[@]}" --demand=empty.csv --minutes=8 --out=x
@@ -117,6 +125,8 @@ run_expect 2 "unknown method" "--method is" -- \
 run_expect 2 "unknown command" "unknown command" -- "$dk_plan" cover "${city[@]}"
 run_expect 2 "site without --k" "--k" -- \
   "$dk_plan" site "${city[@]}" --demand=nodes --minutes=8 --method=mclp --out=x
+run_expect 2 "minutes beyond a day" "--minutes" -- \
+  "$dk_plan" coverage "${city[@]}" --demand=nodes --minutes=100000 --out=x
 run_expect 2 "bad minutes" "--minutes" -- \
   "$dk_plan" coverage "${city[@]}" --demand=nodes --minutes=8,x --out=x
 finish dk-plan

@@ -129,12 +129,14 @@ struct CoverageSummary {
 
 // Demand-weighted shares of `placed` (point i has best[i] and, when given, road distances
 // distances->at(., i)). Off-network demand is not in the shares' weight (PlacedDemand
-// reports it separately).
+// reports it separately). points_per_site and weight_per_site hold at least `sites`
+// entries (a site nearest to no point has 0).
 [[nodiscard]] CoverageSummary summarize_coverage(const PlacedDemand& placed,
                                                  std::span<const PointCoverage> best,
                                                  std::span<const double> minutes,
                                                  const SiteMatrix* distances = nullptr,
-                                                 std::span<const double> radius_m = {});
+                                                 std::span<const double> radius_m = {},
+                                                 std::uint32_t sites = 0);
 
 // ---------------------------------------------------------------------------------------
 // Implementation.
@@ -226,13 +228,13 @@ inline CoverageSummary summarize_coverage(const PlacedDemand& placed,
                                           std::span<const PointCoverage> best,
                                           std::span<const double> minutes,
                                           const SiteMatrix* distances,
-                                          std::span<const double> radius_m) {
+                                          std::span<const double> radius_m, std::uint32_t sites) {
   CoverageSummary s;
   s.minutes.assign(minutes.begin(), minutes.end());
   if (distances != nullptr) s.radius_m.assign(radius_m.begin(), radius_m.end());
   s.district_names = placed.district_names;
   const bool districts = placed.district_names.size() > 1;
-  std::uint32_t site_count = 0;
+  std::uint32_t site_count = sites;
   for (const PointCoverage& c : best)
     if (c.best_site != PointCoverage::kNoSite) site_count = std::max(site_count, c.best_site + 1);
   if (distances != nullptr) site_count = std::max(site_count, distances->sites);

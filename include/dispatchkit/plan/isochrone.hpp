@@ -14,7 +14,9 @@
 // drawn here would need a buffer width that is a guess. Street shapes (OpenStreetMap
 // geometry between junctions) are not followed: segments join the arc's end nodes.
 //
-// Times are the graph's lights-and-sirens weights plus `turnout`, as in plan/coverage.hpp.
+// Times are those of plan/coverage.hpp: lights-and-sirens weights, or normal driving (x
+// normal_factor), plus the turnout. The reach of T in a mode is the lights-and-sirens reach
+// of (T - turnout) / mode factor (the same times up to per-pair rounding).
 #pragma once
 
 #include <algorithm>
@@ -26,6 +28,7 @@
 #include "dispatchkit/config.hpp"
 #include "dispatchkit/graph/road_graph.hpp"
 #include "dispatchkit/graph/road_position.hpp"
+#include "dispatchkit/plan/coverage.hpp"
 #include "dispatchkit/route/dijkstra.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
@@ -44,25 +47,26 @@ struct Reach {
 [[nodiscard]] std::vector<Reach> reach_within(const RoadGraph& graph,
                                               std::span<const RoadPosition> sites,
                                               std::span<const double> minutes,
-                                              Deciseconds turnout = Deciseconds{0});
+                                              const CoverageTimeOptions& options = {});
 
 // ---------------------------------------------------------------------------------------
 // Implementation.
 
 inline std::vector<Reach> reach_within(const RoadGraph& graph, std::span<const RoadPosition> sites,
-                                       std::span<const double> minutes, Deciseconds turnout) {
+                                       std::span<const double> minutes,
+                                       const CoverageTimeOptions& options) {
   std::vector<SearchSeed> seeds;
   for (const RoadPosition& p : sites) {
     const SeedSet s = source_seeds(graph, graph.weights(), p);
-    for (const SearchSeed& seed : s.view())
-      seeds.push_back({seed.node, add_weights(seed.offset, turnout.count())});
+    for (const SearchSeed& seed : s.view()) seeds.push_back(seed);
   }
   Dijkstra dijkstra(graph);
   dijkstra.run(seeds, Dijkstra::Direction::kForward, NodeId::invalid());
   std::vector<Reach> out;
   for (double m : minutes) {
     Reach r{.minutes = m};
-    const double limit = m * 600.0;
+    const double limit = (m * 600.0 - static_cast<double>(options.turnout.count())) /
+                         mode_factor(options.mode, options.modes);
     for (std::uint32_t a = 0; a < graph.arc_count(); ++a) {
       const ArcId arc(a);
       const NodeId tail = graph.tail(arc);

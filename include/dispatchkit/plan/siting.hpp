@@ -15,7 +15,7 @@
 //   (`busy_fraction`), independently; maximise the expected covered demand
 //   sum_i w_i (1 - q^n_i), n_i the open sites within `limit` of point i;
 // - p-median (Hakimi 1964): minimise the demand-weighted mean time to the nearest open site
-//   (a point no site reaches counts as `unreachable_s`);
+//   (a point counts at most `unreachable_s`, also when no site reaches it);
 // - radius: MCLP on road distances (`limit` a length in decimetres, from
 //   site_road_distances): the plans' "every point within R km of a station".
 // Existing sites stay open (`existing`, possibly none); the k new ones are chosen among the
@@ -93,7 +93,9 @@ struct SitingProblem {
   std::span<const double> weights;         // per demand point
   Weight limit = 8 * 600;                  // T in deciseconds (radius: R in decimetres)
   double busy_fraction = 0.3;              // MEXCLP's q, in [0, 1)
-  double unreachable_s = 3600;             // p-median's time for a point no site reaches
+  // p-median's time for a point no site reaches, and the most any point counts (so that a
+  // far site never makes the mean worse than no site; the MIP prices it the same way)
+  double unreachable_s = 3600;
   std::uint32_t k = 1;
 };
 
@@ -151,13 +153,18 @@ void mark_redundant_sites(const SitingProblem& p, SitingResult& r);
 
 namespace detail {
 
+// A p-median point's time in seconds: its best time, at most `cap` (kInfWeight: `cap`).
+[[nodiscard]] inline double pmedian_seconds(Weight best, double cap) noexcept {
+  return best == kInfWeight ? cap : std::min(cap, static_cast<double>(best) / 10.0);
+}
+
 // Per candidate, the demand points it can change, with its value there: for MCLP and radius
 // the points within the limit that no existing site covers, for MEXCLP the points within
 // the limit, for p-median the points where it beats the best existing site. A candidate
 // changes nothing elsewhere, so gains and swaps run over these lists, not over every point
 // (a few percent of the table on a city with its stations kept).
 struct SitingLists {
-  std::vector<std::uint32_t> first;  // candidate c's entries: [first[c], first[c + 1])
+  std::vector<std::uint64_t> first;  // candidate c's entries: [first[c], first[c + 1])
   std::vector<std::uint32_t> point;
   std::vector<Weight> value;
 
@@ -195,7 +202,7 @@ struct SitingLists {
         point.push_back(i);
         value.push_back(row[i]);
       }
-      first.push_back(static_cast<std::uint32_t>(point.size()));
+      first.push_back(point.size());
     }
   }
 };
@@ -223,7 +230,7 @@ class SitingState {
   }
 
   void open(std::uint32_t candidate) {
-    for (std::uint32_t e = lists_->first[candidate]; e < lists_->first[candidate + 1]; ++e)
+    for (std::uint64_t e = lists_->first[candidate]; e < lists_->first[candidate + 1]; ++e)
       see(lists_->point[e], lists_->value[e], candidate);
   }
 
@@ -237,7 +244,7 @@ class SitingState {
   // value(with `candidate` also open) - value().
   [[nodiscard]] double gain(std::uint32_t candidate) const {
     double g = 0;
-    for (std::uint32_t e = lists_->first[candidate]; e < lists_->first[candidate + 1]; ++e)
+    for (std::uint64_t e = lists_->first[candidate]; e < lists_->first[candidate + 1]; ++e)
       g += point_gain(lists_->point[e], lists_->value[e]);
     return g;
   }
@@ -248,9 +255,9 @@ class SitingState {
   void swap_deltas(std::uint32_t out, std::span<const std::uint8_t> is_open,
                    std::span<double> delta) {
     double loss = 0;
-    const std::uint32_t begin = lists_->first[out], end = lists_->first[out + 1];
+    const std::uint64_t begin = lists_->first[out], end = lists_->first[out + 1];
     saved_.clear();
-    for (std::uint32_t e = begin; e < end; ++e) {
+    for (std::uint64_t e = begin; e < end; ++e) {
       const std::uint32_t i = lists_->point[e];
       saved_.push_back({count_[i], best_[i]});
       const double before = point_value(i, count_[i], best_[i]);
@@ -263,7 +270,7 @@ class SitingState {
     }
     for (std::uint32_t c = 0; c < p_->candidates->sites; ++c)
       if (!is_open[c]) delta[c] = loss + gain(c);
-    for (std::uint32_t e = begin; e < end; ++e) {
+    for (std::uint64_t e = begin; e < end; ++e) {
       const std::uint32_t i = lists_->point[e];
       count_[i] = saved_[e - begin].count;
       best_[i] = saved_[e - begin].best;
@@ -302,7 +309,7 @@ class SitingState {
       case SitingMethod::kMexclp:
         return w * (1.0 - q_pow_[std::min<std::size_t>(count, q_pow_.size() - 1)]);
       case SitingMethod::kPMedian:
-        return -w * (best == kInfWeight ? p_->unreachable_s : static_cast<double>(best) / 10.0);
+        return -w * detail::pmedian_seconds(best, p_->unreachable_s);
     }
     return 0;
   }
@@ -399,7 +406,7 @@ inline double siting_objective(const SitingProblem& p, std::span<const std::uint
         sum += w * (1.0 - std::pow(p.busy_fraction, count));
         break;
       case SitingMethod::kPMedian:
-        sum -= w * (best == kInfWeight ? p.unreachable_s : static_cast<double>(best) / 10.0);
+        sum -= w * detail::pmedian_seconds(best, p.unreachable_s);
         break;
     }
   }
@@ -537,33 +544,31 @@ inline absl::StatusOr<SitingResult> solve_siting(const SitingProblem& p,
 }
 
 inline void mark_redundant_sites(const SitingProblem& p, SitingResult& r) {
-  // Greedy over the chosen sites: the one adding most first, and so on; those that add
-  // nothing when their turn comes are redundant. r.chosen is left in that order, which is
-  // also the order in which to build.
-  const bool maximise = siting_maximises(p.method);
+  // Greedy over the chosen sites on the incremental state: the one adding most first, and
+  // so on; those that add nothing when their turn comes are redundant. r.chosen is left in
+  // that order, which is also the order in which to build.
+  const detail::SitingLists lists(p);
+  detail::SitingState state(p, lists);
+  double value = state.value();
   std::vector<std::uint32_t> remaining = r.chosen, ordered;
-  double current = siting_objective(p, ordered);
   r.redundant.clear();
   while (!remaining.empty()) {
     std::size_t pick = 0;
-    double best = 0;
-    for (std::size_t i = 0; i < remaining.size(); ++i) {
-      ordered.push_back(remaining[i]);
-      const double v = siting_objective(p, ordered);
-      ordered.pop_back();
-      if (i == 0 || (maximise ? v > best : v < best)) {
-        best = v;
+    double best = -std::numeric_limits<double>::infinity();
+    for (std::size_t i = 0; i < remaining.size(); ++i)
+      if (const double g = state.gain(remaining[i]); g > best) {
+        best = g;
         pick = i;
       }
-    }
-    if (std::abs(best - current) <= 1e-12 * std::max(1.0, std::abs(current))) {
+    if (best <= 1e-12 * std::max(1.0, std::abs(value))) {
       r.redundant = remaining;
       ordered.insert(ordered.end(), remaining.begin(), remaining.end());
       break;
     }
+    state.open(remaining[pick]);
+    value += best;
     ordered.push_back(remaining[pick]);
     remaining.erase(remaining.begin() + static_cast<std::ptrdiff_t>(pick));
-    current = best;
   }
   r.chosen = std::move(ordered);
 }

@@ -117,15 +117,14 @@ inline SitingMip build_siting_mip(const SitingProblem& p) {
         existing_best = std::min(existing_best, t);
       }
     if (p.method == SitingMethod::kPMedian) {
-      const double base =
-          existing_best == kInfWeight ? p.unreachable_s : static_cast<double>(existing_best) / 10.0;
+      const double base = pmedian_seconds(existing_best, p.unreachable_s);
       mip.constant += w * base;
       if (!(w > 0)) continue;
       int row_one = 0;
       for (std::uint32_t j = 0; j < m; ++j) {
-        const Weight t = p.candidates->at(j, i);
-        if (t >= existing_best || t == kInfWeight) continue;
-        const double saving = static_cast<double>(t) / 10.0 - base;
+        const double t = pmedian_seconds(p.candidates->at(j, i), p.unreachable_s);
+        if (!(t < base)) continue;
+        const double saving = t - base;
         if (row_one == 0) row_one = mip.add_row(1.0);
         const int a = mip.add_column(w * saving, 1.0, false, i, j);
         mip.set(row_one, a, 1.0);
@@ -283,7 +282,10 @@ inline absl::StatusOr<SitingResult> solve_siting_mip(const SitingProblem& p,
                                               ", status ", glp_get_status(lp), ")"));
   }
   parm.mip_gap = 0.0;
-  parm.tm_lim = static_cast<int>(std::clamp(options.time_limit_s, 0.001, 2.0e6) * 1000.0);
+  // The branch and cut gets what the LP relaxation left of the limit.
+  const double used =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+  parm.tm_lim = static_cast<int>(std::clamp(options.time_limit_s - used, 0.001, 2.0e6) * 1000.0);
   parm.cb_func = detail::glpk_callback;
   parm.cb_info = &state;
   const int ret = glp_intopt(lp, &parm);

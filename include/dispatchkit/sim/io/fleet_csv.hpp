@@ -38,8 +38,8 @@
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
-// Units of a fleet file (see the banner); `stations` resolves each row's station number
-// ("15") or name to its index.
+// Units of a fleet file (see the banner); `stations` resolves each row's station by its
+// exact name first (a planned site may be named "12"), then by its number ("15").
 [[nodiscard]] absl::StatusOr<std::vector<ReplayUnit>> load_fleet_file(
     const std::string& path, const std::vector<Site>& stations);
 // The same from text already in memory (`path` only names it in messages).
@@ -61,18 +61,24 @@ inline absl::StatusOr<std::vector<ReplayUnit>> parse_fleet_file(const std::strin
   while (csv.next()) {
     DK_RETURN_IF_ERROR(csv.check_width());
     ReplayUnit u;
-    u.call_sign = std::string(csv.field(kCallSign));
+    u.call_sign = csv.text(kCallSign);
     if (u.call_sign.empty()) return csv.error("empty call sign");
-    const std::string_view st = csv.field(kStation);
+    // A station by its exact name first (a planned site may be named "12"), then by number.
+    const std::string st = csv.text(kStation);
     int number = -1;
     const bool numeric = parse_number(st, number);
     bool found = false;
     for (std::uint32_t i = 0; i < stations.size() && !found; ++i)
-      if ((numeric && stations[i].number == number) || stations[i].name == st) {
+      if (stations[i].name == st) {
         u.station = i;
         found = true;
       }
-    if (!found) return csv.error(absl::StrCat("unknown station '", detail::as_absl(st), "'"));
+    for (std::uint32_t i = 0; i < stations.size() && !found && numeric; ++i)
+      if (stations[i].number == number) {
+        u.station = i;
+        found = true;
+      }
+    if (!found) return csv.error(absl::StrCat("unknown station '", st, "'"));
     std::string_view caps = csv.field(kCapabilities);
     while (!caps.empty()) {
       const std::size_t amp = caps.find('&');
