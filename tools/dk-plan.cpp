@@ -271,6 +271,13 @@ int run_site(const Flags& f) {
       existing = site_times(w.ch, w.graph, w.site_positions, w.demand.positions, time_options(f));
   }
   const double table_seconds = seconds_since(start);
+  // Each point's nearest existing site by time, whatever the method measures: for the
+  // model's size, the coverage before and today's busiest stations. Computed once.
+  std::vector<PointCoverage> today_best(cand.points);
+  if (f.keep_existing)
+    today_best = radius ? best_two(site_times(w.ch, w.graph, w.site_positions, w.demand.positions,
+                                              time_options(f)))
+                        : best_two(existing);
   SitingProblem p;
   p.method = *f.method;
   p.candidates = &cand;
@@ -292,8 +299,7 @@ int run_site(const Flags& f) {
     std::uint64_t coefficients = 0;
     if (p.method == SitingMethod::kPMedian) {
       // Three per (candidate, point) pair that beats the point's best existing time.
-      const std::vector<PointCoverage> today =
-          f.keep_existing ? best_two(existing) : std::vector<PointCoverage>(cand.points);
+      const std::vector<PointCoverage>& today = today_best;
       for (std::uint32_t j = 0; j < cand.sites; ++j)
         for (std::uint32_t i = 0; i < cand.points; ++i)
           coefficients += cand.at(j, i) < today[i].best ? 3 : 0;
@@ -341,17 +347,16 @@ int run_site(const Flags& f) {
   }
   // The layout's coverage at the target, before and after (on times, whatever the method).
   const std::vector<double> minutes = f.minutes;
-  auto within = [&](std::span<const RoadPosition> sites) {
+  const std::vector<PointCoverage> after_best =
+      best_two(site_times(w.ch, w.graph, layout_at, w.demand.positions, time_options(f)));
+  const CoverageSummary today = summarize_coverage(w.demand, today_best, minutes, nullptr, {},
+                                                   static_cast<std::uint32_t>(w.sites.size()));
+  auto within = [&](const CoverageSummary& s, bool any_sites) {
     nlohmann::ordered_json m = nlohmann::ordered_json::object();
-    if (sites.empty()) return m;
-    const CoverageSummary s = summarize_coverage(
-        w.demand, best_two(site_times(w.ch, w.graph, sites, w.demand.positions, time_options(f))),
-        minutes);
+    if (!any_sites) return m;
     for (std::size_t k = 0; k < minutes.size(); ++k) m[plan_key(minutes[k])] = s.overall.within[k];
     return m;
   };
-  const std::vector<PointCoverage> after_best =
-      best_two(site_times(w.ch, w.graph, layout_at, w.demand.positions, time_options(f)));
   nlohmann::ordered_json plan;
   plan["method"] = siting_method_name(p.method);
   plan["k"] = p.k;
@@ -400,9 +405,9 @@ int run_site(const Flags& f) {
                  kTool, result.redundant.size(), p.k,
                  std::string(siting_method_name(p.method)).c_str(),
                  json_text(redundant, -1).c_str());
-  plan["within_before"] = within(f.keep_existing ? std::span<const RoadPosition>(w.site_positions)
-                                                 : std::span<const RoadPosition>{});
-  plan["within_after"] = within(layout_at);
+  plan["within_before"] = within(today, f.keep_existing);
+  plan["within_after"] =
+      within(summarize_coverage(w.demand, after_best, minutes), !layout_at.empty());
   plan["table_seconds"] = table_seconds;
   plan["time"] = seconds_since(start);
   // One ALS ambulance per new site (dk-replay --extra-units=), and, to replay the same
@@ -414,8 +419,6 @@ int run_site(const Flags& f) {
                     ",als&bls&transport\n");
   std::string today_units = "call_sign,station,capabilities\n";
   if (f.keep_existing && !radius) {
-    const CoverageSummary today =
-        summarize_coverage(w.demand, best_two(existing), minutes, nullptr, {}, existing.sites);
     std::vector<std::uint32_t> order(w.sites.size());
     for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
