@@ -1,8 +1,11 @@
-// dk-plan: coverage of a station layout, and where the next k stations should go.
+// dk-plan: coverage of a station layout, where the next k stations should go, and how
+// many ambulances each station needs by hour.
 //
 //   dk-plan coverage --graph=PATH --sites=FILE --demand=FILE|nodes --minutes=8,12,... --out=DIR
 //   dk-plan site --graph=PATH --sites=FILE --demand=FILE|nodes --minutes=T --k=N
 //                --method=mclp|mexclp|pmedian|radius [--candidates=FILE|grid:METERS] --out=DIR
+//   dk-plan fleet --graph=PATH --sites=FILE --demand=CALLFILE --minutes=T [--threshold=0.05]
+//                 [--service-minutes=M] [--population=GRIDCSV] --out=DIR
 //
 // coverage writes DIR/coverage.json (`within`: each minute value, as a string, to the
 // demand-weighted share within it, overall and per district), DIR/coverage.geojson and
@@ -13,10 +16,17 @@
 // --extra-units=) and DIR/today_units.csv (as many at today's busiest stations: the same
 // fleet growth without the new sites, the fair baseline). --demand is a grid CSV
 // (lat,lon,weight[,district]), any call file the replay reads (one point per call; --timezone as
-// dk-replay) or `nodes` (every road node). docs/plan.md describes the models and every field.
+// dk-replay) or `nodes` (every road node). fleet writes DIR/fleet.json and DIR/fleet.csv:
+// per station and local hour of day the calls per hour, the offered load in Erlangs, the
+// ambulances that keep the share of calls finding all of the station's units busy at or
+// below --threshold (Erlang B, plan/fleet_sizing.hpp), and the city's totals; the busy time
+// per call is measured on the call file (dispatch to available) unless --service-minutes
+// gives it; --population= (a grid CSV) adds the one-per-30,000-residents rule beside it.
+// docs/plan.md describes the models and every field.
 //
 // Exit status: 0 done, 1 bad input (a file missing or malformed, a site off the road
-// network, no demand on it, k larger than the candidates), 2 usage.
+// network, no demand on it, k larger than the candidates, a call file without busy times
+// and no --service-minutes), 2 usage.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -33,6 +43,7 @@
 #include "dispatchkit/plan.hpp"
 #include "dispatchkit/plan/mip/glpk_siting.hpp"
 #include "dispatchkit/route/ch.hpp"
+#include "dispatchkit/sim/io/call_files.hpp"
 #include "dispatchkit/sim/io/sites_csv.hpp"
 #include "dispatchkit/sim/local_time.hpp"
 
@@ -48,6 +59,9 @@ constexpr const char* kUsage =
     "       dk-plan site --graph=PATH --sites=FILE --demand=FILE|nodes --minutes=T --k=N\n"
     "                    --method=mclp|mexclp|pmedian|radius [--candidates=FILE|grid:METERS]\n"
     "                    --out=DIR [options]\n"
+    "       dk-plan fleet --graph=PATH --sites=FILE --demand=CALLFILE --minutes=T\n"
+    "                     [--threshold=0.05] [--service-minutes=M] [--population=GRIDCSV]\n"
+    "                     --out=DIR [options]\n"
     "  --sites=FILE        stations or posts: the SF stations CSV or any CSV with name,\n"
     "                      latitude, longitude columns (dk-plan site's sites.csv too)\n"
     "  --demand=FILE|nodes a grid CSV (lat,lon[,weight][,district]), a call file of any\n"
@@ -70,6 +84,14 @@ constexpr const char* kUsage =
     "                      has at most 2,000,000 coefficients, yes whatever its size; the\n"
     "                      heuristic's answer is kept, and flagged, when it cannot finish\n"
     "  --time-limit=S      seconds GLPK may take (60)\n"
+    "fleet only:\n"
+    "  --demand=CALLFILE   a call file (any format dk-replay reads): its ambulance calls\n"
+    "  --threshold=Q       the largest share of calls that may find every unit of their\n"
+    "                      station busy, in (0, 1) (0.05)\n"
+    "  --service-minutes=M mean unit-minutes busy per call; default: measured on the call\n"
+    "                      file (dispatch to available, mean, times ambulances per call)\n"
+    "  --population=GRID   a grid CSV of residents (lat,lon,weight): the one ambulance per\n"
+    "                      --residents-per-unit=N (30000) rule, reported beside\n"
     "  --progress, --no-progress\n";
 
 int usage(std::string_view message) {
@@ -101,6 +123,9 @@ struct Flags {
   std::vector<double> minutes, radius_km;
   TravelMode mode = TravelMode::kLightsAndSirens;
   double turnout_s = 0, max_snap = 1000, busy_fraction = 0.3, time_limit_s = 60;
+  double threshold = 0.05, residents_per_unit = 30000;
+  std::optional<double> service_minutes;
+  std::string population;
   std::uint32_t k = 0;
   std::optional<SitingMethod> method;
   bool keep_existing = true;
@@ -120,7 +145,8 @@ struct World {
   std::string demand_source;
 };
 
-absl::Status load_world(const Flags& f, World& w) {
+// The graph, its CH and the sites (what fleet needs; it reads its calls itself).
+absl::Status load_network(const Flags& f, World& w) {
   std::fprintf(stderr, "loading %s\n", f.graph.c_str());
   DK_ASSIGN_OR_RETURN(w.graph, load_graph(f.graph, f.graph_options));
   DK_ASSIGN_OR_RETURN(Snapper snapper, Snapper::build(w.graph));
@@ -130,15 +156,31 @@ absl::Status load_world(const Flags& f, World& w) {
   const SnapOptions snap{.max_distance = Meters{f.max_snap}};
   DK_ASSIGN_OR_RETURN(w.sites, load_sites(f.sites));
   DK_ASSIGN_OR_RETURN(w.site_positions, place_sites(w.sites, *w.snapper, snap));
+  return absl::OkStatus();
+}
+
+RecordedCallsOptions calls_options(const Flags& f, absl::Status& status) {
+  RecordedCallsOptions calls;
+  if (!f.timezone.empty()) {
+    absl::StatusOr<TimeZone> zone = TimeZone::load(f.timezone);
+    if (zone.ok())
+      calls.zone = *zone;
+    else
+      status = zone.status();
+  }
+  return calls;
+}
+
+absl::Status load_world(const Flags& f, World& w) {
+  DK_RETURN_IF_ERROR(load_network(f, w));
+  const SnapOptions snap{.max_distance = Meters{f.max_snap}};
   Demand demand;
   if (f.demand == "nodes") {
     demand = demand_from_nodes(w.graph);
   } else {
-    RecordedCallsOptions calls;
-    if (!f.timezone.empty()) {
-      DK_ASSIGN_OR_RETURN(TimeZone zone, TimeZone::load(f.timezone));
-      calls.zone = zone;
-    }
+    absl::Status zone;
+    const RecordedCallsOptions calls = calls_options(f, zone);
+    DK_RETURN_IF_ERROR(zone);
     DK_ASSIGN_OR_RETURN(demand, load_demand(f.demand, calls));
   }
   w.demand_source = demand.source;
@@ -451,18 +493,116 @@ int run_site(const Flags& f) {
   return dk_tools::kExitOk;
 }
 
+int run_fleet(const Flags& f) {
+  World w;
+  if (absl::Status s = load_network(f, w); !s.ok()) return dk_tools::status_error(kTool, s);
+  // The calls, with their stamps: a grid has none.
+  absl::StatusOr<std::string> text = read_file(f.demand);
+  if (!text.ok()) return dk_tools::status_error(kTool, text.status());
+  if (is_demand_grid_text(*text))
+    return dk_tools::input_error(
+        kTool, absl::StrCat(f.demand,
+                            ": fleet needs a call file with call times (this is a demand grid; "
+                            "a grid of residents goes to --population=)"));
+  absl::Status zone;
+  const RecordedCallsOptions options = calls_options(f, zone);
+  if (!zone.ok()) return dk_tools::status_error(kTool, zone);
+  absl::StatusOr<RecordedCalls> record = parse_call_file(f.demand, *text, options);
+  if (!record.ok()) return dk_tools::status_error(kTool, record.status());
+  const FleetRecordCalls kept = fleet_record_calls(*record);
+  if (kept.calls.empty())
+    return dk_tools::input_error(
+        kTool, absl::StrCat(f.demand, ": no call with a location that an ambulance served (",
+                            record->calls.size(), " calls, ", kept.without_ambulance,
+                            " without an ambulance)"));
+  const SnapOptions snap{.max_distance = Meters{f.max_snap}};
+  absl::StatusOr<PlacedDemand> placed = place_demand(kept.demand, *w.snapper, snap);
+  if (!placed.ok()) return dk_tools::status_error(kTool, placed.status());
+  std::fprintf(stderr,
+               "%zu sites; %zu of %zu calls are ambulance calls on the network (%u without an "
+               "ambulance, %u off the network) over %.0f days\n",
+               w.sites.size(), placed->size(), record->calls.size(), kept.without_ambulance,
+               placed->off_network.points, kept.days);
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<PointCoverage> best =
+      best_two(site_times(w.ch, w.graph, w.site_positions, placed->positions, time_options(f)));
+  const std::vector<FleetCall> calls =
+      first_due_calls(*record, kept, *placed, best, f.minutes.front());
+  FleetRunInfo info;
+  info.graph = f.graph;
+  info.sites_file = f.sites;
+  info.calls_file = f.demand;
+  info.zone = record->zone.name();
+  info.minutes = f.minutes.front();
+  info.calls_in_record = static_cast<std::uint32_t>(record->calls.size());
+  info.without_ambulance = kept.without_ambulance;
+  info.without_location = kept.without_location;
+  info.off_network = placed->off_network.points;
+  info.days = kept.days;
+  absl::StatusOr<BusyTime> measured = measure_busy_time(*record, kept.calls);
+  if (measured.ok()) info.measured = *measured;
+  double service_minutes = 0;
+  if (f.service_minutes) {
+    service_minutes = *f.service_minutes;
+    info.service_source = "--service-minutes";
+  } else if (measured.ok()) {
+    service_minutes = measured->minutes_per_call;
+    info.service_source = "record";
+  } else {
+    return dk_tools::status_error(kTool, measured.status());
+  }
+  absl::StatusOr<FleetSizing> sizing =
+      size_fleet(calls, w.sites.size(),
+                 {.threshold = f.threshold, .days = kept.days, .service_minutes = service_minutes});
+  if (!sizing.ok()) return dk_tools::status_error(kTool, sizing.status());
+  if (!f.population.empty()) {
+    absl::StatusOr<Demand> grid = load_demand_csv(f.population);
+    if (!grid.ok()) return dk_tools::status_error(kTool, grid.status());
+    absl::StatusOr<PopulationRule> rule =
+        population_rule(grid->total_weight(), f.residents_per_unit);
+    if (!rule.ok()) return dk_tools::status_error(kTool, rule.status());
+    info.population = *rule;
+    info.population_file = f.population;
+  }
+  info.recorded = recorded_fleet_use(*record);
+  info.seconds = seconds_since(start);
+  for (const auto& [name, text] : {std::pair<std::string, std::string>{
+                                       "fleet.json", json_text(fleet_json(*sizing, w.sites, info))},
+                                   {"fleet.csv", fleet_csv(*sizing, w.sites)}})
+    if (absl::Status s = write_out(f.out, name, text); !s.ok())
+      return dk_tools::status_error(kTool, s);
+  const FleetSizing& z = *sizing;
+  std::printf("busy time %.1f min per call (%s); threshold %g\n", service_minutes,
+              info.service_source.c_str(), f.threshold);
+  std::printf(
+      "city peak hour %02u: %.1f Erlangs, %u ambulances at the stations (%u pooled); "
+      "stations' complements sum to %u\n",
+      z.peak_hour, z.peak_load, z.city[z.peak_hour].units, z.city[z.peak_hour].pooled_units,
+      z.complement);
+  std::printf("%.1f%% of calls have their first-due station beyond %s min (a siting question)\n",
+              100 * z.beyond_target_share, plan_key(f.minutes.front()).c_str());
+  if (info.population)
+    std::printf("population rule: %.0f residents / %.0f = %u ambulances\n",
+                info.population->population, info.population->residents_per_unit,
+                info.population->units);
+  std::printf(
+      "the record shows %u ambulances, at most %u busy at once; wrote %s/fleet.{json,csv}\n",
+      info.recorded->ambulances, info.recorded->peak_busy, f.out.c_str());
+  return dk_tools::kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   Flags f;
-  if (argc < 2) return usage("a command is required: coverage or site");
+  if (argc < 2) return usage("a command is required: coverage, site or fleet");
   f.command = argv[1];
   if (f.command == "--help" || f.command == "-h") {
     std::fputs(kUsage, stdout);
     return dk_tools::kExitOk;
   }
-  if (f.command != "coverage" && f.command != "site")
-    return usage("unknown command '" + f.command + "' (coverage or site)");
+  if (f.command != "coverage" && f.command != "site" && f.command != "fleet")
+    return usage("unknown command '" + f.command + "' (coverage, site or fleet)");
   for (int i = 2; i < argc; ++i) {
     const std::string_view a = argv[i];
     if (const std::optional<bool> osm = dk_tools::osm_graph_flag(a, f.graph_options.osm)) {
@@ -518,6 +658,21 @@ int main(int argc, char** argv) {
     } else if (auto v = dk_tools::flag_value(a, "--time-limit")) {
       if (!dk_tools::parse_flag_number("--time-limit", *v, f.time_limit_s) || !(f.time_limit_s > 0))
         return usage("--time-limit is seconds > 0");
+    } else if (auto v = dk_tools::flag_value(a, "--threshold")) {
+      if (!dk_tools::parse_flag_number("--threshold", *v, f.threshold) ||
+          !(f.threshold > 0 && f.threshold < 1))
+        return usage("--threshold is a share in (0, 1)");
+    } else if (auto v = dk_tools::flag_value(a, "--service-minutes")) {
+      double m = 0;
+      if (!dk_tools::parse_flag_number("--service-minutes", *v, m) || !(m > 0))
+        return usage("--service-minutes is minutes > 0");
+      f.service_minutes = m;
+    } else if (auto v = dk_tools::flag_value(a, "--population")) {
+      f.population = std::string(*v);
+    } else if (auto v = dk_tools::flag_value(a, "--residents-per-unit")) {
+      if (!dk_tools::parse_flag_number("--residents-per-unit", *v, f.residents_per_unit) ||
+          !(f.residents_per_unit > 0))
+        return usage("--residents-per-unit is a number > 0");
     } else if (a == "--no-existing") {
       f.keep_existing = false;
     } else if (a == "--progress") {
@@ -538,7 +693,12 @@ int main(int argc, char** argv) {
     if (*f.method == SitingMethod::kRadius && f.radius_km.size() != 1)
       return usage("--method=radius needs one --radius-km=R");
   }
+  if (f.command == "fleet") {
+    if (f.minutes.size() != 1) return usage("fleet takes one --minutes value");
+    if (f.demand == "nodes") return usage("fleet needs --demand=CALLFILE (calls with their times)");
+  }
   if (absl::Status s = dk_tools::prepare_output_dir(f.out); !s.ok())
     return dk_tools::status_error(kTool, s);
+  if (f.command == "fleet") return run_fleet(f);
   return f.command == "coverage" ? run_coverage(f) : run_site(f);
 }

@@ -1,5 +1,6 @@
 // dispatchkit/plan.hpp: planning (component dispatchkit::plan): coverage of demand by a
-// set of stations, isochrones, and where the next k stations should go.
+// set of stations, isochrones, where the next k stations should go, and how many
+// ambulances each station needs by hour.
 //
 //   #include "dispatchkit/plan.hpp"
 //   PlacedDemand d = *place_demand(demand_from_record(record), snapper);
@@ -15,6 +16,7 @@
 #include "dispatchkit/plan/candidates.hpp"
 #include "dispatchkit/plan/coverage.hpp"
 #include "dispatchkit/plan/demand.hpp"
+#include "dispatchkit/plan/fleet_sizing.hpp"
 #include "dispatchkit/plan/io/plan_files.hpp"
 #include "dispatchkit/plan/isochrone.hpp"
 #include "dispatchkit/plan/siting.hpp"

@@ -6,7 +6,9 @@
 # and dk-plan --sites= reads again, and plan.json
 # with the objective, solver and gap (GLPK proves the optimum here); a grid demand file
 # works; each bad input (a candidate off the road network, k above the candidates, demand
-# all off the network, a missing file, an unknown method) is exit 1 or 2 with the reason.
+# all off the network, a missing file, an unknown method) is exit 1 or 2 with the reason;
+# `fleet` writes fleet.json and fleet.csv (Erlang B per station and hour, the population
+# rule beside it), and refuses a call file without busy times unless --service-minutes.
 #   dk_plan_test.sh DK_PLAN DK_REPLAY DATA_DIR WORK_DIR
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -102,6 +104,44 @@ printf 'name,latitude,longitude\nA,37.7599,-122.4148\nB,37.7080,-122.4550\nC,37.
   --out=grid > out 2> err
 expect_status 0 $? "p-median on a grid"
 [ "$(json grid/plan.json 'j["demand"]["weight"]')" = 900.0 ] || fail "grid weights"
+
+# Fleet sizing on the recorded week: 42 stations x 24 hours, every station-hour meets the
+# threshold; the busy time is the record's; a population grid adds the 30,000 rule.
+printf 'lat,lon,weight\n37.7793,-122.4193,400000\n37.7599,-122.4148,470000\n' > residents.csv
+"$dk_plan" fleet "${city[@]}" --demand="$week" --minutes=8 --threshold=0.05 \
+  --population=residents.csv --out=fleet > out 2> err
+expect_status 0 $? "fleet sizing of the week"
+expect_in out "city peak hour" "fleet prints the peak"
+[ "$(wc -l < fleet/fleet.csv)" = $((1 + 42 * 24)) ] || fail "fleet.csv: header + 42 x 24 rows, got $(wc -l < fleet/fleet.csv)"
+head -1 fleet/fleet.csv | grep -qx 'station,hour,calls_per_hour,load_erlangs,units,blocking' || fail "fleet.csv header"
+awk -F, 'NR > 1 && ($(NF-1) < 0 || $NF > 0.05) { bad++ } END { exit bad > 0 }' fleet/fleet.csv ||
+  fail "fleet.csv: a station-hour above the threshold"
+json fleet/fleet.json 'j["service"]["source"] == "record" and 30 < j["service"]["minutes_per_call"] < 150 and len(j["stations"]) == 42 and len(j["hours"]) == 24' |
+  grep -q True || fail "fleet.json: $(head -c 800 fleet/fleet.json)"
+json fleet/fleet.json 'j["population_rule"]["units"] == 29 and j["totals"]["peak_hour_units"] >= j["totals"]["peak_hour_pooled_units"] and j["totals"]["complement"] >= j["totals"]["peak_units"] and j["beyond_target"]["share"] < 0.01' |
+  grep -q True || fail "fleet.json totals: $(json fleet/fleet.json 'j["totals"], j["population_rule"], j["beyond_target"]')"
+json fleet/fleet.json 'sum(s["calls"] for s in j["stations"]) == j["calls"]["assigned"] and j["recorded"]["ambulances"] == 75' |
+  grep -q True || fail "fleet.json calls: $(json fleet/fleet.json 'j["calls"], j["recorded"]')"
+# A stricter threshold never needs fewer units; a given busy time is used as given.
+"$dk_plan" fleet "${city[@]}" --demand="$week" --minutes=8 --threshold=0.01 --service-minutes=30 \
+  --out=fleet_strict > out 2> err
+expect_status 0 $? "fleet with --service-minutes"
+json fleet_strict/fleet.json 'j["service"]["source"] == "--service-minutes" and j["service"]["minutes_per_call"] == 30.0 and j["service"]["measured"]["responses"] > 2500' |
+  grep -q True || fail "fleet --service-minutes: $(json fleet_strict/fleet.json 'j["service"]')"
+# Bad fleet input: a call file without available stamps, a grid as calls, bad flags.
+printf 'call_id,received,latitude,longitude,priority,unit,dispatched\n1,2017-01-01T00:05:00-08:00,37.7793,-122.4193,I,M1,2017-01-01T00:06:00-08:00\n' > no_times.csv
+run_expect 1 "fleet on calls without busy times" "--service-minutes" -- \
+  "$dk_plan" fleet "${city[@]}" --demand=no_times.csv --minutes=8 --out=x
+"$dk_plan" fleet "${city[@]}" --demand=no_times.csv --minutes=8 --service-minutes=50 --out=one > out 2> err
+expect_status 0 $? "fleet on calls without busy times, --service-minutes given"
+run_expect 1 "fleet on a grid" "fleet needs a call file" -- \
+  "$dk_plan" fleet "${city[@]}" --demand=grid.csv --minutes=8 --out=x
+run_expect 2 "fleet threshold outside (0, 1)" "--threshold" -- \
+  "$dk_plan" fleet "${city[@]}" --demand="$week" --minutes=8 --threshold=1.5 --out=x
+run_expect 2 "fleet service minutes 0" "--service-minutes" -- \
+  "$dk_plan" fleet "${city[@]}" --demand="$week" --minutes=8 --service-minutes=0 --out=x
+run_expect 2 "fleet with two targets" "one --minutes" -- \
+  "$dk_plan" fleet "${city[@]}" --demand="$week" --minutes=8,12 --out=x
 
 # Bad input.
 printf 'name,latitude,longitude\nat sea,37.60,-123.10\n' > sea.csv

@@ -4,6 +4,8 @@
 //   nlohmann::ordered_json j = coverage_json(summary, placed, sites, info);   // coverage.json
 //   write_file_atomically("out/coverage.geojson", coverage_geojson(...).dump(1));
 //   write_file_atomically("out/coverage.svg", coverage_svg(...));
+//   nlohmann::ordered_json f = fleet_json(sizing, sites, fleet_info);      // fleet.json
+//   write_file_atomically("out/fleet.csv", fleet_csv(sizing, sites));
 //
 // A plan's layout is written as a sites file by sim/io/sites_csv.hpp's sites_csv(), beside
 // its reader, so it replays with `dk-replay --stations=` and feeds `dk-plan --sites=`.
@@ -13,12 +15,16 @@
 // (with their best and second-best times) as Points and the per-arc reach of each minute
 // value (plan/isochrone.hpp) as a MultiLineString. The SVG is a plain map in an
 // equirectangular projection (deterministic bytes): reach outlines, demand shaded by best
-// time, existing sites as squares and new ones as diamonds. docs/plan.md lists every field.
+// time, existing sites as squares and new ones as diamonds. fleet.json and fleet.csv are
+// the station x hour table of plan/fleet_sizing.hpp (fleet.csv: one row per station and
+// hour, station,hour,calls_per_hour,load_erlangs,units,blocking). docs/plan.md lists every
+// field.
 #pragma once
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -32,6 +38,7 @@
 #include "dispatchkit/io/csv.hpp"
 #include "dispatchkit/plan/coverage.hpp"
 #include "dispatchkit/plan/demand.hpp"
+#include "dispatchkit/plan/fleet_sizing.hpp"
 #include "dispatchkit/plan/isochrone.hpp"
 #include "dispatchkit/sim/sites.hpp"
 
@@ -264,6 +271,117 @@ struct CoverageRunInfo {
       "grey unreachable; lines: streets within reach; squares: sites, diamonds: new sites</text>\n",
       margin, plan_key(first / 600.0), plan_key(last / 600.0));
   out += "</svg>\n";
+  return out;
+}
+
+// What a fleet sizing was computed on, for fleet.json.
+struct FleetRunInfo {
+  std::string graph;
+  std::string sites_file;
+  std::string calls_file;
+  std::string zone;                   // the record's time zone
+  double minutes = 0;                 // the response target
+  std::string service_source;         // "record" or "--service-minutes"
+  std::optional<BusyTime> measured;   // the record's busy time, when it has one
+  std::uint32_t calls_in_record = 0;  // every call of the file
+  std::uint32_t without_ambulance = 0, without_location = 0, off_network = 0;
+  double days = 0;
+  std::optional<PopulationRule> population;
+  std::string population_file;
+  std::optional<RecordedFleetUse> recorded;
+  double seconds = 0;
+};
+
+[[nodiscard]] inline nlohmann::ordered_json fleet_json(const FleetSizing& f,
+                                                       std::span<const Site> sites,
+                                                       const FleetRunInfo& info) {
+  nlohmann::ordered_json j;
+  j["graph"] = info.graph;
+  j["sites_file"] = info.sites_file;
+  j["calls_file"] = info.calls_file;
+  j["timezone"] = info.zone;
+  j["model"] = "erlang_b_per_station_hour";
+  j["threshold"] = f.options.threshold;
+  j["minutes"] = info.minutes;
+  nlohmann::ordered_json service = {{"minutes_per_call", f.options.service_minutes},
+                                    {"source", info.service_source}};
+  if (info.measured)
+    service["measured"] = {{"mean_minutes", info.measured->mean_minutes},
+                           {"median_minutes", info.measured->median_minutes},
+                           {"responses", info.measured->responses},
+                           {"over_limit", info.measured->over_limit},
+                           {"ambulances_per_call", info.measured->ambulances_per_call},
+                           {"minutes_per_call", info.measured->minutes_per_call}};
+  else
+    service["measured"] = nullptr;
+  j["service"] = service;
+  j["calls"] = {{"in_record", info.calls_in_record},
+                {"without_ambulance", info.without_ambulance},
+                {"without_location", info.without_location},
+                {"off_network", info.off_network},
+                {"sized", f.calls},
+                {"assigned", f.assigned},
+                {"unreachable", f.unreachable},
+                {"days", f.options.days}};
+  j["beyond_target"] = {{"calls", f.beyond_target}, {"share", f.beyond_target_share}};
+  j["totals"] = {{"complement", f.complement},
+                 {"peak_hour", f.peak_hour},
+                 {"peak_load_erlangs", f.peak_load},
+                 {"peak_hour_units", f.city[f.peak_hour].units},
+                 {"peak_hour_pooled_units", f.city[f.peak_hour].pooled_units},
+                 {"peak_units", f.peak_units},
+                 {"peak_units_hour", f.peak_units_hour},
+                 {"mean_load_erlangs", f.mean_load}};
+  if (info.population)
+    j["population_rule"] = {{"file", info.population_file},
+                            {"population", info.population->population},
+                            {"residents_per_unit", info.population->residents_per_unit},
+                            {"units", info.population->units}};
+  else
+    j["population_rule"] = nullptr;
+  if (info.recorded)
+    j["recorded"] = {{"ambulances", info.recorded->ambulances},
+                     {"peak_busy", info.recorded->peak_busy},
+                     {"mean_busy", info.recorded->mean_busy}};
+  else
+    j["recorded"] = nullptr;
+  nlohmann::ordered_json hours = nlohmann::ordered_json::array();
+  for (std::uint32_t h = 0; h < 24; ++h)
+    hours.push_back({{"hour", h},
+                     {"calls_per_hour", f.city[h].calls_per_hour},
+                     {"load_erlangs", f.city[h].load_erlangs},
+                     {"units", f.city[h].units},
+                     {"pooled_units", f.city[h].pooled_units}});
+  j["hours"] = hours;
+  nlohmann::ordered_json stations = nlohmann::ordered_json::array();
+  for (std::size_t s = 0; s < f.stations.size(); ++s) {
+    const StationFleet& st = f.stations[s];
+    nlohmann::ordered_json units = nlohmann::ordered_json::array();
+    for (const StationHour& h : st.hours) units.push_back(h.units);
+    stations.push_back({{"name", s < sites.size() ? sites[s].name : absl::StrCat("site ", s)},
+                        {"calls", st.calls},
+                        {"beyond_target", st.beyond_target},
+                        {"peak_load_erlangs", st.peak_load},
+                        {"peak_hour", st.peak_hour},
+                        {"units", st.units},
+                        {"units_by_hour", units}});
+  }
+  j["stations"] = stations;
+  j["seconds"] = info.seconds;
+  return j;
+}
+
+// station,hour,calls_per_hour,load_erlangs,units,blocking: 24 rows per station.
+[[nodiscard]] inline std::string fleet_csv(const FleetSizing& f, std::span<const Site> sites) {
+  std::string out = "station,hour,calls_per_hour,load_erlangs,units,blocking\n";
+  for (std::size_t s = 0; s < f.stations.size(); ++s) {
+    const std::string name = csv_field(s < sites.size() ? sites[s].name : absl::StrCat("site ", s));
+    for (std::uint32_t h = 0; h < 24; ++h) {
+      const StationHour& sh = f.stations[s].hours[h];
+      absl::StrAppendFormat(&out, "%s,%u,%.6g,%.6g,%u,%.6g\n", name, h, sh.calls_per_hour,
+                            sh.load_erlangs, sh.units, sh.blocking);
+    }
+  }
   return out;
 }
 
