@@ -6,6 +6,10 @@
 //   BM_Siting_GreedySwap/pmedian the same instance as p-median
 //   BM_Siting_NaiveGreedy/mclp   greedy recomputing the objective from scratch for every
 //                                candidate (baseline; no swaps)
+//   BM_MoveUp_Dmexclp            one DMEXCLP move-up decision: 200 posts, 10,000 demand
+//                                points, 100 units (30 % busy), the post lists computed
+//   BM_MoveUp_NaiveExpected      the same decision by the whole expected coverage evaluated
+//                                afresh with the freed unit at each post (baseline)
 // Sites, candidates and demand are seeded random road nodes; demand weights 1-3. The
 // coverage limit T is the time within which the 20 existing sites reach half the demand,
 // so that the instance is neither trivial nor hopeless on any graph.
@@ -14,12 +18,15 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <numeric>
+#include <string>
 #include <vector>
 
 #include "bench_common.hpp"
 #include "dispatchkit/plan.hpp"
+#include "dispatchkit/recommend/move_up/dmexclp.hpp"
 #include "dispatchkit/route/ch.hpp"
 
 using namespace dispatchkit;
@@ -139,6 +146,77 @@ void BM_Siting_NaiveGreedy(benchmark::State& state, SitingMethod m) {
   state.counters["objective"] = objective;
 }
 
+// The move-up instance: posts, demand, and a fleet of 100 with a freed unit 0.
+struct MoveUpInstance {
+  std::vector<RoadPosition> posts;
+  std::vector<DemandPoint> demand;
+  Fleet fleet;
+  CoverageOptions options{
+      .target = Deciseconds::from_seconds(480), .busy_fraction = 0.3, .counts = {}};
+};
+
+const MoveUpInstance& move_up_instance() {
+  static const MoveUpInstance* in = [] {
+    auto* m = new MoveUpInstance;
+    m->posts = random_positions(200, 21);
+    for (const RoadPosition& p : random_positions(10'000, 22))
+      m->demand.push_back({p, 1.0 + static_cast<double>(m->demand.size() % 3)});
+    for (std::uint32_t u = 0; u < 100; ++u) {
+      const std::uint32_t post = (u * 37) % 200;
+      const UnitId id = *m->fleet.add_unit({.call_sign = "M" + std::to_string(u),
+                                            .home_station = post,
+                                            .capabilities = {},
+                                            .position = m->posts[post]});
+      if (u % 10 >= 7) (void)m->fleet.dispatch(id, IncidentId(1), PriorityGrade::kI);
+    }
+    return m;
+  }();
+  return *in;
+}
+
+void BM_MoveUp_Dmexclp(benchmark::State& state) {
+  const MoveUpInstance& in = move_up_instance();
+  DmexclpMoveUp move_up(*g_graph, in.posts, in.demand, in.options);
+  DijkstraOracle oracle(*g_graph);
+  Relocation out;
+  const RelocationEvent freed{RelocationTrigger::kUnitFree, UnitId(0), {}};
+  move_up.relocate(freed, in.fleet, oracle, out);  // warm-up: the post lists
+  std::uint32_t post = 0;
+  for (auto _ : state) {
+    move_up.relocate(freed, in.fleet, oracle, out);
+    post = out.moves.empty() ? in.fleet.unit(UnitId(0)).post() : out.moves[0].post;
+    benchmark::DoNotOptimize(post);
+  }
+  state.counters["post"] = post;
+}
+
+void BM_MoveUp_NaiveExpected(benchmark::State& state) {
+  const MoveUpInstance& in = move_up_instance();
+  PostCoverage coverage(*g_graph, in.posts, in.demand, in.options);
+  (void)coverage.ensure();
+  const double q = in.options.busy_fraction;
+  std::vector<std::uint32_t> k(in.demand.size());
+  std::uint32_t post = 0;
+  for (auto _ : state) {
+    double best = -1.0;
+    for (std::uint32_t p = 0; p < coverage.post_count(); ++p) {
+      std::fill(k.begin(), k.end(), 0u);
+      for (const Unit& u : in.fleet.units())
+        if (is_available(u.status()))
+          for (std::uint32_t d : coverage.covered_by(u.id() == UnitId(0) ? p : u.post())) ++k[d];
+      double e = 0.0;
+      for (std::size_t d = 0; d < in.demand.size(); ++d)
+        e += in.demand[d].weight * (1.0 - std::pow(q, static_cast<double>(k[d])));
+      if (e > best) {
+        best = e;
+        post = p;
+      }
+    }
+    benchmark::DoNotOptimize(post);
+  }
+  state.counters["post"] = post;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -167,6 +245,10 @@ int main(int argc, char** argv) {
                                SitingMethod::kMclp)
       ->Unit(benchmark::kMillisecond)
       ->Iterations(1);
+  benchmark::RegisterBenchmark("BM_MoveUp_Dmexclp", BM_MoveUp_Dmexclp)
+      ->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("BM_MoveUp_NaiveExpected", BM_MoveUp_NaiveExpected)
+      ->Unit(benchmark::kMicrosecond);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

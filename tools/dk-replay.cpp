@@ -14,6 +14,16 @@
 //                         response_plan, preemption, or any DISPATCHKIT_REGISTER_RECOMMENDER),
 //                         or as_recorded: the record's own units at its dispatch times
 //   --compare=A,B,...     several strategies on the same calls
+//   --move-up=A,B,...     move-up policies beside every strategy: none (default: units
+//                         return home), static_mexclp (each unit one post for good, the
+//                         static MEXCLP allocation), dmexclp (a freed unit goes to the
+//                         post where it adds the most expected coverage), compliance_table
+//                         (idle units follow a nested MEXCLP table); each pair is a run,
+//                         named STRATEGY+POLICY (none keeps the strategy's name)
+//   --demand-scale=X      the calls resampled by hour and place, X times as many (seeded
+//                         by --seed; copies have no recorded column): a city under stress
+//   --fleet-scale=X       round(X x units) units: seeded drops, or copies at the same
+//                         stations named CALLSIGN*2, ...
 //   --calls=FILE          a call file: SF Calls for Service export, dispatch-timeline file
 //                         or JEMSS calls file, told apart by the first line (docs/replay.md)
 //   --jemss=DIR           a JEMSS model directory (nodes, arcs, stations_1, hospitals_1,
@@ -115,6 +125,8 @@ int usage(const char* why) {
       "                 [--decisions=time_of_day|free_flow|both]\n"
       "                 [--closures=FILE] [--areas=FILE] [--targets=FILE] [--handling-s=X]\n"
       "                 [--mapping=FILE] [--plans=FILE]\n"
+      "                 [--move-up=none|static_mexclp|dmexclp|compliance_table,...]\n"
+      "                 [--demand-scale=X] [--fleet-scale=X]\n"
       "                 [--seed=N] [--replications=N]\n"
       "                 [--oracle=ch|dijkstra|cch|time_of_day]\n"
       "                 [--shifts=blocks|activity|always]\n"
@@ -150,7 +162,8 @@ std::vector<std::string> split_names(std::string_view s) {
 int main(int argc, char** argv) {
   ReplayPaths paths;
   ReplayScenarioOptions options;
-  std::vector<std::string> strategies;
+  std::vector<std::string> strategies, move_ups;
+  double demand_scale = 1.0, fleet_scale = 1.0;
   std::string out_dir, traffic_path, calibration_path, decisions, closures_path, areas_path,
       targets_path, oracle = "ch";
   CallTakingOptions call_taking;
@@ -186,6 +199,22 @@ int main(int argc, char** argv) {
           return usage(("no strategy named '" + n + "'").c_str());
         strategies.push_back(std::move(n));
       }
+    } else if (value("--move-up", v)) {
+      const std::vector<std::string> known = relocator_names();
+      for (std::string& n : split_names(v)) {
+        if (std::find(known.begin(), known.end(), n) == known.end())
+          return usage(("no move-up policy named '" + n +
+                        "' (none, static_mexclp, dmexclp, compliance_table)")
+                           .c_str());
+        if (std::find(move_ups.begin(), move_ups.end(), n) == move_ups.end())
+          move_ups.push_back(std::move(n));
+      }
+    } else if (value("--demand-scale", v) || value("--fleet-scale", v)) {
+      const bool demand = a.starts_with("--demand-scale");
+      double& x = demand ? demand_scale : fleet_scale;
+      if (!parse_number(v, x) || !(x > 0) || x > 1000)
+        return usage(demand ? "--demand-scale needs a positive number (1 = the record)"
+                            : "--fleet-scale needs a positive number (1 = the record's fleet)");
     } else if (value("--replications", v)) {
       if (!dk_tools::parse_flag_number("--replications", v, replications, "an integer") ||
           replications < 1 || replications > 10000)
@@ -224,6 +253,7 @@ int main(int argc, char** argv) {
   }
   if (const char* missing = dk_tools::missing_city_flags(paths)) return usage(missing);
   if (strategies.empty()) return usage("give --strategy=NAME or --compare=A,B");
+  if (move_ups.empty()) move_ups.push_back("none");
   if (out_dir.empty()) return usage("--out=DIR is required");
   if (oracle == "time_of_day") {
     if (traffic_path.empty()) return usage("--oracle=time_of_day needs --traffic=PROFILE");
@@ -270,6 +300,23 @@ int main(int argc, char** argv) {
   ReplayScenario& s = **loaded;
   if (s.record.report.rows_rejected_total() != 0 || s.record.report.stamps_out_of_order != 0)
     std::fprintf(stderr, "%s", s.record.report.summary().c_str());
+  // The load knobs act on the prepared inputs: the same snapped calls and fleet, resampled.
+  if (demand_scale != 1.0) {
+    absl::StatusOr<ReplayInputs> scaled = scale_demand(s.inputs, demand_scale, options.replay.seed);
+    if (!scaled.ok()) return fail(scaled.status());
+    if (progress)
+      std::fprintf(stderr, "dk-replay: demand x%g: %zu calls (record: %zu)\n", demand_scale,
+                   scaled->calls.size(), s.inputs.calls.size());
+    s.inputs = *std::move(scaled);
+  }
+  if (fleet_scale != 1.0) {
+    absl::StatusOr<ReplayInputs> scaled = scale_fleet(s.inputs, fleet_scale, options.replay.seed);
+    if (!scaled.ok()) return fail(scaled.status());
+    if (progress)
+      std::fprintf(stderr, "dk-replay: fleet x%g: %zu units (record: %zu)\n", fleet_scale,
+                   scaled->units.size(), s.inputs.units.size());
+    s.inputs = *std::move(scaled);
+  }
 
   // The traffic profile is loaded (and a malformed one rejected) before the replays.
   std::optional<TrafficProfile> profile;
@@ -336,41 +383,49 @@ int main(int argc, char** argv) {
   const OracleFactory primary = on_traffic ? seam(time_of_day_slices) : free_flow;
 
   std::vector<ReplayResult> runs;
-  auto replay = [&](const std::string& name, const OracleFactory& oracles, std::string_view label,
+  auto replay = [&](const std::string& name, const std::string& move_up,
+                    const OracleFactory& oracles, std::string_view label,
                     std::string_view suffix) -> absl::Status {
-    dk_tools::ProgressBar bar(progress, name + std::string(suffix), "calls");
-    absl::StatusOr<ReplayResult> r = replay_strategy(
-        s.inputs, name, oracles, [&](std::size_t done, std::size_t total) { bar(done, total); });
+    dk_tools::ProgressBar bar(
+        progress, name + (move_up == "none" ? "" : "+" + move_up) + std::string(suffix), "calls");
+    absl::StatusOr<ReplayResult> r =
+        replay_strategy(s.inputs, name, oracles, move_up,
+                        [&](std::size_t done, std::size_t total) { bar(done, total); });
     if (!r.ok()) return r.status();
     r->decisions = std::string(label);
     r->strategy += std::string(suffix);
     runs.push_back(*std::move(r));
     return absl::OkStatus();
   };
-  for (const std::string& name : strategies) {
-    if (const absl::Status st = replay(name, primary, on_traffic ? "time_of_day" : "free_flow", "");
-        !st.ok())
-      return fail(st);
-    if (decisions == "both")
-      if (const absl::Status st = replay(name, free_flow, "free_flow", kFreeFlowTwinSuffix);
+  for (const std::string& name : strategies)
+    for (const std::string& move_up : move_ups) {
+      if (const absl::Status st =
+              replay(name, move_up, primary, on_traffic ? "time_of_day" : "free_flow", "");
           !st.ok())
         return fail(st);
-  }
+      if (decisions == "both")
+        if (const absl::Status st =
+                replay(name, move_up, free_flow, "free_flow", kFreeFlowTwinSuffix);
+            !st.ok())
+          return fail(st);
+    }
 
   // Replications beyond the first replay the same strategies with fresh draws.
   std::vector<Replications> replicated;
   if (replications > 1)
-    for (const std::string& name : strategies) {
-      dk_tools::ProgressBar bar(progress, name + " x" + std::to_string(replications),
-                                "replications");
-      ReplicationOptions ro;
-      ro.replications = replications;
-      absl::StatusOr<Replications> r =
-          replicate_replay(s.inputs, s.record, name, primary, ro,
-                           [&](std::size_t done, std::size_t total) { bar(done, total); });
-      if (!r.ok()) return fail(r.status());
-      replicated.push_back(*std::move(r));
-    }
+    for (const std::string& name : strategies)
+      for (const std::string& move_up : move_ups) {
+        dk_tools::ProgressBar bar(progress, name + " x" + std::to_string(replications),
+                                  "replications");
+        ReplicationOptions ro;
+        ro.replications = replications;
+        ro.move_up = move_up;
+        absl::StatusOr<Replications> r =
+            replicate_replay(s.inputs, s.record, name, primary, ro,
+                             [&](std::size_t done, std::size_t total) { bar(done, total); });
+        if (!r.ok()) return fail(r.status());
+        replicated.push_back(*std::move(r));
+      }
 
   std::vector<EtaValidation> eta;
   eta.push_back(validate_etas(s.inputs, s.record));

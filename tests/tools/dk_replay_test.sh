@@ -124,6 +124,27 @@ run_expect 2 "a free-flow calibration on traffic" "--decisions=free_flow" -- \
 run_expect 2 "unknown decisions model" "--decisions is time_of_day, free_flow or both" -- \
   "$dk_replay" "${inputs[@]}" --strategy=closest_idle --decisions=rush --out=x
 
+# Move-up and the load knobs: every strategy with every policy, on 1.5 times the calls.
+"$dk_replay" "${inputs[@]}" --strategy=closest_idle --move-up=none,dmexclp --demand-scale=1.5 \
+  --fleet-scale=1.2 --out=moveup --no-progress > /dev/null 2> err
+expect_status 0 $? "--move-up with --demand-scale and --fleet-scale"
+for key in '"name": "closest_idle"' '"name": "closest_idle+dmexclp"' '"move_up": "dmexclp"' \
+           '"move_up": "none"' '"relocations": 0,'; do
+  expect_in moveup/report.json "$key" "report.json with move-up"
+done
+scaled=$(sed -n 's/^ *"calls_replayed": \([0-9]*\),.*/\1/p' moveup/report.json)
+[ "$scaled" -gt $((calls * 14 / 10)) ] && [ "$scaled" -lt $((calls * 16 / 10)) ] ||
+  fail "--demand-scale=1.5 replayed $scaled calls (week: $calls)"
+grep -q '"relocations": [1-9]' moveup/report.json || fail "dmexclp moved no unit"
+run_expect 2 "unknown move-up policy" "no move-up policy named 'tabu'" -- \
+  "$dk_replay" "${inputs[@]}" --strategy=closest_idle --move-up=tabu --out=x
+run_expect 2 "a bad demand scale" "--demand-scale needs a positive number" -- \
+  "$dk_replay" "${inputs[@]}" --strategy=closest_idle --demand-scale=0 --out=x
+run_expect 2 "a bad fleet scale" "--fleet-scale needs a positive number" -- \
+  "$dk_replay" "${inputs[@]}" --strategy=closest_idle --fleet-scale=abc --out=x
+run_expect 1 "a fleet scaled to nothing" "leaves none of the" -- \
+  "$dk_replay" "${inputs[@]}" --strategy=closest_idle --fleet-scale=0.001 --out=x
+
 touch not_a_dir
 run_expect 1 "--out is a file" "not_a_dir: cannot create the output directory" -- \
   "$dk_replay" "${inputs[@]}" --strategy=closest_idle --out=not_a_dir

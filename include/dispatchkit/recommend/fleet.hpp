@@ -158,6 +158,9 @@ class Unit {
   [[nodiscard]] UnitId id() const noexcept { return id_; }
   [[nodiscard]] const std::string& call_sign() const noexcept { return spec_.call_sign; }
   [[nodiscard]] std::uint32_t home_station() const noexcept { return spec_.home_station; }
+  // Where the unit waits when idle and drives to when free: its home station unless a
+  // move-up (recommend/move_up/) posted it elsewhere (Fleet::assign_post).
+  [[nodiscard]] std::uint32_t post() const noexcept { return post_; }
   [[nodiscard]] CapabilitySet capabilities() const noexcept { return spec_.capabilities; }
   [[nodiscard]] UnitStatus status() const noexcept { return spec_.status; }
   [[nodiscard]] const RoadPosition& position() const noexcept { return spec_.position; }
@@ -169,6 +172,7 @@ class Unit {
   friend class Fleet;
   UnitId id_;
   UnitSpec spec_;
+  std::uint32_t post_ = std::numeric_limits<std::uint32_t>::max();
   std::optional<Assignment> assignment_;
 };
 
@@ -268,6 +272,11 @@ class Fleet {
   absl::Status report_gps(UnitId id, LatLon fix, const SnapperT& snapper);
   // Crew change: a new shift end.
   absl::Status set_shift_end(UnitId id, SimTime shift_end);
+  // Posts the unit at `post` (a station or standby point, in the caller's numbering, like
+  // home_station): where it waits and returns to from now on (a move-up). Its status is
+  // not touched: the caller drives it there through the lifecycle (an idle unit leaving
+  // quarters goes available_mobile). OutOfRange bad id.
+  absl::Status assign_post(UnitId id, std::uint32_t post);
 
   // Turnout for a unit in status `s` (rolling units get turnout_rolling).
   [[nodiscard]] Deciseconds turnout(UnitStatus s) const noexcept {
@@ -279,7 +288,7 @@ class Fleet {
 
   // ---- Change journal, for consumers that keep per-unit state. ----
 
-  // Bumped by every successful change (add, status, position, shift).
+  // Bumped by every successful change (add, status, position, shift, post).
   [[nodiscard]] std::uint64_t generation() const noexcept { return generation_; }
   // Identity of this fleet object: unique per process, never 0, and re-drawn whenever the
   // fleet is constructed, copied, moved (both sides) or assigned. Consumers that keep
@@ -347,6 +356,7 @@ inline absl::StatusOr<UnitId> Fleet::add_unit(UnitSpec spec) {
   Unit u;
   u.id_ = UnitId(static_cast<std::uint32_t>(units_.size()));
   u.spec_ = std::move(spec);
+  u.post_ = u.spec_.home_station;
   // Unit first, then its name: if either allocation throws, no map entry names a unit
   // that does not exist (a failed emplace just drops the pushed unit again).
   units_.push_back(std::move(u));
@@ -447,6 +457,14 @@ absl::Status Fleet::report_gps(UnitId id, LatLon fix, const SnapperT& snapper) {
       return report_position(id, *snapped);
     }
   }
+}
+
+inline absl::Status Fleet::assign_post(UnitId id, std::uint32_t post) {
+  DK_ASSIGN_OR_RETURN(Unit * u, mutable_unit(id));
+  if (u->post_ == post) return absl::OkStatus();  // no change, no journal entry
+  u->post_ = post;
+  record(id);
+  return absl::OkStatus();
 }
 
 inline absl::Status Fleet::set_shift_end(UnitId id, SimTime shift_end) {

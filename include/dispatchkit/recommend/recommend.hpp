@@ -10,7 +10,8 @@
 // UnitRecommender concept and result types (concepts.hpp), rank reasons, built in or
 // registered (rank_reason.hpp), the kit for writing a strategy (kit.hpp), four strategies
 // (closest_idle.hpp, response_plan_strategy.hpp, coverage_aware.hpp, preemption.hpp),
-// the runtime seam (any_recommender.hpp) and hospital choice (hospital.hpp).
+// the runtime seam (any_recommender.hpp) and hospital choice (hospital.hpp); move-up
+// policies beside the strategies (move_up/: Relocator, DMEXCLP, compliance tables).
 // See docs/recommend.md for the walk-through.
 #pragma once
 
@@ -24,6 +25,7 @@
 #include "dispatchkit/recommend/fleet.hpp"
 #include "dispatchkit/recommend/hospital.hpp"
 #include "dispatchkit/recommend/kit.hpp"
+#include "dispatchkit/recommend/move_up/any_relocator.hpp"
 #include "dispatchkit/recommend/preemption.hpp"
 #include "dispatchkit/recommend/rank_reason.hpp"
 #include "dispatchkit/recommend/response_plan_strategy.hpp"

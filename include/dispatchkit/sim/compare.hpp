@@ -21,6 +21,13 @@
 // still has the recorded unit busy. Run it beside the others: recorded vs as_recorded is
 // the model's own error, as_recorded vs a strategy is the policy's effect.
 //
+// Move-up. A move-up policy by name (recommend/move_up/: "none", "dmexclp",
+// "compliance_table") rides beside the strategy: replay_strategy(in, "closest_idle",
+// oracles, "dmexclp") decides with closest_idle and repositions idle units with DMEXCLP,
+// over the stations of the replay as posts, the replayed calls as demand and the same
+// target and busy fraction as CoverageAware (relocator_context). The run is named
+// "closest_idle+dmexclp".
+//
 // The oracle is a ChOracle over `ch` when given (production speed), else the reference
 // DijkstraOracle; both give the same times to the decisecond, so results do not depend
 // on the choice. An OracleFactory (recommend/any_recommender.hpp) chooses another: a
@@ -30,6 +37,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +48,7 @@
 #include "dispatchkit/recommend/ch_oracle.hpp"
 #include "dispatchkit/recommend/coverage_aware.hpp"
 #include "dispatchkit/recommend/eta_oracle.hpp"
+#include "dispatchkit/recommend/move_up/any_relocator.hpp"
 #include "dispatchkit/route/ch/contraction_hierarchy.hpp"
 #include "dispatchkit/sim/replay.hpp"
 
@@ -54,6 +63,10 @@ DISPATCHKIT_NAMESPACE_BEGIN
 
 // The registry context for strategies replaying `in` (see the banner).
 [[nodiscard]] RecommenderContext replay_context(const ReplayInputs& in);
+
+// The move-up context for `in`: its stations as posts, replay_demand(in), and the
+// coverage target and busy fraction of replay_context(in).
+[[nodiscard]] RelocatorContext relocator_context(const ReplayInputs& in);
 
 // Every name replay_strategy accepts: kAsRecordedPolicy, then the registry's names.
 [[nodiscard]] std::vector<std::string> replay_strategy_names();
@@ -70,6 +83,13 @@ DISPATCHKIT_NAMESPACE_BEGIN
 [[nodiscard]] absl::StatusOr<ReplayResult> replay_strategy(const ReplayInputs& in,
                                                            std::string_view name,
                                                            const OracleFactory& make_oracle,
+                                                           const ReplayProgress& progress = {});
+// The same with the move-up policy `move_up` (relocator_names(); "none" is the above).
+// NotFound for an unknown policy.
+[[nodiscard]] absl::StatusOr<ReplayResult> replay_strategy(const ReplayInputs& in,
+                                                           std::string_view name,
+                                                           const OracleFactory& make_oracle,
+                                                           std::string_view move_up,
                                                            const ReplayProgress& progress = {});
 // The free-flow factory replay_strategy uses without one: ChOracle over `ch` when given,
 // else the reference DijkstraOracle; both in in.options.modes.
@@ -104,6 +124,17 @@ inline RecommenderContext replay_context(const ReplayInputs& in) {
   return ctx;
 }
 
+inline RelocatorContext relocator_context(const ReplayInputs& in) {
+  RecommenderContext rc = replay_context(in);
+  RelocatorContext ctx;
+  ctx.graph = in.graph;
+  ctx.posts = in.station_positions;
+  ctx.demand = std::move(rc.demand);
+  ctx.coverage = rc.coverage;
+  ctx.turnout_at_post = in.options.fleet.turnout_at_station;
+  return ctx;
+}
+
 inline std::vector<std::string> replay_strategy_names() {
   std::vector<std::string> names{std::string(kAsRecordedPolicy)};
   for (std::string& n : RecommenderRegistry::global().names()) names.push_back(std::move(n));
@@ -126,6 +157,18 @@ inline absl::StatusOr<ReplayResult> replay_strategy(const ReplayInputs& in, std:
 inline absl::StatusOr<ReplayResult> replay_strategy(const ReplayInputs& in, std::string_view name,
                                                     const OracleFactory& make_oracle,
                                                     const ReplayProgress& progress) {
+  return replay_strategy(in, name, make_oracle, NoMoveUp::kName, progress);
+}
+
+inline absl::StatusOr<ReplayResult> replay_strategy(const ReplayInputs& in, std::string_view name,
+                                                    const OracleFactory& make_oracle,
+                                                    std::string_view move_up,
+                                                    const ReplayProgress& progress) {
+  std::optional<AnyRelocator> relocator;
+  if (move_up != NoMoveUp::kName) {
+    DK_ASSIGN_OR_RETURN(AnyRelocator r, make_relocator(move_up, relocator_context(in)));
+    relocator.emplace(std::move(r));
+  }
   const bool as_recorded = name == kAsRecordedPolicy;
   // as_recorded's substitutes come from closest_idle: "nearest free unit" is what a
   // dispatcher does when the unit of the record is not free.
@@ -136,8 +179,10 @@ inline absl::StatusOr<ReplayResult> replay_strategy(const ReplayInputs& in, std:
   const DispatchPolicy policy =
       as_recorded ? DispatchPolicy::kAsRecorded : DispatchPolicy::kStrategy;
   DK_ASSIGN_OR_RETURN(OwnedOracle oracle, make_oracle());
-  ReplayResult result = run_replay(in, strategy, oracle.get(), policy, progress);
+  ReplayResult result =
+      run_replay(in, strategy, oracle.get(), policy, relocator ? &*relocator : nullptr, progress);
   result.strategy = as_recorded ? std::string(kAsRecordedPolicy) : std::string(strategy.name());
+  if (relocator) absl::StrAppend(&result.strategy, "+", detail::as_absl(move_up));
   return result;
 }
 

@@ -57,11 +57,13 @@
 //   sim/recorded_fleet.hpp  derive_fleet: the fleet the record shows
 //   sim/io/fleet_csv.hpp    load_fleet_file: a fleet file instead
 //   sim/prepare_replay.hpp  prepare_replay, repeat_replay
+//   sim/load_scaling.hpp    scale_demand, scale_fleet: the city under more load
 //   sim/replay_engine.hpp   run_replay<Recommender, Oracle>: the event engine
 //   sim/replay_result.hpp   ReplayResult
 #pragma once
 
 #include "dispatchkit/sim/io/fleet_csv.hpp"
+#include "dispatchkit/sim/load_scaling.hpp"
 #include "dispatchkit/sim/prepare_replay.hpp"
 #include "dispatchkit/sim/recorded_fleet.hpp"
 #include "dispatchkit/sim/replay_engine.hpp"

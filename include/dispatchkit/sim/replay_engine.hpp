@@ -39,6 +39,7 @@
 #include "dispatchkit/recommend/eta_oracle.hpp"
 #include "dispatchkit/recommend/fleet.hpp"
 #include "dispatchkit/recommend/hospital.hpp"
+#include "dispatchkit/recommend/move_up/any_relocator.hpp"
 #include "dispatchkit/sim/event_queue.hpp"
 #include "dispatchkit/sim/kpi.hpp"
 #include "dispatchkit/sim/local_time.hpp"
@@ -81,6 +82,16 @@ template <class Recommender, TravelTimeOracle Oracle>
 [[nodiscard]] ReplayResult run_replay(const ReplayInputs& in, Recommender& substitute,
                                       Oracle& oracle, DispatchPolicy policy,
                                       const ReplayProgress& progress = {});
+// The same with a move-up policy (recommend/move_up/): asked whenever a unit comes free
+// (after the waiting calls were served) and whenever one is sent; its moves are driven
+// through the fleet's transitions: Fleet::assign_post, available_at_station ->
+// available_mobile (or still returning), the drive on the oracle, and available_at_station
+// at the new post. A moving unit is dispatchable, located along its drive like a returning
+// one. Null `move_up`: units return to their own posts.
+template <class Recommender, TravelTimeOracle Oracle>
+[[nodiscard]] ReplayResult run_replay(const ReplayInputs& in, Recommender& strategy, Oracle& oracle,
+                                      DispatchPolicy policy, AnyRelocator* move_up,
+                                      const ReplayProgress& progress = {});
 
 // ---------------------------------------------------------------------------------------
 // Implementation.
@@ -92,13 +103,14 @@ template <class Recommender, class Oracle>
 class ReplayEngine {
  public:
   ReplayEngine(const ReplayInputs& in, Recommender& strategy, Oracle& oracle,
-               DispatchPolicy policy = DispatchPolicy::kStrategy)
+               DispatchPolicy policy = DispatchPolicy::kStrategy, AnyRelocator* move_up = nullptr)
       : in_(in),
         g_(*in.graph),
         strategy_(strategy),
         oracle_(oracle),
         fleet_(in.options.fleet),
-        as_recorded_(policy == DispatchPolicy::kAsRecorded) {}
+        as_recorded_(policy == DispatchPolicy::kAsRecorded),
+        move_up_(move_up != nullptr && move_up->moves_units() ? move_up : nullptr) {}
 
   ReplayResult run(const ReplayProgress& progress) {
     ReplayResult res;
@@ -132,6 +144,7 @@ class ReplayEngine {
     res.usage = UnitUsage{busy_s_, in_.on_duty_seconds()};
     res.kpis = compute_kpis(res.outcomes, res.usage);
     res.kpis.departures = departures_;
+    if (move_up_ != nullptr) res.move_up = std::string(move_up_->name());
     return res;
   }
 
@@ -159,7 +172,9 @@ class ReplayEngine {
     std::uint32_t hospital = 0;
     SimTime busy_since{};
     bool off_duty_pending = false;
-    // Drive home, for locating a returning unit: where it started, when, and the
+    // Driving to its post (home, or a move-up's) while idle: located along the route.
+    bool to_post = false;
+    // Drive to its post, for locating the unit: where it started, when, and the
     // intersections of its route with the lights-and-sirens time to reach each.
     RoadPosition return_from;
     SimTime return_start{};
@@ -199,6 +214,7 @@ class ReplayEngine {
       const bool scheduled = shifts && !ru.on_duty.empty();
       spec.status = scheduled ? UnitStatus::kOutOfService : UnitStatus::kAvailableAtStation;
       (void)fleet_.add_unit(std::move(spec));  // call signs are unique by construction
+      (void)fleet_.assign_post(UnitId(u), ru.waits_at());
       if (scheduled)
         for (const auto& [a, b] : ru.on_duty) {
           events_.schedule(a, {kShiftStart, u, 0});
@@ -234,9 +250,12 @@ class ReplayEngine {
         const Unit& u = fleet_.unit(id);
         (void)fleet_.set_shift_end(id, shift_end_after(e.id, now_));
         if (u.status() == UnitStatus::kOutOfService) {
+          // A crew comes on duty at its own post, whatever a move-up did before.
+          (void)fleet_.assign_post(id, in_.units[e.id].waits_at());
           (void)fleet_.set_status(id, UnitStatus::kAvailableAtStation);
           (void)fleet_.report_position(id, in_.station_positions[in_.units[e.id].waits_at()]);
           serve_waiting(res);
+          relocate_after(RelocationTrigger::kUnitFree, e.id, res);
         }
         return;
       }
@@ -245,6 +264,8 @@ class ReplayEngine {
         const UnitStatus s = fleet_.unit(id).status();
         if (s == UnitStatus::kAvailableAtStation || s == UnitStatus::kAvailableMobile) {
           (void)fleet_.set_status(id, UnitStatus::kOutOfService);
+          units_[e.id].to_post = false;
+          ++units_[e.id].epoch;  // a move-up drive in progress ends here
         } else if (s != UnitStatus::kOutOfService) {
           units_[e.id].off_duty_pending = true;  // finishes its call (or drive home) first
         }
@@ -297,10 +318,11 @@ class ReplayEngine {
         start_return(e.id, in_.hospitals->hospital(HospitalId(us.hospital)).position, res);
         return;
       case kArriveStation: {
-        (void)fleet_.report_position(id, in_.station_positions[in_.units[e.id].waits_at()]);
+        (void)fleet_.report_position(id, post_position(e.id));
         (void)fleet_.set_status(
             id, us.off_duty_pending ? UnitStatus::kOutOfService : UnitStatus::kAvailableAtStation);
         us.off_duty_pending = false;
+        us.to_post = false;
         return;
       }
       default:
@@ -326,15 +348,56 @@ class ReplayEngine {
     us.call = UINT32_MAX;
     (void)fleet_.report_position(id, from);
     (void)fleet_.set_status(id, UnitStatus::kReturning);
-    us.return_from = from;
-    us.return_start = now_;
-    const RoadPosition& home = in_.station_positions[in_.units[u].waits_at()];
-    const Weight w = drive(from, home, TravelMode::kNormal, &route_);
-    remember_route(from, home, us.return_route);
-    const std::int64_t drive = w == kInfWeight ? 0 : ceil_seconds(w);
-    events_.schedule(now_ + SimDuration(drive), {kArriveStation, u, us.epoch});
+    drive_to_post(u, from);
     if (us.off_duty_pending) return;  // heading home to go off duty: not dispatchable
     serve_waiting(res);
+    relocate_after(RelocationTrigger::kUnitFree, u, res);
+  }
+
+  // Where unit `u` waits now (its post: home, or where a move-up sent it).
+  const RoadPosition& post_position(std::uint32_t u) const noexcept {
+    const std::uint32_t p = fleet_.unit(UnitId(u)).post();
+    return in_.station_positions[p < in_.station_positions.size() ? p : in_.units[u].waits_at()];
+  }
+
+  // Unit `u`, idle at `from`, drives to its post (normal driving): the route is kept for
+  // locating it, and it arrives at kArriveStation. Returns the drive's seconds.
+  std::int64_t drive_to_post(std::uint32_t u, const RoadPosition& from) {
+    UnitState& us = units_[u];
+    us.return_from = from;
+    us.return_start = now_;
+    us.to_post = true;
+    const RoadPosition& to = post_position(u);
+    const Weight w = drive(from, to, TravelMode::kNormal, &route_);
+    remember_route(from, to, us.return_route);
+    const std::int64_t drive = w == kInfWeight ? 0 : ceil_seconds(w);
+    events_.schedule(now_ + SimDuration(drive), {kArriveStation, u, us.epoch});
+    return drive;
+  }
+
+  // Asks the move-up policy after unit `u` came free or was sent, and drives its moves.
+  // A move applies only to a unit that is still idle and on duty; a move to the post it
+  // has is none.
+  void relocate_after(RelocationTrigger trigger, std::uint32_t u, ReplayResult& res) {
+    if (move_up_ == nullptr) return;
+    locate_returning_units();
+    set_oracle_clock();
+    AnyOracle oracle(oracle_);
+    move_up_->relocate({trigger, UnitId(u), now_}, fleet_, oracle, moves_);
+    if (!moves_.status.ok()) throw std::bad_alloc();  // as a recommendation's failure
+    for (const Move& m : moves_.moves) {
+      const std::uint32_t v = m.unit.value();
+      if (v >= units_.size() || m.post >= in_.station_positions.size()) continue;
+      UnitState& vs = units_[v];
+      const Unit& unit = fleet_.unit(m.unit);
+      if (!is_available(unit.status()) || vs.off_duty_pending || unit.post() == m.post) continue;
+      (void)fleet_.assign_post(m.unit, m.post);
+      if (unit.status() == UnitStatus::kAvailableAtStation)
+        (void)fleet_.set_status(m.unit, UnitStatus::kAvailableMobile);
+      ++vs.epoch;  // the drive to the old post is over
+      ++res.relocations;
+      res.relocation_drive_s += static_cast<double>(drive_to_post(v, unit.position()));
+    }
   }
 
   // One drive on the oracle's metric at the current time (the decisions' traffic and
@@ -380,13 +443,15 @@ class ReplayEngine {
     if (!to.is_node() && !out.empty()) out.pop_back();
   }
 
-  // Where a returning unit is now: along its route home (remember_route) for the time
-  // elapsed, the last intersection passed.
+  // Where a unit driving to its post (returning, or moved up) is now: along its route
+  // (remember_route) for the time elapsed, the last intersection passed.
   void locate_returning_units() {
     for (std::uint32_t u = 0; u < units_.size(); ++u) {
       const Unit& unit = fleet_.unit(UnitId(u));
-      if (unit.status() != UnitStatus::kReturning) continue;
       const UnitState& us = units_[u];
+      if (unit.status() != UnitStatus::kReturning &&
+          !(unit.status() == UnitStatus::kAvailableMobile && us.to_post))
+        continue;
       // Elapsed driving in the lights-and-sirens metric (returns drive normally).
       std::int64_t elapsed_s = secs(now_) - secs(us.return_start);
       const std::int64_t step = in_.options.avl_step.count();
@@ -503,6 +568,7 @@ class ReplayEngine {
       departures_.add(turnout_s);
     (void)fleet_.set_status(id, UnitStatus::kEnRoute);
     ++us.epoch;  // invalidates the unit's pending drive-home or old-call events
+    us.to_post = false;
     us.call = c;
     us.slot = cs.slots_used < kMaxUnitsPerCall ? cs.slots_used : kMaxUnitsPerCall - 1;
     ++cs.slots_used;
@@ -517,6 +583,7 @@ class ReplayEngine {
     }
     const std::int64_t drive = on_way_s + call.last_stretch_s;
     events_.schedule(now_ + SimDuration(drive), {kArriveScene, u, us.epoch});
+    relocate_after(RelocationTrigger::kUnitBusy, u, res);
     return true;
   }
 
@@ -656,12 +723,14 @@ class ReplayEngine {
   std::vector<Weight> hospital_times_;            // per hospital, from the scene being left
   std::vector<ArcId> route_;                      // the last drive home's arcs
   std::optional<DijkstraOracle> fallback_;        // drives for an oracle without them
+  Relocation moves_;
   std::vector<Weight> travel_;  // as_recorded: oracle times of the recorded unit's call
   DepartureCount departures_;   // every unit sent, by its simulated turnout
   std::vector<std::pair<std::tuple<int, SimTime, std::uint64_t>, std::uint32_t>> order_;
   SimTime now_{};
   double busy_s_ = 0.0;
   bool as_recorded_ = false;
+  AnyRelocator* move_up_ = nullptr;  // null: no move-up
 };
 
 }  // namespace detail
@@ -677,6 +746,14 @@ template <class Recommender, TravelTimeOracle Oracle>
 ReplayResult run_replay(const ReplayInputs& in, Recommender& substitute, Oracle& oracle,
                         DispatchPolicy policy, const ReplayProgress& progress) {
   detail::ReplayEngine<Recommender, Oracle> engine(in, substitute, oracle, policy);
+  return engine.run(progress);
+}
+
+template <class Recommender, TravelTimeOracle Oracle>
+ReplayResult run_replay(const ReplayInputs& in, Recommender& strategy, Oracle& oracle,
+                        DispatchPolicy policy, AnyRelocator* move_up,
+                        const ReplayProgress& progress) {
+  detail::ReplayEngine<Recommender, Oracle> engine(in, strategy, oracle, policy, move_up);
   return engine.run(progress);
 }
 

@@ -40,6 +40,11 @@ struct ReplayResult {
   // ... of the recorded dispatches, those that took the unit from a job the model had not
   // finished (its modelled times ran longer than the record's; the record's decision wins).
   std::uint64_t recorded_units_released = 0;
+  // Move-up (ReplayResult::move_up names the policy, "none" without one): idle units sent
+  // to another post, and the driving those moves took in total.
+  std::string move_up = "none";
+  std::uint64_t relocations = 0;
+  double relocation_drive_s = 0.0;
 };
 
 DISPATCHKIT_NAMESPACE_END

@@ -76,6 +76,8 @@ struct ReplicationOptions {
   std::uint32_t replications = 10;
   // Seed of replication 0; unset = the inputs' own (ReplayOptions::seed).
   std::optional<std::uint64_t> first_seed;
+  // Move-up policy beside the strategy (replay_strategy; "none": units go home).
+  std::string move_up = "none";
 };
 
 // Called after each replication with (done, total).
@@ -161,11 +163,13 @@ inline absl::StatusOr<Replications> replicate_replay(const ReplayInputs& inputs,
     return absl::InvalidArgumentError("replications: at least one replication is needed");
   Replications out;
   out.strategy = std::string(strategy);
+  if (options.move_up != "none") absl::StrAppend(&out.strategy, "+", options.move_up);
   out.first_seed = options.first_seed.value_or(inputs.options.seed);
   ReplayInputs in = inputs;  // reseeded per replication; `inputs` stays as given
   for (std::uint32_t r = 0; r < options.replications; ++r) {
     DK_RETURN_IF_ERROR(reseed_replay(in, record, out.first_seed + r));
-    DK_ASSIGN_OR_RETURN(ReplayResult run, replay_strategy(in, strategy, make_oracle));
+    DK_ASSIGN_OR_RETURN(ReplayResult run,
+                        replay_strategy(in, strategy, make_oracle, options.move_up));
     out.runs.push_back(run.kpis);
     if (progress) progress(r + 1, options.replications);
   }

@@ -469,6 +469,7 @@ inline std::string report_json(const ReplayReportInputs& r) {
     absl::StrAppend(
         &out, s ? "," : "", "\n    {\n      \"name\": ", json_string(run.strategy),
         ",\n      \"decisions\": ", json_string(run.decisions),
+        ",\n      \"move_up\": ", json_string(run.move_up),
         ",\n      \"simulated\": ", detail::kpi_json(run.kpis, "      "), ",\n      \"recorded\": ",
         recorded ? detail::kpi_json(in.recorded_kpis, "      ") : std::string("null"),
         ",\n      \"counters\": {\"events\": ", run.events, ", \"dispatches\": ", run.dispatches,
@@ -477,6 +478,8 @@ inline std::string report_json(const ReplayReportInputs& r) {
         ", \"recorded_dispatches\": ", run.recorded_dispatches,
         ", \"substituted_dispatches\": ", run.substituted_dispatches,
         ", \"recorded_units_released\": ", run.recorded_units_released,
+        ", \"relocations\": ", run.relocations,
+        ", \"relocation_drive_s\": ", absl::StrFormat("%.0f", run.relocation_drive_s),
         "},\n      \"by_hour\": ", detail::kpi_by_hour_json(run.outcomes, in.zone, "      "),
         "\n    }");
   }
