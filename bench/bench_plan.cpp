@@ -9,7 +9,8 @@
 //   BM_MoveUp_Dmexclp            one DMEXCLP move-up decision: 200 posts, 10,000 demand
 //                                points, 100 units (30 % busy), the post lists computed
 //   BM_MoveUp_NaiveExpected      the same decision by the whole expected coverage evaluated
-//                                afresh with the freed unit at each post (baseline)
+//                                afresh with the freed unit at each post (baseline; on a tie
+//                                it may name another post of equal gain)
 // Sites, candidates and demand are seeded random road nodes; demand weights 1-3. The
 // coverage limit T is the time within which the 20 existing sites reach half the demand,
 // so that the instance is neither trivial nor hopeless on any graph.

@@ -22,6 +22,9 @@
 // below --threshold (Erlang B, plan/fleet_sizing.hpp), and the city's totals; the busy time
 // per call is measured on the call file (dispatch to available) unless --service-minutes
 // gives it; --population= (a grid CSV) adds the one-per-30,000-residents rule beside it.
+// Drive times are free flow unless --traffic=PROFILE --at=DAY-HH:MM takes them from a
+// dk-traffic profile's slice of that local time of week (in the --mode; one Dijkstra per
+// site, as the CH is contracted on free flow); coverage.json's `metric` says which.
 // docs/plan.md describes the models and every field.
 //
 // Exit status: 0 done, 1 bad input (a file missing or malformed, a site off the road
@@ -29,8 +32,11 @@
 // and no --service-minutes), 2 usage.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +49,7 @@
 #include "dispatchkit/plan.hpp"
 #include "dispatchkit/plan/mip/glpk_siting.hpp"
 #include "dispatchkit/route/ch.hpp"
+#include "dispatchkit/route/traffic.hpp"
 #include "dispatchkit/sim/io/call_files.hpp"
 #include "dispatchkit/sim/io/sites_csv.hpp"
 #include "dispatchkit/sim/local_time.hpp"
@@ -72,6 +79,9 @@ constexpr const char* kUsage =
     "                      --method=radius: the one radius R\n"
     "  --mode=lights|normal  lights and sirens (default) or normal driving (x 4/3)\n"
     "  --turnout=S         seconds added to every drive (dispatch to wheels rolling; 0)\n"
+    "  --traffic=PROFILE   with --at=DAY-HH:MM (e.g. mon-08:00): drive times on the traffic\n"
+    "                      profile's slice of that local time of week (dk-traffic), not free\n"
+    "                      flow (coverage and site: one Dijkstra per site on the slice)\n"
     "  --max-snap=M        demand and sites farther than M metres from a street are off the\n"
     "                      network (1000)\n"
     "site only:\n"
@@ -126,6 +136,7 @@ struct Flags {
   double threshold = 0.05, residents_per_unit = 30000;
   std::optional<double> service_minutes;
   std::string population;
+  std::string traffic, at;  // a traffic profile and the time of week its slice is taken at
   std::uint32_t k = 0;
   std::optional<SitingMethod> method;
   bool keep_existing = true;
@@ -143,7 +154,42 @@ struct World {
   std::vector<RoadPosition> site_positions;
   PlacedDemand demand;
   std::string demand_source;
+  // With --traffic: the arc weights of the --at slice in the travel mode (the tables are
+  // then one Dijkstra per site on them; the CH holds free flow only). Empty: free flow.
+  std::vector<Weight> slice_weights;
+  std::string metric = "free_flow";
 };
+
+// "mon-08:00" -> minutes since Monday 00:00; nullopt if malformed.
+std::optional<std::int64_t> parse_time_of_week(std::string_view v) {
+  static constexpr std::string_view kDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+  if (v.size() != 9 || v[3] != '-' || v[6] != ':') return std::nullopt;
+  std::int64_t day = -1;
+  for (std::int64_t d = 0; d < 7; ++d)
+    if (v.substr(0, 3) == kDays[d]) day = d;
+  double h = -1, m = -1;
+  if (day < 0 || !parse_number(v.substr(4, 2), h) || !parse_number(v.substr(7, 2), m) || h < 0 ||
+      h > 23 || m < 0 || m > 59 || h != std::floor(h) || m != std::floor(m))
+    return std::nullopt;
+  return day * 24 * 60 + static_cast<std::int64_t>(h) * 60 + static_cast<std::int64_t>(m);
+}
+
+// The --traffic profile's slice at --at, as arc weights in the travel mode.
+absl::Status load_slice(const Flags& f, World& w) {
+  if (f.traffic.empty()) return absl::OkStatus();
+  DK_ASSIGN_OR_RETURN(TrafficProfile profile, load_traffic_profile(f.traffic, w.graph));
+  const std::optional<std::int64_t> minute = parse_time_of_week(f.at);
+  if (!minute) return absl::InvalidArgumentError("--at: expected DAY-HH:MM");  // checked by main
+  const TimeSlicing& slicing = profile.slicing();
+  const TimeSlice slice(static_cast<std::uint32_t>(*minute / slicing.slice_minutes()));
+  TrafficMetricOptions mo;
+  mo.mode = f.mode;
+  w.slice_weights = make_metric_weights(w.graph, profile, slice, mo);
+  w.metric = absl::StrCat("time_of_day ", f.at, " (slice ", slice.value(), " of ",
+                          slicing.slice_count(), ", ", f.traffic, ")");
+  std::fprintf(stderr, "travel times: %s\n", w.metric.c_str());
+  return absl::OkStatus();
+}
 
 // The graph, its CH and the sites (what fleet needs; it reads its calls itself).
 absl::Status load_network(const Flags& f, World& w) {
@@ -156,6 +202,7 @@ absl::Status load_network(const Flags& f, World& w) {
   const SnapOptions snap{.max_distance = Meters{f.max_snap}};
   DK_ASSIGN_OR_RETURN(w.sites, load_sites(f.sites));
   DK_ASSIGN_OR_RETURN(w.site_positions, place_sites(w.sites, *w.snapper, snap));
+  DK_RETURN_IF_ERROR(load_slice(f, w));
   return absl::OkStatus();
 }
 
@@ -198,12 +245,25 @@ CoverageTimeOptions time_options(const Flags& f) {
   return o;
 }
 
+// Site -> point drive times (turnout added): the CH many-to-many on free flow, or one
+// Dijkstra per site on the --at slice of a traffic profile.
+SiteMatrix travel_table(const Flags& f, const World& w, std::span<const RoadPosition> sites,
+                        std::span<const RoadPosition> points) {
+  if (w.slice_weights.empty()) return site_times(w.ch, w.graph, sites, points, time_options(f));
+  SiteMatrix m = site_times_dijkstra(w.graph, w.slice_weights, sites, points);
+  const Weight turnout = Deciseconds::from_seconds(f.turnout_s).count();
+  for (Weight& t : m.values)
+    if (t != kInfWeight) t = add_weights(t, turnout);
+  return m;
+}
+
 CoverageRunInfo run_info(const Flags& f, const World& w, double seconds) {
   CoverageRunInfo info;
   info.graph = f.graph;
   info.sites_file = f.sites;
   info.demand_source = w.demand_source;
   info.travel_mode = f.mode == TravelMode::kNormal ? "normal" : "lights_and_sirens";
+  info.metric = w.metric;
   info.turnout_s = f.turnout_s;
   info.seconds = seconds;
   return info;
@@ -228,8 +288,7 @@ int run_coverage(const Flags& f) {
   World w;
   if (absl::Status s = load_world(f, w); !s.ok()) return dk_tools::status_error(kTool, s);
   const auto start = std::chrono::steady_clock::now();
-  const SiteMatrix times =
-      site_times(w.ch, w.graph, w.site_positions, w.demand.positions, time_options(f));
+  const SiteMatrix times = travel_table(f, w, w.site_positions, w.demand.positions);
   std::optional<SiteMatrix> distances;
   std::vector<double> radius_m;
   for (double r : f.radius_km) radius_m.push_back(r * 1000.0);
@@ -308,17 +367,15 @@ int run_site(const Flags& f) {
     if (f.keep_existing)
       existing = site_road_distances(w.graph, w.site_positions, w.demand.positions);
   } else {
-    cand = site_times(w.ch, w.graph, *at, w.demand.positions, time_options(f));
-    if (f.keep_existing)
-      existing = site_times(w.ch, w.graph, w.site_positions, w.demand.positions, time_options(f));
+    cand = travel_table(f, w, *at, w.demand.positions);
+    if (f.keep_existing) existing = travel_table(f, w, w.site_positions, w.demand.positions);
   }
   const double table_seconds = seconds_since(start);
   // Each point's nearest existing site by time, whatever the method measures: for the
   // model's size, the coverage before and today's busiest stations. Computed once.
   std::vector<PointCoverage> today_best(cand.points);
   if (f.keep_existing)
-    today_best = radius ? best_two(site_times(w.ch, w.graph, w.site_positions, w.demand.positions,
-                                              time_options(f)))
+    today_best = radius ? best_two(travel_table(f, w, w.site_positions, w.demand.positions))
                         : best_two(existing);
   SitingProblem p;
   p.method = *f.method;
@@ -390,7 +447,7 @@ int run_site(const Flags& f) {
   // The layout's coverage at the target, before and after (on times, whatever the method).
   const std::vector<double> minutes = f.minutes;
   const std::vector<PointCoverage> after_best =
-      best_two(site_times(w.ch, w.graph, layout_at, w.demand.positions, time_options(f)));
+      best_two(travel_table(f, w, layout_at, w.demand.positions));
   const CoverageSummary today = summarize_coverage(w.demand, today_best, minutes, nullptr, {},
                                                    static_cast<std::uint32_t>(w.sites.size()));
   auto within = [&](const CoverageSummary& s, bool any_sites) {
@@ -525,7 +582,7 @@ int run_fleet(const Flags& f) {
                placed->off_network.points, kept.days);
   const auto start = std::chrono::steady_clock::now();
   const std::vector<PointCoverage> best =
-      best_two(site_times(w.ch, w.graph, w.site_positions, placed->positions, time_options(f)));
+      best_two(travel_table(f, w, w.site_positions, placed->positions));
   const std::vector<FleetCall> calls =
       first_due_calls(*record, kept, *placed, best, f.minutes.front());
   FleetRunInfo info;
@@ -667,6 +724,12 @@ int main(int argc, char** argv) {
       if (!dk_tools::parse_flag_number("--service-minutes", *v, m) || !(m > 0))
         return usage("--service-minutes is minutes > 0");
       f.service_minutes = m;
+    } else if (auto v = dk_tools::flag_value(a, "--traffic")) {
+      f.traffic = std::string(*v);
+    } else if (auto v = dk_tools::flag_value(a, "--at")) {
+      f.at = std::string(*v);
+      if (!parse_time_of_week(f.at))
+        return usage("--at is DAY-HH:MM, a local time of the week (e.g. mon-08:00)");
     } else if (auto v = dk_tools::flag_value(a, "--population")) {
       f.population = std::string(*v);
     } else if (auto v = dk_tools::flag_value(a, "--residents-per-unit")) {
@@ -686,6 +749,8 @@ int main(int argc, char** argv) {
   if (f.graph.empty() || f.sites.empty() || f.demand.empty() || f.out.empty())
     return usage("--graph, --sites, --demand and --out are required");
   if (f.minutes.empty()) return usage("--minutes is required");
+  if (f.traffic.empty() != f.at.empty())
+    return usage("--traffic=PROFILE and --at=DAY-HH:MM go together");
   if (f.command == "site") {
     if (f.k == 0) return usage("site needs --k=N");
     if (!f.method) return usage("site needs --method=mclp|mexclp|pmedian|radius");

@@ -83,6 +83,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -301,6 +302,9 @@ int main(int argc, char** argv) {
   if (s.record.report.rows_rejected_total() != 0 || s.record.report.stamps_out_of_order != 0)
     std::fprintf(stderr, "%s", s.record.report.summary().c_str());
   // The load knobs act on the prepared inputs: the same snapped calls and fleet, resampled.
+  // The ETA validation stays on the record's own calls (copies would repeat its drives).
+  std::optional<ReplayInputs> unscaled;
+  if (demand_scale != 1.0 || fleet_scale != 1.0) unscaled = s.inputs;
   if (demand_scale != 1.0) {
     absl::StatusOr<ReplayInputs> scaled = scale_demand(s.inputs, demand_scale, options.replay.seed);
     if (!scaled.ok()) return fail(scaled.status());
@@ -427,18 +431,19 @@ int main(int argc, char** argv) {
         replicated.push_back(*std::move(r));
       }
 
+  const ReplayInputs& recorded_inputs = unscaled ? *unscaled : s.inputs;
   std::vector<EtaValidation> eta;
-  eta.push_back(validate_etas(s.inputs, s.record));
+  eta.push_back(validate_etas(recorded_inputs, s.record));
   if (!traffic_path.empty()) {
     // The profile's week is in its own local offset; a drive is looked up at the same
     // local time of week (the calls' own offset, with daylight saving).
     const TimeSlicing& slicing = profile->slicing();
     std::map<std::pair<std::uint32_t, int>, std::vector<Weight>> cache;
     eta.push_back(validate_etas(
-        s.inputs, s.record, "time_of_day",
+        recorded_inputs, s.record, "time_of_day",
         [&](SimTime t, TravelMode mode) -> std::span<const Weight> {
-          const std::int64_t shift =
-              utc_offset_at(t, s.inputs.zone) - std::int64_t{slicing.utc_offset_minutes()} * 60;
+          const std::int64_t shift = utc_offset_at(t, recorded_inputs.zone) -
+                                     std::int64_t{slicing.utc_offset_minutes()} * 60;
           const TimeSlice slice = slicing.slice_of(to_unix_seconds(t) + shift);
           auto [it, fresh] = cache.try_emplace({slice.value(), static_cast<int>(mode)});
           if (fresh) {
@@ -450,7 +455,7 @@ int main(int argc, char** argv) {
         }));
   }
 
-  if (calibration != nullptr) eta.push_back(validate_etas(s.inputs, s.record, *calibration));
+  if (calibration != nullptr) eta.push_back(validate_etas(recorded_inputs, s.record, *calibration));
 
   ReplayReportInputs report;
   report.inputs = &s.inputs;

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "dispatchkit/recommend/ch_oracle.hpp"
+#include "dispatchkit/recommend/closest_idle.hpp"
 #include "dispatchkit/recommend/move_up/any_relocator.hpp"
 #include "dispatchkit/sim/compare.hpp"
 #include "dispatchkit/sim/load_scaling.hpp"
@@ -72,6 +74,18 @@ struct BruteCoverage {
   }
 };
 
+// A policy that is asked every time and never moves anyone: the replay's move-up hooks
+// (locating units, the deferred triggers) must then change nothing.
+struct AskedButSilent {
+  static constexpr std::string_view kName = "asked_but_silent";
+  std::size_t* asked;
+  template <TravelTimeOracle Oracle>
+  void relocate(const RelocationEvent&, const Fleet& fleet, Oracle&, Relocation& out) noexcept {
+    out.begin(fleet.size());
+    ++*asked;
+  }
+};
+
 std::vector<DemandPoint> sample_demand(const ReplayInputs& in, std::size_t n, SimRandom& rng) {
   std::vector<DemandPoint> all = replay_demand(in);
   std::vector<DemandPoint> out;
@@ -118,7 +132,7 @@ TEST_CASE("DMEXCLP gains equal brute-force expected coverage; relocate takes the
       REQUIRE(fleet.set_status(freed, UnitStatus::kOnScene).ok());
       REQUIRE(fleet.set_status(freed, UnitStatus::kReturning).ok());
     }
-    REQUIRE(move_up.post_gains(fleet, freed, gains));
+    REQUIRE(move_up.post_gains(fleet, freed, SimTime{}, gains));
     const double base = brute.expected(idle_posts);
     double best = -1.0;
     for (std::uint32_t p = 0; p < posts; ++p) {
@@ -237,14 +251,26 @@ TEST_CASE("SF week: the replay drives move-up moves; none is the plain replay",
   ReplayScenario& s = sf();
   const OracleFactory oracles = free_flow_oracles(s.inputs, s.ch.get());
   absl::StatusOr<ReplayResult> plain = replay_strategy(s.inputs, "closest_idle", oracles);
-  absl::StatusOr<ReplayResult> none = replay_strategy(s.inputs, "closest_idle", oracles, "none");
   REQUIRE(plain.ok());
-  REQUIRE(none.ok());
-  CHECK(none->strategy == "closest_idle");
-  CHECK(none->relocations == 0);
-  REQUIRE(none->outcomes.size() == plain->outcomes.size());
-  for (std::size_t i = 0; i < plain->outcomes.size(); ++i)
-    CHECK(none->outcomes[i].first_on_scene == plain->outcomes[i].first_on_scene);
+  CHECK(plain->strategy == "closest_idle");
+  CHECK(plain->relocations == 0);
+  // A policy asked at every free and every dispatch that proposes nothing: same replay.
+  {
+    std::size_t asked = 0;
+    AnyRelocator silent(AskedButSilent{&asked});
+    ClosestIdle strategy;
+    ChOracle oracle(*s.ch, *s.graph, s.inputs.options.modes);
+    const ReplayResult quiet =
+        run_replay(s.inputs, strategy, oracle, DispatchPolicy::kStrategy, &silent);
+    CHECK(asked >= quiet.dispatches);
+    CHECK(quiet.relocations == 0);
+    REQUIRE(quiet.outcomes.size() == plain->outcomes.size());
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < plain->outcomes.size(); ++i)
+      differ += quiet.outcomes[i].first_on_scene != plain->outcomes[i].first_on_scene;
+    CHECK(differ == 0);
+    CHECK(quiet.events == plain->events);
+  }
 
   for (std::string_view policy : {"static_mexclp", "dmexclp", "compliance_table"}) {
     INFO(policy);
@@ -328,6 +354,17 @@ TEST_CASE("SF week: demand and fleet scaled, seeded, by hour and place",
     CHECK(a->calls_with_record == a->calls.size() - copies);
     if (x < 1) CHECK(copies == 0);
     if (x >= 2) CHECK(copies > n / 2);
+    CHECK(a->load_scale == Approx(x));
+    // Reseeding (replications) redraws luck but leaves copies without a recorded decision.
+    ReplayInputs r = *a;
+    REQUIRE(reseed_replay(r, s.record, 9).ok());
+    for (std::size_t i = 0; i < r.calls.size(); ++i)
+      if (r.calls[i].copy != 0) {
+        CHECK(r.calls[i].recorded_unit[0] == kNotInFleet);
+        CHECK(!is_set(r.calls[i].recorded_dispatch[0]));
+      } else {
+        CHECK(r.calls[i].recorded_unit == a->calls[i].recorded_unit);
+      }
   }
   // A heavier load replays and shows in the KPIs.
   const OracleFactory oracles = free_flow_oracles(in, s.ch.get());
@@ -358,6 +395,15 @@ TEST_CASE("SF week: demand and fleet scaled, seeded, by hour and place",
         else if (x >= 1.0)
           CHECK(was == kNotInFleet);
       }
+    for (std::size_t i = 0; i < f->recorded_outcomes.size(); ++i) {
+      const std::uint32_t u = f->recorded_outcomes[i].first_unit;
+      const std::uint32_t was = in.recorded_outcomes[i].first_unit;
+      if (u != CallOutcome::kNoUnit)
+        CHECK(f->units[u].call_sign == in.units[was].call_sign);
+      else if (x >= 1.0)
+        CHECK(was == CallOutcome::kNoUnit);
+    }
+    CHECK(f->load_scale == Approx(1.0 / x));
   }
   for (double bad : {0.0, -1.0, std::nan(""), double{INFINITY}, 1e6}) {
     CHECK(scale_demand(in, bad, 1).status().code() == absl::StatusCode::kInvalidArgument);

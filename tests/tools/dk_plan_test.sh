@@ -36,6 +36,28 @@ expect_in out "within 8 min:" "coverage prints the shares"
 json cov/coverage.json '0 <= j["within"]["2"] <= j["within"]["4"] <= j["within"]["8"] <= 1' | grep -q True ||
   fail "coverage shares not increasing in [0, 1]: $(json cov/coverage.json 'j["within"]')"
 [ "$(json cov/coverage.json 'j["sites"]')" = 42 ] || fail "coverage.json sites"
+
+# Coverage on a traffic slice: 300 streets at 10 km/h on Monday to Thursday (and through the
+# city-wide prior every street then), as dk_replay_test.sh builds it: Monday 08:00 covers
+# less within 4 minutes than free flow.
+xzcat "$sf/sf_osm_edges.csv.xz" | awk -F, 'NR == 1 { print "from_id,to_id,slice,speed_kmh,samples" }
+  NR > 1 && $2 != $3 && !seen[$2 "," $3]++ && ++n <= 300 {
+    for (s = 0; s < 384; ++s) print $2 "," $3 "," s ",10,50" }' > slow.csv
+"$dk_plan" coverage "${city[@]}" --demand="$week" --timezone=America/Los_Angeles \
+  --minutes=2,4,8 --traffic=slow.csv --at=mon-08:00 --out=cov_slow > /dev/null 2> err
+expect_status 0 $? "coverage on a traffic slice"
+expect_in cov_slow/coverage.json '"metric": "time_of_day mon-08:00 (slice 32 of 672' "slice named"
+json cov_slow/coverage.json 'j["within"]["4"]' > slow4
+json cov/coverage.json 'j["within"]["4"]' > free4
+python3 -c "import sys; a=float(open('slow4').read()); b=float(open('free4').read()); sys.exit(0 if a < b else 1)" ||
+  fail "Monday 08:00 on slow streets covers no less than free flow: $(cat slow4) vs $(cat free4)"
+run_expect 2 "--traffic without --at" "--traffic=PROFILE and --at=DAY-HH:MM go together" -- \
+  "$dk_plan" coverage "${city[@]}" --demand="$week" --minutes=8 --traffic=slow.csv --out=x
+run_expect 2 "a bad --at" "--at is DAY-HH:MM" -- \
+  "$dk_plan" coverage "${city[@]}" --demand="$week" --minutes=8 --traffic=slow.csv --at=monday --out=x
+run_expect 1 "a missing profile" "no_such_profile.csv" -- \
+  "$dk_plan" coverage "${city[@]}" --demand="$week" --minutes=8 --traffic=no_such_profile.csv \
+  --at=mon-08:00 --out=x
 [ "$(json cov/coverage.json 'len(j["districts"]) > 30 and all("within" in d for d in j["districts"])')" = True ] ||
   fail "coverage.json districts"
 [ "$(json cov/coverage.geojson 'sorted(set(f["properties"]["role"] for f in j["features"]))')" = "['demand', 'reach', 'site']" ] ||

@@ -124,7 +124,8 @@ run_expect 2 "a free-flow calibration on traffic" "--decisions=free_flow" -- \
 run_expect 2 "unknown decisions model" "--decisions is time_of_day, free_flow or both" -- \
   "$dk_replay" "${inputs[@]}" --strategy=closest_idle --decisions=rush --out=x
 
-# Move-up and the load knobs: every strategy with every policy, on 1.5 times the calls.
+# Move-up and the load knobs: a strategy with two policies, on 1.5 times the calls and 1.2
+# times the fleet.
 "$dk_replay" "${inputs[@]}" --strategy=closest_idle --move-up=none,dmexclp --demand-scale=1.5 \
   --fleet-scale=1.2 --out=moveup --no-progress > /dev/null 2> err
 expect_status 0 $? "--move-up with --demand-scale and --fleet-scale"

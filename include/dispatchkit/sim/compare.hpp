@@ -12,7 +12,8 @@
 // registered one), built with a RecommenderContext that replay_context() derives from the
 // replay itself: the graph, the demand (replay_demand: where the replayed calls really
 // arose, by intersection) and, for
-// CoverageAware, the MEXCLP busy fraction q = the record's ambulance utilisation, clamped
+// CoverageAware, the MEXCLP busy fraction q = the record's ambulance utilisation (times the
+// load knobs' ReplayInputs::load_scale), clamped
 // to [0.05, 0.95], with the grade I/II response target as coverage radius.
 //
 // One more name is not a strategy but the record's own decisions: "as_recorded"
@@ -21,7 +22,7 @@
 // still has the recorded unit busy. Run it beside the others: recorded vs as_recorded is
 // the model's own error, as_recorded vs a strategy is the policy's effect.
 //
-// Move-up. A move-up policy by name (recommend/move_up/: "none", "dmexclp",
+// Move-up. A move-up policy by name (recommend/move_up/: "none", "static_mexclp", "dmexclp",
 // "compliance_table") rides beside the strategy: replay_strategy(in, "closest_idle",
 // oracles, "dmexclp") decides with closest_idle and repositions idle units with DMEXCLP,
 // over the stations of the replay as posts, the replayed calls as demand and the same
@@ -120,7 +121,8 @@ inline RecommenderContext replay_context(const ReplayInputs& in) {
   ctx.demand = replay_demand(in);
   ctx.coverage.target = Deciseconds::from_seconds(
       static_cast<double>(in.options.targets.response(in.options.area, PriorityGrade::kI).count()));
-  ctx.coverage.busy_fraction = std::clamp(in.recorded_kpis.utilisation, 0.05, 0.95);
+  // Under a load knob (sim/load_scaling.hpp) the units are that much busier.
+  ctx.coverage.busy_fraction = std::clamp(in.recorded_kpis.utilisation * in.load_scale, 0.05, 0.95);
   return ctx;
 }
 

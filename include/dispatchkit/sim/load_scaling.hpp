@@ -1,9 +1,8 @@
 // dispatchkit/sim/load_scaling.hpp: the same city under more (or less) load, or fleet.
 //
-//   absl::StatusOr<ReplayInputs> busy = scale_demand(inputs, 1.5, /*seed=*/1);  // 50 % more calls
-//   absl::StatusOr<ReplayInputs> lean = scale_fleet(inputs, 0.8, /*seed=*/1);   // a fifth fewer
-//   units replay_strategy(*busy, "closest_idle", ch, "dmexclp");   // does move-up hold up under
-//   stress?
+//   auto busy = scale_demand(inputs, 1.5, /*seed=*/1);   // 50 % more calls
+//   auto lean = scale_fleet(inputs, 0.8, /*seed=*/1);    // a fifth fewer units
+//   replay_strategy(*busy, "closest_idle", oracles, "dmexclp");   // move-up under stress?
 //
 // scale_demand resamples the replayed calls by hour and place: every call is kept with
 // probability min(X, 1), and for X > 1 it is joined by floor(X) - 1 copies plus one more
@@ -11,13 +10,16 @@
 // grade, on-scene and transport times: a bootstrap of whole jobs) received at a uniform
 // time within the same clock hour, so the load keeps the record's pattern over the day
 // and over the city. Copies have no recorded column (the record never saw them) and no
-// recorded units (as_recorded substitutes for them). The recorded KPIs are those of the
-// original calls kept. Seeded: the same seed gives the same calls.
+// recorded units (as_recorded substitutes for them; ReplayCall::copy numbers them, and
+// reseed_replay keeps them so). The recorded KPIs are those of the original calls kept.
+// ReplayInputs::load_scale is multiplied by X (the coverage models' busy fraction follows
+// it). Seeded: the same seed gives the same calls; X = 1 returns the inputs unchanged.
 //
 // scale_fleet keeps round(N x X) units: for X < 1 the units dropped are drawn without
 // replacement (seeded), for X > 1 copies of drawn units are added at the same station
 // with the same capabilities and shifts, named "<call sign>*2", "*3", ... Recorded units
 // that were dropped are no longer in the fleet (kNotInFleet: as_recorded substitutes).
+// ReplayInputs::load_scale is divided by X.
 //
 // Both return new inputs (the given ones are not touched): InvalidArgument for a factor
 // that is not a positive finite number, or one that leaves no call or no unit.
@@ -63,7 +65,9 @@ inline absl::Status check_scale(const char* what, double scale) {
 inline absl::StatusOr<ReplayInputs> scale_demand(const ReplayInputs& in, double scale,
                                                  std::uint64_t seed) {
   DK_RETURN_IF_ERROR(detail::check_scale("demand", scale));
+  if (scale == 1.0) return in;
   ReplayInputs out = in;
+  out.load_scale = in.load_scale * scale;
   out.calls.clear();
   out.recorded_outcomes.clear();
   struct Entry {
@@ -84,6 +88,7 @@ inline absl::StatusOr<ReplayInputs> scale_demand(const ReplayInputs& in, double 
           {c, i < in.recorded_outcomes.size() ? in.recorded_outcomes[i] : CallOutcome{}});
     for (std::uint64_t k = 0; k < copies; ++k) {
       ReplayCall copy = c;
+      copy.copy = static_cast<std::uint32_t>(k + 1);
       // A uniform time within the call's clock hour (UTC hours: every zone in use has
       // whole- or half-hour offsets, and an hour of the UTC clock is an hour of the local
       // one for all but the few quarter-hour zones, where the pattern moves by 15 min).
@@ -123,10 +128,12 @@ inline absl::StatusOr<ReplayInputs> scale_demand(const ReplayInputs& in, double 
   out.calls_with_record = 0;
   for (Entry& e : entries) {
     e.recorded.call = static_cast<std::uint32_t>(out.calls.size());
-    const bool original = is_set(e.call.recorded_first_on_scene);
-    if (original) {
+    // The period observed widens to the copies received before the first call.
+    out.begin = std::min(out.begin, e.call.received);
+    out.end = std::max(out.end, e.call.received);
+    if (e.call.copy == 0) {
       originals.push_back(e.recorded);
-      ++out.calls_with_record;
+      if (is_set(e.call.recorded_first_on_scene)) ++out.calls_with_record;
     }
     out.calls.push_back(std::move(e.call));
     out.recorded_outcomes.push_back(e.recorded);
@@ -139,6 +146,7 @@ inline absl::StatusOr<ReplayInputs> scale_demand(const ReplayInputs& in, double 
 inline absl::StatusOr<ReplayInputs> scale_fleet(const ReplayInputs& in, double scale,
                                                 std::uint64_t seed) {
   DK_RETURN_IF_ERROR(detail::check_scale("fleet", scale));
+  if (scale == 1.0) return in;
   const std::size_t n = in.units.size();
   const auto target = static_cast<std::size_t>(std::llround(static_cast<double>(n) * scale));
   if (target == 0)
@@ -150,6 +158,7 @@ inline absl::StatusOr<ReplayInputs> scale_fleet(const ReplayInputs& in, double s
   SimRandom rng(seed ^ 0x666c6565745f7363ULL);  // "fleet_sc"
   for (std::size_t i = n; i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
   ReplayInputs out = in;
+  out.load_scale = in.load_scale / scale;
   if (target < n) {
     std::vector<std::uint8_t> drop(n, 0);
     for (std::size_t i = 0; i < n - target; ++i) drop[order[i]] = 1;

@@ -412,6 +412,13 @@ inline absl::Status reseed_replay(ReplayInputs& in, const RecordedCalls& record,
     detail::draw_call(rc, c, detail::arrived_ambulances(c), in, cal, replay_unit_of, root);
     for (SimTime& t : rc.recorded_dispatch)
       if (is_set(t)) t += shift;
+    if (rc.copy != 0) {  // a resampled copy: no recorded decision, luck of its own
+      rc.recorded_unit.fill(kNotInFleet);
+      rc.recorded_dispatch.fill(kNoTime);
+      SimRandom own = root.fork(rc.recorded).fork(0xc0b1e5ULL + rc.copy);
+      for (double& d : rc.turnout_draw) d = own.uniform01();
+      for (double& d : rc.drive_draw) d = own.uniform01();
+    }
   }
   return absl::OkStatus();
 }

@@ -137,6 +137,7 @@ class ReplayEngine {
       ++res.events;
       now_ = e.time;
       handle(e.event, res, ready_seen);
+      if (!busy_triggers_.empty()) flush_busy_triggers(res);
       if (progress && e.event.kind == kCallReady && (ready_seen % 256 == 0 || ready_seen == n))
         progress(ready_seen, n);
     }
@@ -361,23 +362,39 @@ class ReplayEngine {
   }
 
   // Unit `u`, idle at `from`, drives to its post (normal driving): the route is kept for
-  // locating it, and it arrives at kArriveStation. Returns the drive's seconds.
-  std::int64_t drive_to_post(std::uint32_t u, const RoadPosition& from) {
+  // locating it, and it arrives at kArriveStation. (A post it cannot reach by road: it is
+  // there at once, as before move-up; moves to such posts are not made, relocate_after.)
+  void drive_to_post(std::uint32_t u, const RoadPosition& from) {
+    const RoadPosition& to = post_position(u);
+    start_drive_to_post(u, from, to, drive(from, to, TravelMode::kNormal, &route_));
+  }
+  // The drive of `w` (its arcs in route_) from `from` to `to`, unit `u`'s post.
+  void start_drive_to_post(std::uint32_t u, const RoadPosition& from, const RoadPosition& to,
+                           Weight w) {
     UnitState& us = units_[u];
     us.return_from = from;
     us.return_start = now_;
     us.to_post = true;
-    const RoadPosition& to = post_position(u);
-    const Weight w = drive(from, to, TravelMode::kNormal, &route_);
     remember_route(from, to, us.return_route);
     const std::int64_t drive = w == kInfWeight ? 0 : ceil_seconds(w);
     events_.schedule(now_ + SimDuration(drive), {kArriveStation, u, us.epoch});
-    return drive;
+  }
+
+  // After the event: the move-up policy hears of the units sent while it was handled.
+  // Deferred so that a unit moved by one of these answers is not sent in the same instant
+  // (as if it had left quarters already, with a rolling turnout) by the same event's
+  // remaining dispatches.
+  void flush_busy_triggers(ReplayResult& res) {
+    for (std::size_t i = 0; i < busy_triggers_.size(); ++i)
+      relocate_after(RelocationTrigger::kUnitBusy, busy_triggers_[i], res);
+    busy_triggers_.clear();
   }
 
   // Asks the move-up policy after unit `u` came free or was sent, and drives its moves.
-  // A move applies only to a unit that is still idle and on duty; a move to the post it
-  // has is none.
+  // A move applies only to a unit that is still idle and on duty and can reach the post by
+  // road; a move to the post it has is none. relocation_drive_s adds each move's planned
+  // drive (a move cut short by a dispatch counts whole; a returning unit sent elsewhere
+  // counts its whole new drive, not the difference to its drive home).
   void relocate_after(RelocationTrigger trigger, std::uint32_t u, ReplayResult& res) {
     if (move_up_ == nullptr) return;
     locate_returning_units();
@@ -391,12 +408,17 @@ class ReplayEngine {
       UnitState& vs = units_[v];
       const Unit& unit = fleet_.unit(m.unit);
       if (!is_available(unit.status()) || vs.off_duty_pending || unit.post() == m.post) continue;
+      const RoadPosition from = unit.position();
+      const RoadPosition& to = in_.station_positions[m.post];
+      const Weight w = drive(from, to, TravelMode::kNormal, &route_);
+      if (w == kInfWeight) continue;  // no road there (a closure, another component)
       (void)fleet_.assign_post(m.unit, m.post);
       if (unit.status() == UnitStatus::kAvailableAtStation)
         (void)fleet_.set_status(m.unit, UnitStatus::kAvailableMobile);
       ++vs.epoch;  // the drive to the old post is over
       ++res.relocations;
-      res.relocation_drive_s += static_cast<double>(drive_to_post(v, unit.position()));
+      res.relocation_drive_s += static_cast<double>(ceil_seconds(w));
+      start_drive_to_post(v, from, to, w);
     }
   }
 
@@ -583,7 +605,7 @@ class ReplayEngine {
     }
     const std::int64_t drive = on_way_s + call.last_stretch_s;
     events_.schedule(now_ + SimDuration(drive), {kArriveScene, u, us.epoch});
-    relocate_after(RelocationTrigger::kUnitBusy, u, res);
+    if (move_up_ != nullptr) busy_triggers_.push_back(u);  // after the event (flush_busy_triggers)
     return true;
   }
 
@@ -625,6 +647,7 @@ class ReplayEngine {
     if (u != kNotInFleet && !units_[u].off_duty_pending && units_[u].call != c) {
       const UnitId id(u);
       if (fleet_.unit(id).status() == UnitStatus::kOutOfService) {
+        (void)fleet_.assign_post(id, in_.units[u].waits_at());  // on duty at its own post
         (void)fleet_.set_status(id, UnitStatus::kAvailableAtStation);
         (void)fleet_.report_position(id, in_.station_positions[in_.units[u].waits_at()]);
       }
@@ -724,6 +747,7 @@ class ReplayEngine {
   std::vector<ArcId> route_;                      // the last drive home's arcs
   std::optional<DijkstraOracle> fallback_;        // drives for an oracle without them
   Relocation moves_;
+  std::vector<std::uint32_t> busy_triggers_;  // units sent during the current event
   std::vector<Weight> travel_;  // as_recorded: oracle times of the recorded unit's call
   DepartureCount departures_;   // every unit sent, by its simulated turnout
   std::vector<std::pair<std::tuple<int, SimTime, std::uint64_t>, std::uint32_t>> order_;

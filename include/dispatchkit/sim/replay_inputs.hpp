@@ -160,6 +160,9 @@ inline constexpr std::uint32_t kNotInFleet = UINT32_MAX;
 // One call prepared for replay.
 struct ReplayCall {
   std::uint32_t recorded = 0;  // index into RecordedCalls::calls
+  // 0: the recorded call itself; k >= 1: the k-th resampled copy of it (scale_demand,
+  // sim/load_scaling.hpp), which has no recorded column and no recorded units.
+  std::uint32_t copy = 0;
   SimTime received{};
   SimTime entered{};
   SimTime ready{};
@@ -206,6 +209,10 @@ struct ReplayInputs {
   // Replayed calls with a recorded response (the others are demand without a record,
   // RecordedCall::planned, e.g. generated calls: no recorded column for them).
   std::uint64_t calls_with_record = 0;
+  // Load against the record: demand scale / fleet scale (sim/load_scaling.hpp); 1 as
+  // prepared. The busy fraction the coverage models assume is the record's utilisation
+  // times this.
+  double load_scale = 1.0;
   // The period observed: first call received to the later of the last call received and
   // the last recorded "available" of a replayed call (utilisation's denominator).
   SimTime begin{};

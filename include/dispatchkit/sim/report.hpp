@@ -327,7 +327,16 @@ inline std::string reproduction_json(const ReproductionCheck& r) {
   return check_reproduction(r.inputs->recorded_kpis, run->kpis, reproduction_eta(r));
 }
 
-namespace detail {}  // namespace detail
+namespace detail {
+// The recorded column's calls: every call but the resampled copies (scale_demand), which
+// the record never saw.
+inline std::vector<CallOutcome> recorded_column(const ReplayInputs& in) {
+  std::vector<CallOutcome> out;
+  for (std::size_t i = 0; i < in.recorded_outcomes.size(); ++i)
+    if (i >= in.calls.size() || in.calls[i].copy == 0) out.push_back(in.recorded_outcomes[i]);
+  return out;
+}
+}  // namespace detail
 
 inline std::string report_json(const ReplayReportInputs& r) {
   using detail::json_string;
@@ -460,7 +469,7 @@ inline std::string report_json(const ReplayReportInputs& r) {
   absl::StrAppend(&out, "  \"recorded\": ",
                   recorded ? detail::kpi_json(in.recorded_kpis, "  ") : std::string("null"), ",\n");
   absl::StrAppend(&out, "  \"recorded_by_hour\": ",
-                  recorded ? detail::kpi_by_hour_json(in.recorded_outcomes, in.zone, "  ")
+                  recorded ? detail::kpi_by_hour_json(detail::recorded_column(in), in.zone, "  ")
                            : std::string("null"),
                   ",\n");
   absl::StrAppend(&out, "  \"strategies\": [");
@@ -518,8 +527,10 @@ inline std::string calls_csv(const ReplayReportInputs& r) {
       const CallOutcome& o = run.outcomes[i];
       const CallOutcome* rec = i < in.recorded_outcomes.size() ? &in.recorded_outcomes[i] : nullptr;
       absl::StrAppend(&out, csv_field(run.strategy), ",",
-                      csv_field(r.record->calls[c.recorded].call_number), ",", iso_utc(c.received),
-                      ",", detail::as_absl(to_string(c.grade)), ",",
+                      csv_field(c.copy == 0 ? r.record->calls[c.recorded].call_number
+                                            : absl::StrCat(r.record->calls[c.recorded].call_number,
+                                                           "*", c.copy + 1)),
+                      ",", iso_utc(c.received), ",", detail::as_absl(to_string(c.grade)), ",",
                       detail::as_absl(to_string(c.area)), ",", unit(o.first_unit), ",",
                       o.predicted_eta_s >= 0 ? absl::StrCat(o.predicted_eta_s) : std::string(), ",",
                       response(o), ",", rec != nullptr ? response(*rec) : std::string(), "\n");
@@ -845,7 +856,7 @@ inline std::string response_time_svg(const ReplayReportInputs& r) {
                                     i == 0 ? " stroke-dasharray=\"6 3\"" : "", kW - kR + 46, ly + 4,
                                     detail::as_absl(name)));
   };
-  series(in.recorded_outcomes, "recorded", 0);
+  series(detail::recorded_column(in), "recorded", 0);
   for (std::size_t s = 0; s < r.runs.size(); ++s)
     series(r.runs[s].outcomes, r.runs[s].strategy, s + 1);
   absl::StrAppend(&svg, "</svg>\n");
@@ -928,7 +939,7 @@ inline std::string late_calls_svg(const ReplayReportInputs& r) {
                                     x0, y0, detail::as_absl(name), late, outcomes.size(), kPanelW,
                                     panel_h, dots));
   };
-  panel(0, "recorded", in.recorded_outcomes);
+  panel(0, "recorded", detail::recorded_column(in));
   for (std::size_t s = 0; s < r.runs.size(); ++s)
     panel(s + 1, r.runs[s].strategy, r.runs[s].outcomes);
   absl::StrAppend(&svg, "</svg>\n");

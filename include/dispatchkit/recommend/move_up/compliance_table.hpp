@@ -46,7 +46,8 @@ class ComplianceTable {
   ComplianceTable() = default;
 
   // Rows 1..max_units, greedy on expected coverage (see the banner). Computes the post
-  // lists if needed; an empty table when memory ran out or there is no post.
+  // lists if needed; an empty table when they could not be computed (memory) or there is
+  // no post. Throws std::bad_alloc when the rows cannot grow.
   [[nodiscard]] static ComplianceTable nested_mexclp(PostCoverage& coverage,
                                                      std::uint32_t max_units);
   // A planner's table: rows[n - 1] holds n post indices, each < post_count. InvalidArgument
@@ -73,7 +74,9 @@ class CompliancePolicy {
   static constexpr std::string_view kName = "compliance_table";
 
   // The table defaults to nested_mexclp over `coverage` with one row per unit of the
-  // first fleet seen.
+  // first fleet seen, built once on the weights `coverage` has (free flow by default: the
+  // table is a plan, it does not follow a time-of-day oracle). A table naming posts
+  // `coverage` does not have gives an InvalidArgument status at relocate().
   explicit CompliancePolicy(PostCoverage coverage, ComplianceTable table = {})
       : coverage_(std::move(coverage)), table_(std::move(table)) {}
 
@@ -168,7 +171,7 @@ inline absl::StatusOr<ComplianceTable> ComplianceTable::from_rows(
 }
 
 template <TravelTimeOracle Oracle>
-void CompliancePolicy::relocate(const RelocationEvent&, const Fleet& fleet, Oracle& oracle,
+void CompliancePolicy::relocate(const RelocationEvent& event, const Fleet& fleet, Oracle& oracle,
                                 Relocation& out) noexcept {
   out.begin(fleet.size());
   if (!out.status.ok()) return;
@@ -176,8 +179,14 @@ void CompliancePolicy::relocate(const RelocationEvent&, const Fleet& fleet, Orac
     if (table_.rows() == 0) table_ = ComplianceTable::nested_mexclp(coverage_, fleet.size());
     idle_.clear();
     for (const Unit& u : fleet.units())
-      if (movable(u, coverage_)) idle_.push_back(u.id().value());
+      if (movable(u, coverage_, event.time)) idle_.push_back(u.id().value());
     const std::span<const std::uint32_t> row = table_.row(static_cast<std::uint32_t>(idle_.size()));
+    for (std::uint32_t p : row)
+      if (p >= coverage_.post_count()) {  // a planner's table for more posts than these
+        out.status = absl::InvalidArgumentError(absl::StrCat(
+            "CompliancePolicy: the table names post ", p, " of ", coverage_.post_count()));
+        return;
+      }
     // Units already at a post of the row keep it (each post of the row once per unit).
     open_.assign(row.begin(), row.end());
     std::vector<std::uint32_t>& unmatched = taken_;
@@ -231,30 +240,28 @@ void CompliancePolicy::relocate(const RelocationEvent&, const Fleet& fleet, Orac
 }
 
 template <TravelTimeOracle Oracle>
-void StaticMexclpPosts::relocate(const RelocationEvent&, const Fleet& fleet, Oracle& oracle,
+void StaticMexclpPosts::relocate(const RelocationEvent& event, const Fleet& fleet, Oracle& oracle,
                                  Relocation& out) noexcept {
   out.begin(fleet.size());
-  if (!out.status.ok()) return;
+  if (!out.status.ok() || coverage_.post_count() == 0) return;
   try {
     if (post_of_unit_.size() != fleet.size()) {
-      // Once: the allocation, and each unit matched to it from its home station.
+      // Once: the allocation for the units that count as coverage, each matched to it from
+      // the post it has now (its station, at the first event).
       post_of_unit_.assign(fleet.size(), UINT32_MAX);
-      const ComplianceTable table = ComplianceTable::nested_mexclp(coverage_, fleet.size());
-      const std::span<const std::uint32_t> row = table.row(fleet.size());
-      if (!oracle.sync(fleet).ok()) {
-        out.status = absl::ResourceExhaustedError("StaticMexclpPosts: syncing the oracle");
-        post_of_unit_.clear();
-        return;
-      }
-      // Times from each unit's home station (its post when added) to each allocated post:
-      // probes at the home stations' positions.
+      std::uint32_t counted = 0;
+      for (const Unit& u : fleet.units()) counted += coverage_.counts(u.capabilities());
+      const ComplianceTable table = ComplianceTable::nested_mexclp(coverage_, counted);
+      const std::span<const std::uint32_t> row = table.row(counted);
+      // Road times from each unit's post to each allocated post: probes at the posts.
       Fleet probes;
       for (const Unit& u : fleet.units()) {
-        const std::uint32_t home = u.home_station();
+        const std::uint32_t at = u.post();
         UnitSpec spec;
         spec.call_sign = u.call_sign();
-        spec.position = home < coverage_.post_count() ? coverage_.posts()[home] : u.position();
+        spec.position = at < coverage_.post_count() ? coverage_.posts()[at] : u.position();
         if (!spec.position.valid()) spec.position = coverage_.posts().front();
+        if (!coverage_.counts(u.capabilities())) spec.status = UnitStatus::kOutOfService;
         (void)probes.add_unit(std::move(spec));
       }
       if (!oracle.sync(probes).ok()) {
@@ -272,7 +279,9 @@ void StaticMexclpPosts::relocate(const RelocationEvent&, const Fleet& fleet, Ora
         for (std::size_t j = 0; j < row.size(); ++j) {
           if (post_used[j]) continue;
           for (std::uint32_t u = 0; u < fleet.size(); ++u)
-            if (post_of_unit_[u] == UINT32_MAX && (bj == row.size() || t[j][u] < bt)) {
+            if (post_of_unit_[u] == UINT32_MAX &&
+                coverage_.counts(fleet.unit(UnitId(u)).capabilities()) &&
+                (bj == row.size() || t[j][u] < bt)) {
               bt = t[j][u];
               bj = j;
               bu = u;
@@ -286,7 +295,7 @@ void StaticMexclpPosts::relocate(const RelocationEvent&, const Fleet& fleet, Ora
     }
     for (const Unit& u : fleet.units()) {
       const std::uint32_t p = post_of_unit_[u.id().value()];
-      if (p != UINT32_MAX && movable(u, coverage_) && u.post() != p)
+      if (p != UINT32_MAX && movable(u, coverage_, event.time) && u.post() != p)
         out.moves.push_back({u.id(), p});
     }
   } catch (const std::bad_alloc&) {

@@ -20,8 +20,10 @@
 // that of returning home (static MEXCLP bases), at about one extra drive per call.
 //
 // Option: `max_drive` skips posts farther than this from where the unit is now (normal
-// driving, on the oracle's drives when it has them): a crew ending a job across the city
-// should not cross it twice. Unset (the default) is the published rule.
+// driving, on the oracle's drives; an oracle without drives() has no limit applied): a
+// crew ending a job across the city should not cross it twice. Its own post is always
+// allowed. Unset (the default) is the published rule. The post lists follow the oracle's
+// metric (a time-of-day oracle's slice) when it has drives.
 //
 // Cost: per decision O(idle units x list length + posts x list length), no search (the
 // post lists are computed once per metric; with max_drive, one one-to-many drive).
@@ -66,9 +68,11 @@ class DmexclpMoveUp {
                 Relocation& out) noexcept;
 
   // The marginal expected coverage of one more idle unit at each post, the fleet's idle
-  // units other than `exclude` counted at their posts (out: one per post). False when
-  // memory ran out. The decision's core, public for tests and studies.
-  [[nodiscard]] bool post_gains(const Fleet& fleet, UnitId exclude, std::span<double> out) noexcept;
+  // units other than `exclude` counted at their posts as of `now` (movable(): on duty; out:
+  // one per post). False when memory ran out. The decision's core, public for tests and
+  // studies.
+  [[nodiscard]] bool post_gains(const Fleet& fleet, UnitId exclude, SimTime now,
+                                std::span<double> out) noexcept;
 
   [[nodiscard]] const PostCoverage& coverage() const noexcept { return coverage_; }
   [[nodiscard]] PostCoverage& coverage() noexcept { return coverage_; }
@@ -86,7 +90,7 @@ static_assert(Relocator<DmexclpMoveUp>);
 // ---------------------------------------------------------------------------------------
 // Implementation.
 
-inline bool DmexclpMoveUp::post_gains(const Fleet& fleet, UnitId exclude,
+inline bool DmexclpMoveUp::post_gains(const Fleet& fleet, UnitId exclude, SimTime now,
                                       std::span<double> out) noexcept {
   if (!coverage_.ensure()) return false;
   const std::span<const DemandPoint> demand = coverage_.demand();
@@ -101,7 +105,7 @@ inline bool DmexclpMoveUp::post_gains(const Fleet& fleet, UnitId exclude,
     return false;
   }
   for (const Unit& u : fleet.units())
-    if (u.id() != exclude && movable(u, coverage_))
+    if (u.id() != exclude && movable(u, coverage_, now))
       for (std::uint32_t d : coverage_.covered_by(u.post())) ++k_[d];
   for (std::uint32_t p = 0; p < coverage_.post_count() && p < out.size(); ++p) {
     double gain = 0.0;
@@ -120,7 +124,9 @@ void DmexclpMoveUp::relocate(const RelocationEvent& event, const Fleet& fleet, O
   if (!out.status.ok() || event.trigger != RelocationTrigger::kUnitFree) return;
   if (!fleet.contains(event.unit)) return;
   const Unit& unit = fleet.unit(event.unit);
-  if (!is_available(unit.status()) || !coverage_.counts(unit.capabilities())) return;
+  if (!is_available(unit.status()) || !coverage_.counts(unit.capabilities()) ||
+      !(unit.shift_end() > event.time))
+    return;
   if constexpr (DriveOracle<Oracle>)
     if (answers_drives(oracle)) coverage_.follow(oracle.arc_weights(), oracle.metric_version());
   const std::uint32_t posts = coverage_.post_count();
@@ -131,7 +137,7 @@ void DmexclpMoveUp::relocate(const RelocationEvent& event, const Fleet& fleet, O
     out.status = absl::ResourceExhaustedError("DmexclpMoveUp: sizing the post gains");
     return;
   }
-  if (!post_gains(fleet, event.unit, gains_)) {
+  if (!post_gains(fleet, event.unit, event.time, gains_)) {
     out.status = absl::ResourceExhaustedError("DmexclpMoveUp: computing the post coverage");
     return;
   }
@@ -150,7 +156,9 @@ void DmexclpMoveUp::relocate(const RelocationEvent& event, const Fleet& fleet, O
     }
   }
   const std::uint32_t own = unit.post();
+  // The unit's own post is always allowed: max_drive limits moves, not going home.
   auto allowed = [&](std::uint32_t p) {
+    if (p == own) return true;
     return !reachable_known ||
            (drives_[p] != kInfWeight && Deciseconds(drives_[p]) <= *options_.max_drive);
   };

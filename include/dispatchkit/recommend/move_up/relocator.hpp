@@ -16,12 +16,15 @@
 //
 // The caller executes the moves (the replay, sim/replay_engine.hpp, through the fleet's
 // validated transitions: Fleet::assign_post, then the drive, during which the unit stays
-// dispatchable). A relocator only proposes: it never mutates the fleet, never throws, and
-// never allocates once its Relocation has grown.
+// dispatchable; the replay's posts are its stations, so standby points are given there as
+// sites). A relocator only proposes: it never mutates the fleet and never throws. It may
+// query (and so sync) the oracle it is handed, as strategies do; callers sync before their
+// own queries anyway.
 //
-// Shipped relocators: NoMoveUp ("none": units go home), DmexclpMoveUp ("dmexclp",
-// dmexclp.hpp) and CompliancePolicy ("compliance_table", compliance_table.hpp); chosen at
-// run time by name through AnyRelocator (any_relocator.hpp).
+// Shipped relocators: NoMoveUp ("none": units go home), StaticMexclpPosts ("static_mexclp",
+// the static baseline) and CompliancePolicy ("compliance_table"), both in
+// compliance_table.hpp, and DmexclpMoveUp ("dmexclp", dmexclp.hpp); chosen at run time by
+// name through AnyRelocator (any_relocator.hpp).
 #pragma once
 
 #include <cmath>
@@ -148,10 +151,12 @@ class PostCoverage {
   std::uint64_t version_ = 0;
 };
 
-// Is `u` an idle unit a move-up may count and move: available (at station, mobile or
-// driving to its post), with a post in range, counted by `coverage`?
-[[nodiscard]] inline bool movable(const Unit& u, const PostCoverage& coverage) noexcept {
-  return is_available(u.status()) && u.post() < coverage.post_count() &&
+// Is `u` an idle unit a move-up may count and move at `now`: available (at station, mobile
+// or driving to its post), its shift not over (a crew driving home to go off duty is
+// neither coverage nor movable), with a post in range, counted by `coverage`?
+[[nodiscard]] inline bool movable(const Unit& u, const PostCoverage& coverage,
+                                  SimTime now) noexcept {
+  return is_available(u.status()) && u.shift_end() > now && u.post() < coverage.post_count() &&
          coverage.counts(u.capabilities());
 }
 
