@@ -41,7 +41,9 @@ struct ReplayResult {
   // finished (its modelled times ran longer than the record's; the record's decision wins).
   std::uint64_t recorded_units_released = 0;
   // Move-up (ReplayResult::move_up names the policy, "none" without one): idle units sent
-  // to another post, and the driving those moves took in total.
+  // to another post, and the seconds of driving those moves were planned to take (a move
+  // cut short by a dispatch counts whole; a returning unit sent elsewhere counts its whole
+  // new drive).
   std::string move_up = "none";
   std::uint64_t relocations = 0;
   double relocation_drive_s = 0.0;
