@@ -106,13 +106,7 @@ inline absl::StatusOr<ReplayInputs> scale_demand(const ReplayInputs& in, double 
       // Its own luck for a calibrated model's turnout and drive.
       for (double& d : copy.turnout_draw) d = rng.uniform01();
       for (double& d : copy.drive_draw) d = rng.uniform01();
-      CallOutcome o;
-      o.grade = copy.grade;
-      o.location = copy.location;
-      o.received = copy.received;
-      o.ready = copy.ready;
-      o.target_s = copy.target_s;
-      o.area = copy.area;
+      CallOutcome o = pending_outcome(copy, 0);  // numbered once sorted
       entries.push_back({std::move(copy), o});
     }
   }

@@ -335,16 +335,10 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
   // The recorded column: same calls, same definitions.
   for (std::uint32_t i = 0; i < in.calls.size(); ++i) {
     const ReplayCall& rc = in.calls[i];
-    CallOutcome o;
-    o.call = i;
-    o.grade = rc.grade;
-    o.location = rc.location;
-    o.received = rc.received;
-    o.ready = rc.ready;  // wait = time beyond the (capped) decision time, as simulated
+    // ready: wait = time beyond the (capped) decision time, as simulated.
+    CallOutcome o = pending_outcome(rc, i);
     o.first_dispatch = rc.recorded_first_dispatch;
     o.first_on_scene = rc.recorded_first_on_scene;
-    o.target_s = rc.target_s;
-    o.area = rc.area;
     // The record's first unit: the earliest dispatched of those that arrived.
     std::size_t first = kMaxUnitsPerCall;
     for (std::size_t k = 0; k < rc.ambulances; ++k)

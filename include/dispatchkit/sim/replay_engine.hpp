@@ -195,14 +195,7 @@ class ReplayEngine {
       const ReplayCall& c = in_.calls[i];
       // as_recorded: a slot becomes "remaining" when its recorded time has come.
       calls_[i].remaining = as_recorded_ ? 0 : c.ambulances;
-      CallOutcome& o = outcomes_[i];
-      o.call = i;
-      o.grade = c.grade;
-      o.location = c.location;
-      o.received = c.received;
-      o.ready = c.ready;
-      o.target_s = c.target_s;
-      o.area = c.area;
+      outcomes_[i] = pending_outcome(c, i);
     }
     const bool shifts = in_.options.shifts != ShiftModel::kAlwaysOnDuty;
     for (std::uint32_t u = 0; u < in_.units.size(); ++u) {
@@ -251,10 +244,7 @@ class ReplayEngine {
         const Unit& u = fleet_.unit(id);
         (void)fleet_.set_shift_end(id, shift_end_after(e.id, now_));
         if (u.status() == UnitStatus::kOutOfService) {
-          // A crew comes on duty at its own post, whatever a move-up did before.
-          (void)fleet_.assign_post(id, in_.units[e.id].waits_at());
-          (void)fleet_.set_status(id, UnitStatus::kAvailableAtStation);
-          (void)fleet_.report_position(id, in_.station_positions[in_.units[e.id].waits_at()]);
+          come_on_duty(e.id);
           serve_waiting(res);
           relocate_after(RelocationTrigger::kUnitFree, e.id, res);
         }
@@ -353,6 +343,15 @@ class ReplayEngine {
     if (us.off_duty_pending) return;  // heading home to go off duty: not dispatchable
     serve_waiting(res);
     relocate_after(RelocationTrigger::kUnitFree, u, res);
+  }
+
+  // Out-of-service unit `u` comes on duty at its own post, whatever a move-up did before.
+  void come_on_duty(std::uint32_t u) {
+    const UnitId id(u);
+    const std::uint32_t post = in_.units[u].waits_at();
+    (void)fleet_.assign_post(id, post);
+    (void)fleet_.set_status(id, UnitStatus::kAvailableAtStation);
+    (void)fleet_.report_position(id, in_.station_positions[post]);
   }
 
   // Where unit `u` waits now (its post: home, or where a move-up sent it).
@@ -646,11 +645,7 @@ class ReplayEngine {
     // A unit already on this call (a substitute for an earlier slot) cannot fill this one.
     if (u != kNotInFleet && !units_[u].off_duty_pending && units_[u].call != c) {
       const UnitId id(u);
-      if (fleet_.unit(id).status() == UnitStatus::kOutOfService) {
-        (void)fleet_.assign_post(id, in_.units[u].waits_at());  // on duty at its own post
-        (void)fleet_.set_status(id, UnitStatus::kAvailableAtStation);
-        (void)fleet_.report_position(id, in_.station_positions[in_.units[u].waits_at()]);
-      }
+      if (fleet_.unit(id).status() == UnitStatus::kOutOfService) come_on_duty(u);
       if (!is_available(fleet_.unit(id).status())) release_for_record(u, res);
       const UnitStatus status = fleet_.unit(id).status();
       if (is_available(status) || status == UnitStatus::kEnRoute ||

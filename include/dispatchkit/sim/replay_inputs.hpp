@@ -192,6 +192,21 @@ struct ReplayCall {
   SimTime recorded_first_on_scene = kNoTime;
 };
 
+// Call `index`'s outcome before anything happened to it: grade, place, received and ready
+// times, target and area class; no dispatch, no arrival. The engine's simulated column,
+// the recorded column (prepare_replay) and scale_demand's copies all start from it.
+[[nodiscard]] inline CallOutcome pending_outcome(const ReplayCall& c, std::uint32_t index) {
+  CallOutcome o;
+  o.call = index;
+  o.grade = c.grade;
+  o.location = c.location;
+  o.received = c.received;
+  o.ready = c.ready;
+  o.target_s = c.target_s;
+  o.area = c.area;
+  return o;
+}
+
 // Everything a replay needs, prepared once and shared (read-only) by every strategy run.
 struct ReplayInputs {
   const RoadGraph* graph = nullptr;
