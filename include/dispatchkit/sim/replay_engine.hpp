@@ -310,10 +310,20 @@ class ReplayEngine {
         return;
       case kArriveStation: {
         (void)fleet_.report_position(id, post_position(e.id));
+        const UnitStatus before = fleet_.unit(id).status();
+        // Home-base model (returning units not dispatchable): the crew was still busy.
+        const bool was_busy = before == UnitStatus::kOnScene || before == UnitStatus::kAtHospital;
+        if (was_busy && !us.off_duty_pending)
+          (void)fleet_.set_status(id, UnitStatus::kAvailableMobile);  // on scene -> at station
         (void)fleet_.set_status(
             id, us.off_duty_pending ? UnitStatus::kOutOfService : UnitStatus::kAvailableAtStation);
+        const bool free_now = was_busy && !us.off_duty_pending;
         us.off_duty_pending = false;
         us.to_post = false;
+        if (free_now) {
+          serve_waiting(res);
+          relocate_after(RelocationTrigger::kUnitFree, e.id, res);
+        }
         return;
       }
       default:
@@ -338,6 +348,12 @@ class ReplayEngine {
     busy_s_ += static_cast<double>(secs(now_) - secs(us.busy_since));
     us.call = UINT32_MAX;
     (void)fleet_.report_position(id, from);
+    if (!in_.options.returning_dispatchable) {
+      // Home-base model: the crew keeps its on-scene or at-hospital status, which no
+      // strategy may send, until it is back (kArriveStation).
+      drive_to_post(u, from);
+      return;
+    }
     (void)fleet_.set_status(id, UnitStatus::kReturning);
     drive_to_post(u, from);
     if (us.off_duty_pending) return;  // heading home to go off duty: not dispatchable

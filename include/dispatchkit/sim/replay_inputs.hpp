@@ -110,6 +110,10 @@ struct ReplayOptions {
   std::shared_ptr<const Calibration> calibration;
   FleetOptions fleet;       // turnout times
   TravelModeOptions modes;  // normal-driving factor for transports and returns
+  // May a unit driving home be sent to a new call (as JEMSS and most CAD systems do)? False:
+  // it stays busy until it is back at its post, the home-base model in which the offline
+  // bound (plan/offline_bound.hpp) holds; dk-replay --returning=busy.
+  bool returning_dispatchable = true;
 };
 
 // Why a recorded call was not replayed.
