@@ -84,7 +84,8 @@ set(DISPATCHKIT_COMPONENT_plan_PACKAGES)
 set(DISPATCHKIT_COMPONENT_plan_LINK)
 
 # plan_mip: the siting models as mixed-integer programs, solved exactly with GLPK (Debian
-# libglpk-dev), apart from plan so that coverage and the heuristics need no solver.
+# libglpk-dev), and the offline bound's program; apart from plan so that coverage, the
+# heuristics and the bound's model need no solver.
 set(DISPATCHKIT_COMPONENT_plan_mip_HEADERS plan/mip/)
 set(DISPATCHKIT_COMPONENT_plan_mip_DEPENDS plan)
 set(DISPATCHKIT_COMPONENT_plan_mip_PACKAGES GLPK)

@@ -74,6 +74,15 @@
 //   --calibration=FILE    a model fitted by dk-calibrate (on other days): turnout, drive
 //                         times, service times and posts from it; adds the "calibrated"
 //                         ETA validation and, with as_recorded, the reproduction check
+//   --returning=MODE      dispatchable (default: a unit driving home may take a new call)
+//                         or busy (busy until back at its post: the home-base model)
+//   --offline-bound[=lp|integer]  the late fraction no policy could beat knowing every
+//                         call in advance (plan/offline_bound.hpp; GLPK's LP relaxation, or
+//                         its branch and cut for a tighter bound) beside each strategy,
+//                         written to DIR/offline_bound.json; a bound for the runs made with
+//                         --returning=busy, no move-up, free flow, no closures or
+//                         calibration (the file says which)
+//   --bound-time-limit=S  GLPK's limit for the bound (default 300 s)
 //   --progress / --no-progress   progress bar on stderr (default: when stderr is a terminal)
 // Strategy names are checked against the registry and --out is created before anything is
 // loaded or replayed.
@@ -88,8 +97,12 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/strings/str_join.h"
 #include "detail/scenario_flags.hpp"
 #include "detail/tool_flags.hpp"
+#include "dispatchkit/plan/io/plan_files.hpp"
+#include "dispatchkit/plan/mip/glpk_offline_bound.hpp"
+#include "dispatchkit/plan/offline_bound.hpp"
 #include "dispatchkit/recommend/traffic/time_of_day_oracle.hpp"
 #include "dispatchkit/route/cch.hpp"
 #include "dispatchkit/route/traffic.hpp"
@@ -133,6 +146,8 @@ int usage(const char* why) {
       "                 [--shifts=blocks|activity|always]\n"
       "                 [--last-stretch-kmh=X] [--progress|--no-progress] [--no-shifts]\n"
       "                 [--days=YYYY-MM-DD..YYYY-MM-DD] [--calibration=calib.json]\n"
+      "                 [--returning=dispatchable|busy] [--offline-bound[=lp|integer]]\n"
+      "                 [--bound-time-limit=S]\n"
       "strategies: ",
       why);
   const auto names = replay_strategy_names();
@@ -170,6 +185,8 @@ int main(int argc, char** argv) {
   CallTakingOptions call_taking;
   bool progress = dk_tools::progress_default();
   std::uint32_t replications = 1;
+  std::string bound_kind;  // empty: no offline bound
+  double bound_time_limit_s = 300;
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     auto value = [&](std::string_view flag, std::string& out) {
@@ -239,6 +256,16 @@ int main(int argc, char** argv) {
       const std::optional<ShiftModel> m = parse_shift_model(v);
       if (!m) return usage("--shifts is always, blocks or activity");
       options.replay.shifts = *m;
+    } else if (value("--returning", v)) {
+      if (v != "dispatchable" && v != "busy") return usage("--returning is dispatchable or busy");
+      options.replay.returning_dispatchable = v == "dispatchable";
+    } else if (a == "--offline-bound" || value("--offline-bound", v)) {
+      bound_kind = a == "--offline-bound" ? "lp" : v;
+      if (bound_kind != "lp" && bound_kind != "integer")
+        return usage("--offline-bound is lp or integer");
+    } else if (value("--bound-time-limit", v)) {
+      if (!parse_number(v, bound_time_limit_s) || !(bound_time_limit_s > 0))
+        return usage("--bound-time-limit needs a positive number of seconds");
     } else if (a == "--no-shifts") {  // older spelling, kept for existing scripts
       options.replay.shifts = ShiftModel::kAlwaysOnDuty;
     } else if (a == "--progress") {
@@ -475,7 +502,47 @@ int main(int argc, char** argv) {
   report.call_taking = &call_takers;
   report.areas_file = areas_path;
 
-  const std::string table = report_table(report);
+  std::string table = report_table(report);
+  std::vector<std::string> written = {"report.json",        "report.txt",     "calls.csv",
+                                      "response_times.svg", "late_calls.svg", "eta_scatter.svg",
+                                      "kpi_chart.svg"};
+  if (!bound_kind.empty()) {
+    // The bound of the replayed calls (scaled ones too) and fleet, in the home-base model.
+    absl::StatusOr<OfflineModel> model = build_offline_model(s.inputs);
+    if (!model.ok()) return fail(model.status());
+    if (progress)
+      std::fprintf(stderr, "dk-replay: offline bound: %zu jobs of %llu calls, solving (%s)\n",
+                   model->jobs.size(), static_cast<unsigned long long>(model->calls),
+                   bound_kind.c_str());
+    absl::StatusOr<OfflineBound> bound = solve_offline_bound(
+        *model, {.integer = bound_kind == "integer", .time_limit_s = bound_time_limit_s});
+    if (!bound.ok()) return fail(bound.status());
+    std::vector<OfflineBoundRun> beside;
+    const bool model_inputs = !options.replay.returning_dispatchable && calibration == nullptr &&
+                              !on_traffic && scheduled.empty();
+    for (const ReplayResult& r : runs)
+      beside.push_back({r.strategy, r.kpis.overall.late_fraction,
+                        model_inputs && r.move_up == "none" && r.decisions == "free_flow" &&
+                            r.strategy != kAsRecordedPolicy && r.strategy != "preemption"});
+    const absl::Status w = write_file_atomically(out_dir + "/offline_bound.json",
+                                                 offline_bound_json(*bound, beside).dump(2) + "\n");
+    if (!w.ok()) return fail(w);
+    written.push_back("offline_bound.json");
+    table += absl::StrFormat(
+        "\noffline bound (%s, %s, %.1f s): at least %.1f %% of the %llu calls late under any "
+        "policy (%llu reach no staffed post in time)\n",
+        bound->solver, bound->integer ? (bound->optimal ? "proven optimal" : "best bound") : "LP",
+        bound->seconds, 100.0 * bound->late_fraction, static_cast<unsigned long long>(bound->calls),
+        static_cast<unsigned long long>(bound->unreachable));
+    for (const OfflineBoundRun& r : beside)
+      table += absl::StrFormat(
+          "  %-32s late %5.1f %%  %s\n", r.name, 100.0 * r.late_fraction,
+          !r.in_model ? "(not in the bound's model: --returning=busy, "
+                        "no move-up, free flow)"
+          : bound->late_fraction > 0
+              ? absl::StrFormat("%.2f x the bound", r.late_fraction / bound->late_fraction)
+              : std::string("bound 0"));
+  }
   for (const auto& [file, text] :
        {std::pair<std::string, std::string>{"report.json", report_json(report)},
         {"report.txt", table},
@@ -488,9 +555,6 @@ int main(int argc, char** argv) {
     if (!w.ok()) return fail(w);
   }
   std::fputs(table.c_str(), stdout);
-  std::printf(
-      "\nwrote %s/report.json, report.txt, calls.csv, response_times.svg, late_calls.svg, "
-      "eta_scatter.svg, kpi_chart.svg\n",
-      out_dir.c_str());
+  std::printf("\nwrote %s/%s\n", out_dir.c_str(), absl::StrJoin(written, ", ").c_str());
   return 0;
 }

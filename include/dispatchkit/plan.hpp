@@ -19,4 +19,5 @@
 #include "dispatchkit/plan/fleet_sizing.hpp"
 #include "dispatchkit/plan/io/plan_files.hpp"
 #include "dispatchkit/plan/isochrone.hpp"
+#include "dispatchkit/plan/offline_bound.hpp"
 #include "dispatchkit/plan/siting.hpp"

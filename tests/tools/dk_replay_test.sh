@@ -146,6 +146,30 @@ run_expect 2 "a bad fleet scale" "--fleet-scale needs a positive number" -- \
 run_expect 1 "a fleet scaled to nothing" "leaves none of the" -- \
   "$dk_replay" "${inputs[@]}" --strategy=closest_idle --fleet-scale=0.001 --out=x
 
+# The offline bound beside the strategies: in its model (--returning=busy) below each of
+# them; a move-up run is marked as outside it.
+"$dk_replay" "${inputs[@]}" --compare=closest_idle --move-up=none,dmexclp --returning=busy \
+  --offline-bound --out=bound --no-progress > bound_stdout.txt 2> err
+expect_status 0 $? "--offline-bound with --returning=busy"
+expect_in bound_stdout.txt "offline_bound.json" "final line with the bound"
+expect_in bound_stdout.txt "x the bound" "the ratio to the bound"
+for key in '"model": "home_base"' '"late_fraction"' '"lp_late_fraction"' '"ratio_to_bound"' \
+           '"name": "closest_idle"' '"in_model": true' '"in_model": false'; do
+  expect_in bound/offline_bound.json "$key" "offline_bound.json"
+done
+python3 - bound/offline_bound.json <<'PY' || fail "the bound is above a run in its model"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert 0 < j["late_fraction"] < 1, j["late_fraction"]
+assert j["unreachable"] / j["calls"] <= j["late_fraction"]
+runs = [r for r in j["strategies"] if r["in_model"]]
+assert runs and all(j["late_fraction"] <= r["late_fraction"] for r in runs), runs
+PY
+run_expect 2 "a bad --returning" "--returning is dispatchable or busy" -- \
+  "$dk_replay" "${inputs[@]}" --strategy=closest_idle --returning=sometimes --out=x
+run_expect 2 "a bad --offline-bound" "--offline-bound is lp or integer" -- \
+  "$dk_replay" "${inputs[@]}" --strategy=closest_idle --offline-bound=exact --out=x
+
 touch not_a_dir
 run_expect 1 "--out is a file" "not_a_dir: cannot create the output directory" -- \
   "$dk_replay" "${inputs[@]}" --strategy=closest_idle --out=not_a_dir

@@ -6,6 +6,7 @@
 //   write_file_atomically("out/coverage.svg", coverage_svg(...));
 //   nlohmann::ordered_json f = fleet_json(sizing, sites, fleet_info);      // fleet.json
 //   write_file_atomically("out/fleet.csv", fleet_csv(sizing, sites));
+//   nlohmann::ordered_json b = offline_bound_json(bound, runs);   // dk-replay's offline_bound.json
 //
 // A plan's layout is written as a sites file by sim/io/sites_csv.hpp's sites_csv(), beside
 // its reader, so it replays with `dk-replay --stations=` and feeds `dk-plan --sites=`.
@@ -17,8 +18,9 @@
 // equirectangular projection (deterministic bytes): reach outlines, demand shaded by best
 // time, existing sites as squares and new ones as diamonds. fleet.json and fleet.csv are
 // the station x hour table of plan/fleet_sizing.hpp (fleet.csv: one row per station and
-// hour, station,hour,calls_per_hour,load_erlangs,units,blocking). docs/plan.md lists every
-// field.
+// hour, station,hour,calls_per_hour,load_erlangs,units,blocking). offline_bound.json is the
+// bound of plan/offline_bound.hpp with each replayed strategy's late fraction, whether that
+// run was in the bound's model, and its ratio to the bound. docs/plan.md lists every field.
 #pragma once
 
 #include <algorithm>
@@ -40,6 +42,7 @@
 #include "dispatchkit/plan/demand.hpp"
 #include "dispatchkit/plan/fleet_sizing.hpp"
 #include "dispatchkit/plan/isochrone.hpp"
+#include "dispatchkit/plan/offline_bound.hpp"
 #include "dispatchkit/sim/sites.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
@@ -383,6 +386,51 @@ struct FleetRunInfo {
     }
   }
   return out;
+}
+
+// A replayed strategy beside the offline bound.
+struct OfflineBoundRun {
+  std::string name;
+  double late_fraction = 0;
+  // Replayed in the bound's model (returning units busy, no move-up, free flow, no closures,
+  // no calibration, no preemption): only then is the bound a bound for it.
+  bool in_model = false;
+};
+
+[[nodiscard]] inline nlohmann::ordered_json offline_bound_json(
+    const OfflineBound& b, std::span<const OfflineBoundRun> runs) {
+  nlohmann::ordered_json j;
+  j["model"] = "home_base";
+  j["calls"] = b.calls;
+  j["unreachable"] = b.unreachable;
+  j["jobs"] = b.jobs;
+  j["rows"] = b.rows;
+  j["columns"] = b.columns;
+  j["on_time_max"] = b.on_time_max;
+  j["late_fraction"] = b.late_fraction;
+  j["lp_late_fraction"] = b.lp_late_fraction;
+  j["integer"] = b.integer;
+  j["optimal"] = b.optimal;
+  if (std::isnan(b.integer_late_fraction))
+    j["integer_late_fraction"] = nullptr;
+  else
+    j["integer_late_fraction"] = b.integer_late_fraction;
+  j["solver"] = b.solver;
+  j["seconds"] = b.seconds;
+  nlohmann::ordered_json rs = nlohmann::ordered_json::array();
+  for (const OfflineBoundRun& r : runs) {
+    nlohmann::ordered_json rj;
+    rj["name"] = r.name;
+    rj["late_fraction"] = r.late_fraction;
+    rj["in_model"] = r.in_model;
+    if (b.late_fraction > 0)
+      rj["ratio_to_bound"] = r.late_fraction / b.late_fraction;
+    else
+      rj["ratio_to_bound"] = nullptr;
+    rs.push_back(std::move(rj));
+  }
+  j["strategies"] = std::move(rs);
+  return j;
 }
 
 DISPATCHKIT_NAMESPACE_END

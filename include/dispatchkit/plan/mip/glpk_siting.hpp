@@ -49,6 +49,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "dispatchkit/config.hpp"
+#include "dispatchkit/plan/mip/detail/glpk_tree.hpp"
 #include "dispatchkit/plan/siting.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
@@ -203,25 +204,6 @@ inline std::vector<double> siting_mip_start(const SitingProblem& p, const Siting
   return x;
 }
 
-struct GlpkCallbackState {
-  const std::vector<double>* start = nullptr;
-  bool start_given = false;
-  double best_bound = std::numeric_limits<double>::quiet_NaN();
-};
-
-inline void glpk_callback(glp_tree* tree, void* info) {
-  auto* s = static_cast<GlpkCallbackState*>(info);
-  // glp_ios_heur_sol reads the columns of the problem the tree solves and does not check
-  // feasibility: hand the start over only on our own model (never a presolved copy).
-  if (glp_ios_reason(tree) == GLP_IHEUR && s->start != nullptr && !s->start_given &&
-      static_cast<std::size_t>(glp_get_num_cols(glp_ios_get_prob(tree))) + 1 == s->start->size()) {
-    s->start_given = true;
-    glp_ios_heur_sol(tree, s->start->data());
-  }
-  if (const int node = glp_ios_best_node(tree); node != 0)
-    s->best_bound = glp_ios_node_bound(tree, node);
-}
-
 }  // namespace detail
 
 inline absl::StatusOr<SitingResult> solve_siting_mip(const SitingProblem& p,
@@ -231,11 +213,8 @@ inline absl::StatusOr<SitingResult> solve_siting_mip(const SitingProblem& p,
     return absl::InvalidArgumentError("glpk: the start is not a k-subset");
   const auto start_time = std::chrono::steady_clock::now();
   const detail::SitingMip mip = detail::build_siting_mip(p);
-  glp_prob* lp = glp_create_prob();
-  struct Free {
-    glp_prob* lp;
-    ~Free() { glp_delete_prob(lp); }
-  } free_lp{lp};
+  const detail::GlpkProblem problem;
+  glp_prob* lp = problem.get();
   glp_term_out(GLP_OFF);
   glp_set_obj_dir(lp, mip.maximise ? GLP_MAX : GLP_MIN);
   const int rows = static_cast<int>(mip.row_upper.size());
