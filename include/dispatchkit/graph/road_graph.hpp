@@ -26,10 +26,10 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <numeric>
 #include <optional>
-#include <ranges>
 #include <span>
 #include <string>
 #include <utility>
@@ -47,6 +47,39 @@
 DISPATCHKIT_NAMESPACE_BEGIN
 
 class RoadGraphBuilder;
+
+// The arcs [first, last) as ArcIds, for range-for over a node's out-arcs. Written out
+// rather than std::views::iota | transform, which Clang 14 (Debian 12's, used for the
+// fuzzers) cannot compile against libstdc++ 12.
+class ArcIdRange {
+ public:
+  class iterator {
+   public:
+    using value_type = ArcId;
+    using difference_type = std::ptrdiff_t;
+    constexpr iterator() noexcept = default;
+    constexpr explicit iterator(std::uint32_t a) noexcept : a_(a) {}
+    constexpr ArcId operator*() const noexcept { return ArcId(a_); }
+    constexpr iterator& operator++() noexcept {
+      ++a_;
+      return *this;
+    }
+    constexpr iterator operator++(int) noexcept { return iterator(a_++); }
+    friend constexpr bool operator==(iterator, iterator) noexcept = default;
+
+   private:
+    std::uint32_t a_ = 0;
+  };
+  constexpr ArcIdRange(std::uint32_t first, std::uint32_t last) noexcept
+      : first_(first), last_(last) {}
+  [[nodiscard]] constexpr iterator begin() const noexcept { return iterator(first_); }
+  [[nodiscard]] constexpr iterator end() const noexcept { return iterator(last_); }
+  [[nodiscard]] constexpr std::uint32_t size() const noexcept { return last_ - first_; }
+  [[nodiscard]] constexpr bool empty() const noexcept { return first_ == last_; }
+
+ private:
+  std::uint32_t first_, last_;
+};
 namespace detail {
 struct RoadGraphFileAccess;
 }
@@ -65,9 +98,8 @@ class RoadGraph {
   [[nodiscard]] const std::string& source() const noexcept { return source_; }
 
   // Arcs leaving `n`: a contiguous range of ArcIds. O(1), no allocation.
-  [[nodiscard]] auto out_arcs(NodeId n) const noexcept {
-    return std::views::iota(first_out_[n.value()], first_out_[n.value() + 1]) |
-           std::views::transform([](std::uint32_t a) { return ArcId(a); });
+  [[nodiscard]] ArcIdRange out_arcs(NodeId n) const noexcept {
+    return ArcIdRange(first_out_[n.value()], first_out_[n.value() + 1]);
   }
   // Arcs entering `n` (their ids index the same per-arc arrays). O(1), no allocation.
   [[nodiscard]] std::span<const ArcId> in_arcs(NodeId n) const noexcept {

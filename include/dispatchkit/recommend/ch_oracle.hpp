@@ -67,7 +67,7 @@ class ChOracle {
   void drives_from(const RoadPosition& from, std::span<const RoadPosition> to, TravelMode mode,
                    std::span<Weight> out) {
     if (targets_ == nullptr) targets_ = std::make_unique<ChOneToMany>(*ch_, *graph_);
-    if (!std::ranges::equal(to, target_positions_)) {
+    if (!std::equal(to.begin(), to.end(), target_positions_.begin(), target_positions_.end())) {
       target_positions_.clear();  // a failed set() below must not leave stale buckets trusted
       for (std::uint32_t j = 0; j < to.size(); ++j) targets_->set_target(j, to[j]);
       for (auto j = static_cast<std::uint32_t>(to.size()); j < targets_->slot_capacity(); ++j)

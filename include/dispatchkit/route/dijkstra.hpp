@@ -163,7 +163,8 @@ inline void Dijkstra::run(std::span<const SearchSeed> seeds, Direction direction
   // the radius are never stored, so every label within it is popped before the heap runs
   // dry.
   while (!heap_.empty()) {
-    const auto [v, d] = heap_.pop();
+    const auto [v, label] = heap_.pop();
+    const Weight d = label;  // a plain variable: Clang 14 cannot capture a structured binding
     ++settled_;
     if (v == stop_at.value()) break;
     auto relax = [&](std::uint32_t arc, std::uint32_t w) {

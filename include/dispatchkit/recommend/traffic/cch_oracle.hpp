@@ -120,7 +120,7 @@ class CchOracle {
       targets_->set_metric(*held_);
       targets_version_ = version_;
     }
-    if (!std::ranges::equal(to, target_positions_)) {
+    if (!std::equal(to.begin(), to.end(), target_positions_.begin(), target_positions_.end())) {
       target_positions_.clear();  // a failed set_target() must not leave stale buckets trusted
       for (std::uint32_t j = 0; j < to.size(); ++j) targets_->set_target(j, to[j]);
       for (auto j = static_cast<std::uint32_t>(to.size()); j < targets_->slot_capacity(); ++j)
