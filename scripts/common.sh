@@ -5,6 +5,8 @@ DK_PACKAGES=(cmake g++ make libboost-graph-dev libabsl-dev libbenchmark-dev catc
              liblzma-dev libmetis-dev xz-utils
              libosmium2-dev libprotozero-dev libbz2-dev libexpat1-dev nlohmann-json3-dev
              libgdal-dev tzdata libglpk-dev)
+# The libFuzzer targets (fuzz/, scripts/fuzz.sh and the test command's fuzz smoke stage).
+DK_FUZZ_PACKAGES=(clang libfuzzer-14-dev)
 
 dk_ensure_packages() {
   local missing=()

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # The test command (README, and .ci/run): installs what it needs, builds everything
 # (library tests, benchmarks, examples, tools) in Release and runs the suite, then
-# builds the suite again under AddressSanitizer + UndefinedBehaviorSanitizer and runs it.
+# builds the suite again under AddressSanitizer + UndefinedBehaviorSanitizer and runs it,
+# then runs every libFuzzer target (fuzz/) a few seconds.
 # Test cases that need ../shared/data run as `<suite>_shared` ctest entries, reported as
 # skipped when the data is missing (tests/test_data.hpp); in CI (CI=true) or where the shared
 # data directory exists, a skipped test fails this command.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
-dk_ensure_packages
+dk_ensure_packages "${DK_FUZZ_PACKAGES[@]}"
 
 jobs=$(dk_jobs)
 
@@ -58,3 +59,13 @@ if [ -n "$stress_suites" ]; then
     TSAN_OPTIONS=halt_on_error=1 "build/tsan/tests/dk_test_$suite" "[stress]"
   done
 fi
+
+# Every libFuzzer target (fuzz/) a few seconds from its checked-in corpus, under ASan+UBSan:
+# a smoke run that keeps each reader's target building and each corpus crash-free. The long
+# runs are scripts/fuzz.sh's, outside this command.
+echo "== libFuzzer smoke: every fuzz target from its corpus, a few seconds each"
+cmake -S . -B build/fuzz -DCMAKE_CXX_COMPILER=clang++ "${sanitizer_flags[@]}" \
+  -DDISPATCHKIT_BUILD_FUZZERS=ON -DDISPATCHKIT_BUILD_TESTS=OFF -DDISPATCHKIT_BUILD_BENCHMARKS=OFF \
+  -DDISPATCHKIT_BUILD_EXAMPLES=OFF -DDISPATCHKIT_BUILD_TOOLS=OFF -DDISPATCHKIT_INSTALL=OFF >/dev/null
+cmake --build build/fuzz -j"$jobs"
+ctest --test-dir build/fuzz -L fuzz -j"$jobs" --output-on-failure

@@ -175,8 +175,11 @@ printf 'lat,lon,weight\n36.0,-124.0,5\n' > far.csv
 run_expect 1 "demand off the network" "no demand on the road network" -- \
   "$dk_plan" coverage "${city[@]}" --demand=far.csv --minutes=8 --out=x
 printf 'name,latitude,longitude\nA,37.7599,-122.4148\nA,37.7080,-122.4550\n' > twice_named.csv
-run_expect 1 "two candidates of one name" "candidate 'A' has the name" -- \
+run_expect 1 "two candidates of one name" "twice_named.csv:3: site 'A' appears a second time (first at line 2)" -- \
   "$dk_plan" site "${city[@]}" --demand=grid.csv --minutes=4 --k=1 --method=mclp --candidates=twice_named.csv --out=x
+printf 'name,latitude,longitude\nFire Station #15,37.7599,-122.4148\n' > station_named.csv
+run_expect 1 "a candidate named as a station" "candidate 'Fire Station #15' has the name of an existing site" -- \
+  "$dk_plan" site "${city[@]}" --demand=grid.csv --minutes=4 --k=1 --method=mclp --candidates=station_named.csv --out=x
 printf 'lat,lon\n' > empty.csv
 run_expect 1 "empty demand" "no demand points" -- \
   "$dk_plan" coverage "${city[@]}" --demand=empty.csv --minutes=8 --out=x

@@ -202,7 +202,7 @@ inline int CsvReader::find(std::string_view name) const noexcept {
 inline absl::StatusOr<CsvReader> CsvReader::open(std::string path, std::string_view text,
                                                  std::span<const CsvColumn> columns,
                                                  CsvOptions options) {
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // UTF-8 byte-order mark
+  text = without_byte_order_mark(text);
   CsvReader r(std::move(path), text, options);
   std::string wanted;
   for (const CsvColumn& c : columns)
@@ -350,7 +350,7 @@ inline bool CsvReader::read_record() noexcept {
 // (Also empty if memory runs out: a format test must not throw.)
 [[nodiscard]] inline std::vector<std::string_view> csv_header_fields(
     std::string_view text) noexcept {
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  text = without_byte_order_mark(text);
   const std::string_view first = text.substr(0, text.find_first_of("\r\n"));
   std::vector<std::string_view> fields;
   try {

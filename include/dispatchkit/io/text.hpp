@@ -28,12 +28,22 @@
 
 DISPATCHKIT_NAMESPACE_BEGIN
 
+// A UTF-8 byte-order mark at the start of `text` (spreadsheet and Windows editors write
+// one), removed. Every text reader in dispatchkit starts here, so that no format accepts a
+// mark that another rejects.
+[[nodiscard]] constexpr std::string_view without_byte_order_mark(std::string_view text) noexcept {
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  return text;
+}
+
 // Walks the lines of a text held in memory, tracking the 1-based line number.
-// Handles \n, \r\n and lone \r endings; a final line without a newline is still a line.
+// Handles \n, \r\n and lone \r endings; a final line without a newline is still a line;
+// a UTF-8 byte-order mark before the first line is skipped.
 // Tables with a header row read through io/csv.hpp's CsvReader instead.
 class LineReader {
  public:
-  LineReader(std::string path, std::string_view text) : path_(std::move(path)), text_(text) {}
+  LineReader(std::string path, std::string_view text)
+      : path_(std::move(path)), text_(without_byte_order_mark(text)) {}
 
   // The next line without its line ending, or nullopt at the end.
   std::optional<std::string_view> next() noexcept {

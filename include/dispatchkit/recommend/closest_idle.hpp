@@ -12,6 +12,9 @@
 //
 // Cost: one oracle query (all units to one target) + O(units + k log k) with k =
 // max_candidates (partial sort). noexcept; no allocation after warm-up.
+//
+// Thread safety: thread-compatible; ClosestIdle holds only its options, so one instance
+// per thread (or desk) costs nothing. The fleet and the oracle are the caller's.
 #pragma once
 
 #include <algorithm>

@@ -42,6 +42,9 @@
 // strategy ranks and shows calibrated ETAs; it keeps each unit's p10..p90 band of the last
 // query for attach_eta_bands. Lookups are noexcept and allocation-free; the oracle
 // allocates only in sync() while the fleet grows (warm-up).
+//
+// Thread safety: a DriveTimeModel is immutable once fitted (share it across threads);
+// a CalibratedOracle is a per-thread workspace, like the oracle it wraps (eta_oracle.hpp).
 #pragma once
 
 #include <algorithm>

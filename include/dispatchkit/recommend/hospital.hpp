@@ -99,6 +99,7 @@ struct Hospital {
   HospitalStatus status = HospitalStatus::kOpen;
   std::uint8_t trauma_level = 0;  // 1 (highest) .. 5; 0: not a trauma centre / unknown
   bool helipad = false;
+  std::string source;  // "PATH:LINE" of the row it was read from, for messages; or ""
 };
 
 enum class HospitalRankReason : std::uint8_t {

@@ -18,6 +18,8 @@
 //
 // Cost: one oracle query (the oracle tracks dispatched and en-route units too, see
 // needs_travel_time) + O(units + k log k). noexcept; no allocation after warm-up.
+//
+// Thread safety: thread-compatible, as the strategy it wraps: one per thread (or desk).
 #pragma once
 
 #include <algorithm>

@@ -22,6 +22,9 @@
 //
 // Cost: one oracle query + O(units x requirements) screening + a matching over at most
 // kMaxSlots x kMaxSlots candidates. noexcept; no allocation after warm-up.
+//
+// Thread safety: thread-compatible. recommend() writes the strategy's own matching
+// workspace: one ResponsePlanRecommender per thread (or desk).
 #pragma once
 
 #include <algorithm>

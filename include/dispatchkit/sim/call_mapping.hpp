@@ -39,6 +39,10 @@
 //
 // The CSV reading (parse, load, and the default table's text kSfCallMappingCsv) lives in
 // sim/io/call_mapping_csv.hpp, which this header includes at its end.
+//
+// Thread safety: a loaded mapping is immutable (match() and code_for() are const and
+// noexcept): share one across threads; sf_default() and timeline_default() are parsed
+// once, thread-safely.
 #pragma once
 
 #include <string>

@@ -126,13 +126,14 @@ enum class RowProblem : std::uint8_t {
   kBadTimestamp,    // another stamp present but not a timestamp
   kBadLocation,     // Location missing, unparsable or not WGS84
   kDuplicateUnit,   // the same unit twice in one call
+  kCallRowsApart,   // received further from the call's first row than max_call_span
 };
-inline constexpr std::size_t kRowProblemCount = 7;
+inline constexpr std::size_t kRowProblemCount = 8;
 [[nodiscard]] constexpr std::string_view to_string(RowProblem p) noexcept {
   constexpr std::string_view kNames[kRowProblemCount] = {
-      "wrong_field_count",     "no_call_number", "no_unit_id",
-      "bad_received_time",     "bad_timestamp",  "bad_location",
-      "duplicate_unit_in_call"};
+      "wrong_field_count",      "no_call_number",     "no_unit_id",
+      "bad_received_time",      "bad_timestamp",      "bad_location",
+      "duplicate_unit_in_call", "call_rows_far_apart"};
   return kNames[static_cast<std::size_t>(p)];
 }
 
@@ -164,7 +165,10 @@ struct RecordedLoadReport {
   // then falls back on (docs/replay.md, "The dispatch-timeline call file").
   std::array<std::uint64_t, kTimelineStageCount> stages_missing{};
   std::uint64_t calls_without_unit = 0;  // demand only (RecordedCall::planned)
-  std::vector<std::string> examples;     // "path:line: reason" for the first few problems
+  // Calls cut off from the record's period by a gap of more than max_record_gap: left
+  // out (a stray call years away would stretch every per-hour figure over the gap).
+  std::uint64_t calls_outside_period = 0;
+  std::vector<std::string> examples;  // "path:line: reason" for the first few problems
 
   [[nodiscard]] std::uint64_t rows_rejected_total() const noexcept {
     std::uint64_t n = 0;
@@ -200,6 +204,14 @@ struct RecordedCallsOptions {
   // weekday k mod 7 from Monday.
   std::int64_t jemss_day_zero = 17903;
   std::uint32_t max_examples = 20;  // problem lines quoted in the report
+  // Rows of one call number received further apart than this are not one call (a number
+  // reused years later, or a damaged stamp): such a row is rejected (call_rows_far_apart)
+  // rather than merged, which would stretch the call and the period over the gap.
+  SimDuration max_call_span = std::chrono::hours(24);
+  // The record is one period: its calls are the longest run in which no two calls in
+  // time order are further apart than this; calls outside that run are left out and
+  // counted (RecordedLoadReport::calls_outside_period). Zero keeps every call.
+  SimDuration max_record_gap = std::chrono::days(14);
 };
 
 struct RecordedCalls {
@@ -244,7 +256,43 @@ inline void count_missing_stages(RecordedLoadReport& rep, const RecordedResponse
 // sign, each call's responses by dispatch time then call sign (undispatched first), calls
 // by (received, call number). A record's replay thus does not depend on the order of the
 // file's rows, and the same calls read from two formats are the same record.
-inline void finish_record(RecordedCalls& out) {
+// Leaves out the calls outside the longest run of `out.calls` (sorted by received) with no
+// gap above `max_gap`, counting them and quoting the first few in the report.
+inline void keep_record_period(RecordedCalls& out, SimDuration max_gap,
+                               std::uint32_t max_examples) {
+  if (max_gap <= SimDuration::zero() || out.calls.size() < 2) return;
+  std::size_t best_first = 0, best_size = 1, first = 0;
+  for (std::size_t i = 1; i <= out.calls.size(); ++i) {
+    if (i < out.calls.size() && out.calls[i].received - out.calls[i - 1].received <= max_gap)
+      continue;
+    if (i - first > best_size) {
+      best_first = first;
+      best_size = i - first;
+    }
+    first = i;
+  }
+  if (best_size == out.calls.size()) return;
+  RecordedLoadReport& rep = out.report;
+  const SimTime begin = out.calls[best_first].received;
+  const SimTime end = out.calls[best_first + best_size - 1].received;
+  for (std::size_t i = 0; i < out.calls.size(); ++i) {
+    if (i >= best_first && i < best_first + best_size) continue;
+    ++rep.calls_outside_period;
+    if (rep.examples.size() < max_examples) {
+      const RecordedCall& c = out.calls[i];
+      const SimDuration away = c.received < begin ? begin - c.received : c.received - end;
+      rep.examples.push_back(absl::StrCat(
+          rep.path, ":", c.first_line, ": call ", c.call_number, " left out: received ",
+          away.count() / 86400, " days outside the record's period (", best_size,
+          " calls with no gap above ", max_gap.count() / 3600, " h)"));
+    }
+  }
+  out.calls.erase(out.calls.begin() + static_cast<std::ptrdiff_t>(best_first + best_size),
+                  out.calls.end());
+  out.calls.erase(out.calls.begin(), out.calls.begin() + static_cast<std::ptrdiff_t>(best_first));
+}
+
+inline void finish_record(RecordedCalls& out, const RecordedCallsOptions& options) {
   std::vector<std::uint32_t> order(out.unit_names.size());
   for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
@@ -273,6 +321,7 @@ inline void finish_record(RecordedCalls& out) {
     if (a.received != b.received) return a.received < b.received;
     return a.call_number < b.call_number;
   });
+  keep_record_period(out, options.max_record_gap, options.max_examples);
 }
 }  // namespace detail
 
@@ -315,6 +364,9 @@ inline std::string RecordedLoadReport::summary() const {
   if (calls_disagreeing != 0)
     absl::StrAppend(&out, "  calls whose rows disagree (first row kept): ", calls_disagreeing,
                     "\n");
+  if (calls_outside_period != 0)
+    absl::StrAppend(&out, "  calls left out, more than a gap away from the period: ",
+                    calls_outside_period, "\n");
   if (calls_without_unit != 0)
     absl::StrAppend(&out, "  calls without a unit (replayed as demand): ", calls_without_unit,
                     "\n");

@@ -187,17 +187,22 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
   in.stations = std::move(stations);
   if (in.stations.empty()) return absl::InvalidArgumentError("replay needs at least one station");
   if (hospitals.empty()) return absl::InvalidArgumentError("replay needs at least one hospital");
+  // "PATH:LINE: " of a station or hospital row, when it was read from a file.
+  const auto from = [](const std::string& source) {
+    return source.empty() ? std::string() : absl::StrCat(source, ": ");
+  };
   for (const Hospital& h : hospitals)
     if (!h.position.valid())
-      return absl::InvalidArgumentError(absl::StrCat("hospital ", h.name, " (", h.location.lat,
-                                                     ", ", h.location.lon,
-                                                     ") is not on the road graph"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(from(h.source), "hospital '", h.name, "' (", h.location.lat, ", ",
+                       h.location.lon, ") is not on the road graph; expected a point near a road"));
   SnapOptions snap_options{options.max_snap_distance};
   for (const Site& s : in.stations) {
     absl::StatusOr<SnapResult> p = snapper.snap(s.location, snap_options);
     if (!p.ok())
-      return absl::InvalidArgumentError(
-          absl::StrCat("station ", s.name, ": ", p.status().message()));
+      return absl::InvalidArgumentError(absl::StrCat(from(s.source), "station '", s.name, "' (",
+                                                     s.location.lat, ", ", s.location.lon,
+                                                     "): ", p.status().message()));
     in.station_positions.push_back(p->position);
   }
   {
@@ -323,9 +328,16 @@ inline absl::StatusOr<ReplayInputs> prepare_replay(
     any = true;
     in.calls.push_back(rc);
   }
-  if (in.calls.empty())
-    return absl::InvalidArgumentError(absl::StrCat(record.report.path, ": no call left to replay (",
-                                                   in.skipped_total(), " skipped)"));
+  if (in.calls.empty()) {
+    std::string why;
+    for (std::size_t r = 0; r < kSkipReasonCount; ++r)
+      if (in.skipped[r] != 0)
+        absl::StrAppend(&why, why.empty() ? "" : ", ", in.skipped[r], " ",
+                        detail::as_absl(to_string(static_cast<SkipReason>(r))));
+    return absl::InvalidArgumentError(absl::StrCat(record.report.path, ": no call left to replay; ",
+                                                   record.calls.size(), " calls in the record",
+                                                   why.empty() ? "" : ", skipped: ", why));
+  }
   std::stable_sort(in.calls.begin(), in.calls.end(), [](const ReplayCall& a, const ReplayCall& b) {
     if (a.ready != b.ready) return a.ready < b.ready;
     if (a.received != b.received) return a.received < b.received;

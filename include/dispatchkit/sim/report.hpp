@@ -358,6 +358,7 @@ inline std::string report_json(const ReplayReportInputs& r) {
                   ",\n    \"time_zone\": ", json_string(in.zone.name()),
                   ",\n    \"tz_database\": ", json_string(tz_database_version()),
                   ",\n    \"calls_without_unit\": ", load.calls_without_unit,
+                  ",\n    \"calls_outside_period\": ", load.calls_outside_period,
                   ",\n    \"stages_missing\": {");
   for (std::size_t i = 0; i < kTimelineStageCount; ++i)
     absl::StrAppend(&out, i ? ", " : "", json_string(kTimelineStageNames[i]), ": ",

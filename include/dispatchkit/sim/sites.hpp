@@ -28,6 +28,7 @@ struct Site {
   std::string name;
   LatLon location;
   std::int32_t number = -1;  // "#15" in the name -> 15; -1 if none
+  std::string source;        // "PATH:LINE" of the row it was read from, for messages; or ""
 };
 
 // The station number in a name: the digits right after the first '#' ("Fire Station #15"

@@ -74,6 +74,13 @@ struct CallClocks {
     if (is_set(on_scene) && is_set(dispatched) && on_scene < dispatched) return false;
     return true;
   }
+  // Whether every stamped clock lies within kClockLimit of the epoch (triage/time.hpp),
+  // where no target sum overflows.
+  [[nodiscard]] constexpr bool within_limits() const noexcept {
+    for (SimTime t : {received, answered, triaged, dispatched, on_scene})
+      if (is_set(t) && !within_clock_limit(t)) return false;
+    return true;
+  }
   friend constexpr bool operator==(const CallClocks&, const CallClocks&) = default;
 
  private:

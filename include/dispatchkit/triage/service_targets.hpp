@@ -26,9 +26,11 @@
 // Agencies keep their targets in a small CSV (ServiceTargets::load, format below and in
 // docs/triage.md); values not listed keep the defaults.
 //
-// A value type: copy it freely; all accessors are constexpr and noexcept.
+// A value type: copy it freely; all accessors are constexpr and noexcept (const reads may
+// run concurrently; a setter needs exclusive access, like any value).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -66,7 +68,8 @@ class ServiceTargets {
     return allowed_wait_[grade_index(g)];
   }
 
-  // Setters; a negative duration is clamped to zero.
+  // Setters; a negative duration is clamped to zero, one beyond kMaxTargetDuration
+  // (2^60 s, triage/time.hpp) to that.
   constexpr ServiceTargets& set_answer(SimDuration d) noexcept {
     answer_ = clamp(d);
     return *this;
@@ -104,8 +107,10 @@ class ServiceTargets {
   [[nodiscard]] static absl::StatusOr<ServiceTargets> load(const std::string& path);
 
  private:
+  // Into [0, kMaxTargetDuration] (triage/time.hpp), the range every sum of the queue
+  // is safe in.
   static constexpr SimDuration clamp(SimDuration d) noexcept {
-    return d < SimDuration::zero() ? SimDuration::zero() : d;
+    return d < SimDuration::zero() ? SimDuration::zero() : std::min(d, kMaxTargetDuration);
   }
   static constexpr SimDuration min(int m) noexcept { return std::chrono::minutes(m); }
   SimDuration answer_ = SimDuration(10);

@@ -40,4 +40,25 @@ inline constexpr SimTime kNoTime = SimTime(SimDuration(std::numeric_limits<std::
   return t != kNoTime;
 }
 
+// The range a queue keeps its numbers in, so that no sum it forms can overflow int64:
+// every stamped clock lies within kClockLimit of the epoch (2^61 s, about 73 billion
+// years) and every target, allowed wait or window is at most kMaxTargetDuration (2^60 s).
+// Then received + target - stamp stays below 2^63. TriageQueue::push refuses a call and
+// TriageQueue::restore a snapshot outside it; ServiceTargets clamps into it.
+inline constexpr SimDuration kClockLimit = SimDuration(std::int64_t{1} << 61);
+inline constexpr SimDuration kMaxTargetDuration = SimDuration(std::int64_t{1} << 60);
+[[nodiscard]] constexpr bool within_clock_limit(SimTime t) noexcept {
+  const std::int64_t s = to_unix_seconds(t);
+  return s > -kClockLimit.count() && s < kClockLimit.count();
+}
+// `t` moved into the clock range: what a queue stamps when given a `now` beyond it, so that
+// every snapshot it writes restores.
+[[nodiscard]] constexpr SimTime clamp_to_clock_limit(SimTime t) noexcept {
+  const std::int64_t limit = kClockLimit.count() - 1, s = to_unix_seconds(t);
+  return sim_time_from_unix(s < -limit ? -limit : (s > limit ? limit : s));
+}
+[[nodiscard]] constexpr bool within_target_limit(SimDuration d) noexcept {
+  return d >= SimDuration::zero() && d <= kMaxTargetDuration;
+}
+
 DISPATCHKIT_NAMESPACE_END

@@ -177,15 +177,16 @@ class TriageQueue {
   // stays valid until the next mutation. O(1).
   [[nodiscard]] const TriageCall* peek(SimTime now) const noexcept;
   // Removes the next call from the waiting line: it becomes active with
-  // clocks.dispatched = now (never earlier than received). nullopt if none waits. O(log n).
+  // clocks.dispatched = now (never earlier than received; a `now` beyond kClockLimit,
+  // triage/time.hpp, is stamped as the limit). nullopt if none waits. O(log n).
   std::optional<TriageCall> pop(SimTime now) noexcept;
   // Same for a given waiting call (a dispatcher serving a call out of order, e.g. when
   // the top call has no suitable unit). False if `id` is not waiting. O(log n).
   bool dispatch(CallId id, SimTime now) noexcept;
 
   // New determinant code and grade for a waiting or active call (upgrade or downgrade);
-  // stamps clocks.triaged = now. A waiting call moves to its new grade's place, keeping
-  // its received time and arrival order. False if unknown. O(log n).
+  // stamps clocks.triaged = now (clamped as pop() does). A waiting call moves to its new grade's
+  // place, keeping its received time and arrival order. False if unknown. O(log n).
   bool retriage(CallId id, const DeterminantCode& code, PriorityGrade grade, SimTime now) noexcept;
   // Removes a waiting or active call entirely. False if unknown. O(log n).
   bool cancel(CallId id) noexcept;
@@ -196,7 +197,8 @@ class TriageQueue {
   // Forgets an active call (its unit cleared). False if not active. O(log n).
   bool close(CallId id) noexcept;
   // Stamps answered, triaged or on_scene (received is fixed at push; dispatched is set
-  // by pop/dispatch). False if unknown or for those two milestones. O(1).
+  // by pop/dispatch). False if unknown, for those two milestones, or for a time before
+  // received or beyond kClockLimit (triage/time.hpp: a snapshot could not restore it). O(1).
   bool stamp(CallId id, Milestone m, SimTime t) noexcept;
 
   [[nodiscard]] const TriageCall* find(CallId id) const noexcept;

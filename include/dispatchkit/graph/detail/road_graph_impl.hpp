@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "dispatchkit/detail/hash.hpp"
+#include "dispatchkit/graph/detail/path_length_bound.hpp"
 #include "dispatchkit/graph/detail/scc.hpp"
 
 DISPATCHKIT_NAMESPACE_BEGIN
@@ -275,10 +276,27 @@ inline absl::StatusOr<RoadGraph> RoadGraphBuilder::build(const RoadGraphBuildOpt
     }
   }
   std::partial_sum(g.first_out_.begin(), g.first_out_.end(), g.first_out_.begin());
+  // Where the heaviest arc was read, for the path-length check below.
+  std::string heaviest_at;
+  if (const auto h = std::max_element(
+          arcs_.begin(), arcs_.end(),
+          [](const PendingArc& a, const PendingArc& b) { return a.weight < b.weight; });
+      h != arcs_.end())
+    heaviest_at = h->line ? absl::StrCat(" (", g.source_, ":", h->line, ": weight ", h->weight, ")")
+                          : absl::StrCat(" (the heaviest: ", h->weight, ")");
   std::vector<PendingArc>().swap(arcs_);
 
   g.external_id_ = std::move(external);
   g.index_in_arcs();
+  // Searches saturate at kInfWeight, "unreachable": refuse weights whose shortest paths
+  // could reach it rather than answer a reachable pair as unreachable.
+  if (const std::uint64_t bound = detail::shortest_path_length_bound(
+          g.first_out_, g.head_, g.tail_, g.weight_, g.first_in_, g.in_arc_);
+      bound >= kInfWeight)
+    return absl::InvalidArgumentError(
+        absl::StrCat(g.source_, ": shortest paths may be as long as ", bound,
+                     " deciseconds, beyond the travel-time range (", kInfWeight - 1,
+                     "); the arc weights are too large", heaviest_at, ": scale them down"));
   g.coordinate_ = std::move(coordinate);
   g.details_ = std::move(details_);
   g.by_external_id_.resize(node_total);

@@ -25,7 +25,8 @@
 //
 // Errors ("PATH:LINE: ..."): NotFound (missing file), DataLoss (truncated compressed file,
 // fewer rows than the table's count), InvalidArgument (missing table or column, malformed,
-// negative or non-integral value, coordinate out of range, more rows than the count),
+// negative or non-integral value, coordinate out of range, more rows than the count, a
+// repeated arc index; every mode_k column is checked, also the modes not loaded),
 // OutOfRange (an arc or ambulance names an unknown node or station).
 #pragma once
 
@@ -42,6 +43,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -147,7 +149,7 @@ class JemssTable {
   [[nodiscard]] static absl::StatusOr<JemssTable> open(const std::string& path,
                                                        std::string_view text, std::string_view name,
                                                        std::span<const CsvColumn> columns) {
-    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // a BOM, as CsvReader skips
+    text = without_byte_order_mark(text);
     LineReader lines(path, text);
     std::vector<std::string_view> f;
     while (auto line = lines.next()) {
@@ -277,19 +279,40 @@ inline absl::StatusOr<RoadGraph> load_jemss_graph(const std::string& dir,
 
   DK_ASSIGN_OR_RETURN(const std::string text, read_file(arcs_path));
   DK_ASSIGN_OR_RETURN(const bool undirected, detail::jemss_arcs_undirected(arcs_path, text));
-  enum : std::size_t { kFrom, kTo, kMode, kDistance };
+  enum : std::size_t { kIndex, kFrom, kTo, kMode, kDistance };
   const CsvColumn arc_columns[] = {
+      {"index"},
       {"fromNode"},
       {"toNode"},
       {options.jemss_mode == TravelMode::kLightsAndSirens ? "mode_1" : "mode_2"},
       {"distance", {}, /*required=*/false}};
   nodes.builder.reserve(nodes.builder.node_count(), text.size() / 40);
+  // Every column is checked, not only the mode read: a NaN in the other mode's times is a
+  // broken file, and would be read the day someone loads that mode.
+  std::vector<std::size_t> mode_columns;  // every "mode_k" in the header, found at row 1
+  absl::flat_hash_set<std::int64_t> arc_indices;
   DK_RETURN_IF_ERROR(
       detail::read_jemss_rows(arcs_path, text, "arcs", arc_columns, [&](const CsvReader& csv) {
-        std::int64_t from = 0, to = 0;
-        double days = 0;
+        if (arc_indices.empty()) {
+          const auto header = csv.header();
+          for (std::size_t i = 0; i < header.size(); ++i)
+            if (header[i].starts_with("mode_")) mode_columns.push_back(i);
+        }
+        std::int64_t index = 0, from = 0, to = 0;
+        DK_RETURN_IF_ERROR(detail::parse_jemss_index(csv, kIndex, "an arc index", index));
+        if (!arc_indices.insert(index).second)
+          return csv.error(absl::StrCat("arc index ", index, " appears a second time"));
         DK_RETURN_IF_ERROR(detail::parse_jemss_index(csv, kFrom, "a node index fromNode", from));
         DK_RETURN_IF_ERROR(detail::parse_jemss_index(csv, kTo, "a node index toNode", to));
+        for (const std::size_t column : mode_columns) {
+          const std::string_view field = csv.at(column);
+          double other = 0;
+          if (!parse_number(field, other) || other < 0)
+            return csv.error(absl::StrCat("column '", detail::as_absl(csv.header()[column]),
+                                          "': expected a travel time in days >= 0, got ",
+                                          detail::quote_field(field)));
+        }
+        double days = 0;
         DK_RETURN_IF_ERROR(csv.parse(kMode, "a travel time in days", days));
         if (days < 0) return csv.error(absl::StrCat("negative travel time ", days, " days"));
         DK_ASSIGN_OR_RETURN(const auto ends, nodes.ends(csv, from, to, "node index"));

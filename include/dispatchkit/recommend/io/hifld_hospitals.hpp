@@ -119,7 +119,13 @@ absl::StatusOr<std::vector<Hospital>> parse_hifld_hospitals(const std::string& p
     if (trauma.find("PEDIATRIC") != std::string_view::npos || csv.field(kType) == "CHILDREN")
       h.specialties |= Specialty::kCriticalChild;
     h.helipad = csv.field(kHelipad) == "Y";
+    // The same hospital twice would be ranked twice and split its patients.
+    for (const Hospital& other : out)
+      if (other.name == h.name && other.location == h.location)
+        return csv.error(absl::StrCat("hospital ", detail::quote_field(h.name),
+                                      " appears a second time (first at ", other.source, ")"));
     if (auto s = snapper.snap(h.location); s.ok()) h.position = s->position;
+    h.source = csv.where();
     out.push_back(std::move(h));
   }
   DK_RETURN_IF_ERROR(csv.status());

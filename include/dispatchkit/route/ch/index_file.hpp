@@ -141,6 +141,11 @@ struct ChIndexAccess {
     std::uint64_t counted_shortcuts = 0, counted_up = 0;
     auto rows_ok = [&]() -> bool {
       if (ch.row_[0].begin != 0 || ch.row_[n].begin != m || ch.row_[n].up != m) return false;
+      // Every row within [0, m] before any arc is read: a row beyond the end followed by
+      // one back inside passes the per-row check below until it is too late (found by
+      // fuzz/ ch_index).
+      for (std::uint32_t r = 0; r < n; ++r)
+        if (ch.row_[r].begin > ch.row_[r].up || ch.row_[r].up > ch.row_[r + 1].begin) return false;
       for (std::uint32_t r = 0; r < n; ++r) {
         const ChRow row = ch.row_[r];
         if (row.begin > row.up || row.up > ch.row_[r + 1].begin) return false;

@@ -216,6 +216,17 @@ inline absl::StatusOr<RecordedCalls> parse_recorded_calls(const std::string& pat
 
     auto [it, inserted] = call_index.try_emplace(std::string(call_number),
                                                  static_cast<std::uint32_t>(out.calls.size()));
+    if (!inserted) {
+      const RecordedCall& first = out.calls[it->second];
+      const SimDuration apart =
+          *received > first.received ? *received - first.received : first.received - *received;
+      if (apart > options.max_call_span) {
+        reject(RowProblem::kCallRowsApart,
+               absl::StrCat("call ", detail::as_absl(call_number), " received ",
+                            apart.count() / 3600, " h from its row at line ", first.first_line));
+        continue;
+      }
+    }
     if (inserted) {
       RecordedCall c;
       c.call_number = std::string(call_number);
@@ -278,7 +289,7 @@ inline absl::StatusOr<RecordedCalls> parse_recorded_calls(const std::string& pat
   DK_RETURN_IF_ERROR(csv.status());
   for (std::uint8_t d : disagreeing) rep.calls_disagreeing += d;
 
-  detail::finish_record(out);
+  detail::finish_record(out, options);
   return out;
 }
 

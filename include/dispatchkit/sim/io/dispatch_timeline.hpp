@@ -343,7 +343,7 @@ inline absl::StatusOr<RecordedCalls> parse_timeline_calls(const std::string& pat
   }
   DK_RETURN_IF_ERROR(csv.status());
   if (out.calls.empty()) return csv.error("no call in the file");
-  detail::finish_record(out);
+  detail::finish_record(out, options);
   return out;
 }
 

@@ -66,7 +66,7 @@ DISPATCHKIT_NAMESPACE_BEGIN
 // Implementation.
 
 inline bool is_jemss_calls_text(std::string_view text) noexcept {
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  text = without_byte_order_mark(text);
   const std::size_t end = text.find_first_of("\r\n");
   const std::string_view first = trim(text.substr(0, end));
   const std::string_view name = trim(first.substr(0, first.find(',')));
@@ -159,9 +159,15 @@ inline absl::StatusOr<RecordedCalls> parse_jemss_calls(const std::string& path,
     last_arrival = arrival;
     if (delay < 0 || on_scene < 0 || handover < 0)
       return csv.error("dispatchDelay, onSceneDuration and handoverDuration must not be negative");
+    // Bounded before they become whole seconds (found by fuzz/: 1.7e11 s into an int32).
+    if (delay > 7 || on_scene > 7 || handover > 7)
+      return csv.error(
+          "dispatchDelay, onSceneDuration and handoverDuration must be at most 7 days");
+    if (arrival > 1e6)
+      return csv.error(absl::StrFormat("arrivalTime %.9g days is beyond 1,000,000 days", arrival));
     if (transport != 0 && transport != 1)
       return csv.error(absl::StrCat("transport is 0 or 1, got ", transport));
-    if (hospital != -1 && (hospital < 1 || std::floor(hospital) != hospital))
+    if (hospital != -1 && (hospital < 1 || hospital > 1e6 || std::floor(hospital) != hospital))
       return csv.error("hospitalIndex is a hospital number (1, 2, ...) or -1 (the nearest)");
     RecordedCall c;
     c.call_number = absl::StrCat(index);
@@ -185,7 +191,7 @@ inline absl::StatusOr<RecordedCalls> parse_jemss_calls(const std::string& path,
   DK_RETURN_IF_ERROR(table.finish());
   if (out.calls.empty())
     return absl::InvalidArgumentError(absl::StrCat(path, ": the 'calls' table has no call"));
-  detail::finish_record(out);
+  detail::finish_record(out, options);
   return out;
 }
 

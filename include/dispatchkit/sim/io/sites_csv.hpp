@@ -71,20 +71,40 @@ inline absl::StatusOr<std::vector<Site>> parse_sites(const std::string& path,
       CsvReader csv,
       CsvReader::open(path, text, kColumns, {.case_insensitive = true, .format = "a sites file"}));
   std::vector<Site> sites;
+  std::vector<std::uint32_t> lines;  // of each site, for the duplicate message
+  std::size_t rows = 0, closed = 0, without_ed = 0;
   while (csv.next()) {
     DK_RETURN_IF_ERROR(csv.check_width());
-    if (detail::equal_ignoring_case(csv.field(kStatus), "closed")) continue;
-    if (detail::hifld_type_without_ed(csv.field(kType))) continue;
+    ++rows;
+    if (detail::equal_ignoring_case(csv.field(kStatus), "closed")) {
+      ++closed;
+      continue;
+    }
+    if (detail::hifld_type_without_ed(csv.field(kType))) {
+      ++without_ed;
+      continue;
+    }
     Site s;
     s.name = csv.text(kName);  // unquoted: "A ""B""" is A "B"
     if (!parse_number(csv.field(kLatitude), s.location.lat) ||
         !parse_number(csv.field(kLongitude), s.location.lon) || !s.location.is_valid())
       return csv.error("latitude/longitude is not a WGS84 coordinate");
+    // A site listed twice would count twice in every table and coverage figure.
+    for (std::size_t i = 0; i < sites.size(); ++i)
+      if (detail::equal_ignoring_case(sites[i].name, s.name))
+        return csv.error(absl::StrCat("site ", detail::quote_field(s.name),
+                                      " appears a second time (first at line ", lines[i], ")"));
     s.number = station_number_in(s.name);
+    s.source = csv.where();
     sites.push_back(std::move(s));
+    lines.push_back(csv.line_number());
   }
   DK_RETURN_IF_ERROR(csv.status());
-  if (sites.empty()) return absl::InvalidArgumentError(absl::StrCat(path, ": no sites"));
+  if (sites.empty())
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, ": no sites; expected at least one row with a name, latitude and longitude (", rows,
+        " rows: ", closed, " with status CLOSED, ", without_ed,
+        " of a type without an emergency department)"));
   return sites;
 }
 

@@ -42,11 +42,9 @@ inline void TriageQueue::reserve(std::size_t calls) {
 inline bool TriageQueue::valid_call(const TriageCall& c) noexcept {
   const auto g = static_cast<unsigned>(c.grade);
   const auto a = static_cast<unsigned>(c.area);
-  // Times within +-2^62 s (1.4e11 years) keep every deadline sum free of overflow.
-  constexpr std::int64_t kTimeLimit = std::int64_t{1} << 62;
-  const std::int64_t r = to_unix_seconds(c.clocks.received);
+  // Clocks within kClockLimit (triage/time.hpp) keep every deadline sum free of overflow.
   return c.id.valid() && g >= 1 && g <= 4 && a < kAreaClassCount && c.clocks.consistent() &&
-         !is_set(c.clocks.dispatched) && r > -kTimeLimit && r < kTimeLimit;
+         c.clocks.within_limits() && !is_set(c.clocks.dispatched);
 }
 
 inline int TriageQueue::effective_grade_value(PriorityGrade base, std::int64_t deadline,
@@ -155,7 +153,7 @@ inline void TriageQueue::dispatch_slot(std::uint32_t slot, SimTime now) noexcept
   leave_waiting(slot);
   Slot& s = slots_[slot];
   s.state = CallState::kActive;
-  s.call.clocks.dispatched = std::max(now, s.call.clocks.received);
+  s.call.clocks.dispatched = clamp_to_clock_limit(std::max(now, s.call.clocks.received));
   ++active_;
 }
 
@@ -188,7 +186,7 @@ inline bool TriageQueue::retriage(CallId id, const DeterminantCode& code, Priori
   s.call.grade = grade;
   s.call.code = code;
   grid_.set_complaint(slot, complaint_of(code));
-  s.call.clocks.triaged = std::max(now, s.call.clocks.received);
+  s.call.clocks.triaged = clamp_to_clock_limit(std::max(now, s.call.clocks.received));
   return true;
 }
 
@@ -225,7 +223,7 @@ inline bool TriageQueue::stamp(CallId id, Milestone m, SimTime t) noexcept {
   const std::uint32_t slot = slot_of(id);
   if (slot == kNone || m == Milestone::kReceived || m == Milestone::kDispatched) return false;
   CallClocks& c = slots_[slot].call.clocks;
-  if (t < c.received) return false;
+  if (t < c.received || !within_clock_limit(t)) return false;
   if (m == Milestone::kOnScene && (!is_set(c.dispatched) || t < c.dispatched)) return false;
   c.set(m, t);
   return true;

@@ -35,7 +35,7 @@ namespace detail {
 
 // `text` with every comment line emptied (its line break kept, so line numbers stay).
 [[nodiscard]] inline std::string without_comment_lines(std::string_view text) {
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // before a leading comment
+  text = without_byte_order_mark(text);
   std::string out(text);
   bool line_start = true, comment = false;
   for (char& c : out) {

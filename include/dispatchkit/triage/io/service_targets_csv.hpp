@@ -37,8 +37,9 @@ inline constexpr CsvColumn kTargetColumns[] = {{"target"}, {"area_class"}, {"gra
   const std::string_view target = row.field(kTargetName), area = row.field(kTargetArea),
                          grade = row.field(kTargetGrade), seconds_text = row.field(kTargetSeconds);
   std::int64_t seconds = 0;
-  if (!parse_number(seconds_text, seconds) || seconds < 0)
-    return absl::StrCat("seconds '", as_absl(seconds_text), "': expected an integer >= 0");
+  if (!parse_number(seconds_text, seconds) || !within_target_limit(SimDuration(seconds)))
+    return absl::StrCat("seconds '", as_absl(seconds_text), "': expected an integer from 0 to ",
+                        kMaxTargetDuration.count());
   const SimDuration d(seconds);
   const bool any_area = area == "*", any_grade = grade == "*";
   const std::optional<AreaClass> a = any_area ? std::nullopt : parse_area_class(area);

@@ -53,7 +53,8 @@ inline constexpr std::size_t kSnapshotRecordBytes = 8 + 1 + 8 +
                                                     1 + 1 + 8 + 8 + 8 * kMilestoneCount;
 // A restored queue reserves its saved capacity up to this many calls (more only if it holds
 // more), so that a forged capacity field cannot demand unbounded memory.
-inline constexpr std::uint64_t kMaxRestoredCapacity = std::uint64_t{1} << 24;
+// (2^20 calls, about 200 MB: 2^24 let a forged field take 2 GB, found by fuzz/.)
+inline constexpr std::uint64_t kMaxRestoredCapacity = std::uint64_t{1} << 20;
 
 struct TriageSnapshotCodec {
   static std::string serialize(const TriageQueue& q);
@@ -167,9 +168,11 @@ inline absl::StatusOr<TriageQueue> TriageSnapshotCodec::deserialize(std::string_
   TriageQueueOptions o;
   ServiceTargets& t = o.targets;
   bool valid = true;
+  // The limits push() and ServiceTargets keep (triage/time.hpp), so that a restored queue
+  // forms no sum that overflows.
   const auto duration = [&](SimDuration& d) {
     d = SimDuration(i64(r));
-    valid &= d >= SimDuration::zero();
+    valid &= within_target_limit(d);
   };
   SimDuration d;
   duration(d);
@@ -196,7 +199,15 @@ inline absl::StatusOr<TriageQueue> TriageSnapshotCodec::deserialize(std::string_
   std::array<std::uint64_t, ComplaintCompatibility::kSize> rows{};
   for (auto& row : rows) row = u64(r);
   o.duplicates.compatibility = ComplaintCompatibility::from_rows(rows);
-  if (!valid) return file.data_loss("has invalid options (negative duration, grade or radius)");
+  // The writer writes the symmetric table from_rows() makes: rows that are not are another
+  // writer's, and would not round-trip (found by fuzz/ triage_snapshot).
+  for (int p = 0; p < ComplaintCompatibility::kSize; ++p)
+    valid &= o.duplicates.compatibility.row(p) == rows[static_cast<std::size_t>(p)];
+  if (!valid)
+    return file.data_loss(absl::StrCat("has invalid options (a duration outside 0..",
+                                       kMaxTargetDuration.count(),
+                                       " s, a grade out of range, a negative radius or an "
+                                       "asymmetric compatibility table)"));
 
   TriageQueue q(o);
   q.reserve(std::max<std::uint64_t>(count, std::min(capacity, kMaxRestoredCapacity)));
@@ -226,6 +237,13 @@ inline absl::StatusOr<TriageQueue> TriageSnapshotCodec::deserialize(std::string_
     };
     if (!ok) return bad("cut short");
     if (!code) return bad("invalid determinant code");
+    // Only the code's canonical bytes (what raw() writes: zeros after the local text) are
+    // a code; other bytes would be dropped, and the snapshot not restored as written.
+    const DeterminantCode::Raw canonical = code->raw();
+    if (canonical.kind != raw.kind || canonical.protocol != raw.protocol ||
+        canonical.level != raw.level || canonical.sub != raw.sub ||
+        canonical.suffix != raw.suffix || canonical.local != raw.local)
+      return bad("determinant code bytes that its writer would not write");
     c.code = *code;
     if (grade < 1 || grade > 4) return bad("grade out of range");
     c.grade = static_cast<PriorityGrade>(grade);
@@ -234,6 +252,8 @@ inline absl::StatusOr<TriageQueue> TriageSnapshotCodec::deserialize(std::string_
     if (state > 1) return bad("state out of range");
     if (!c.id.valid()) return bad("invalid call id");
     if (!c.clocks.consistent()) return bad("inconsistent clocks");
+    if (!c.clocks.within_limits())
+      return bad(absl::StrCat("a clock beyond +-", kClockLimit.count(), " s of the epoch"));
     if ((state == 0) == is_set(c.clocks.dispatched))
       return bad("a waiting call must not, and an active one must, have a dispatch time");
     if (seq >= next_seq) return bad("arrival number beyond the queue's counter");

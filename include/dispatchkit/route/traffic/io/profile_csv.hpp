@@ -125,7 +125,7 @@ inline absl::StatusOr<TrafficProfile> parse_traffic_profile(const std::string& p
   if (!slicing.is_valid())
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": slice_minutes=", slicing.slice_minutes(), " does not divide a day"));
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // as CsvReader would
+  text = without_byte_order_mark(text);
   // Comment lines before the header may carry the slicing; the table starts after them.
   LineReader lines(path, text);
   std::optional<std::string_view> line;
